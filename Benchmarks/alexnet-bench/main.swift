@@ -1,0 +1,2 @@
+import AlexNet
+print("bench")

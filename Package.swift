@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+//
+// AlexNet in Swift: a runnable book that reproduces Krizhevsky, Sutskever and Hinton (2012).
+// No Swift package dependencies; system C libraries only, each through a system-library target.
+import PackageDescription
+
+/// Release builds let client modules (chapters, benchmarks) specialise the library's generic
+/// code for `Float`: without it a generic loop used across modules ran about 80× slower here.
+let crossModuleOptimization: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "AlexNet",
+    products: [
+        .library(name: "AlexNet", targets: ["AlexNet"]),
+        .executable(name: "alexnet-bench", targets: ["alexnet-bench"]),
+    ],
+    targets: [
+        // System libraries: OpenBLAS for GEMM, libpng and zlib for figures and gzip'd data.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        .target(
+            name: "AlexNet",
+            dependencies: ["COpenBLAS", "CPNG", "CZlib"],
+            swiftSettings: crossModuleOptimization),
+
+        .executableTarget(
+            name: "alexnet-bench",
+            dependencies: ["AlexNet"],
+            path: "Benchmarks/alexnet-bench",
+            swiftSettings: crossModuleOptimization),
+
+        .testTarget(
+            name: "AlexNetTests",
+            dependencies: ["AlexNet"],
+            resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,218 @@
+/// A 2-D convolution with stride, zero padding and groups (Sections 3.2 and 3.5 of the paper).
+///
+///     y[n, m, oy, ox] = bias[m] + Σ_{c ∈ group(m)} Σ_{i,j < K} w[m, c, i, j] · x[n, c, oy·S − P + i, ox·S − P + j]
+///
+/// Shapes: x (N, C, H, W) → y (N, M, Ho, Wo) with Ho = ⌊(H + 2P − K)/S⌋ + 1 (likewise Wo).
+///
+/// **Groups.** With G groups, output channel m sees only the C/G input channels of its group:
+/// the paper's two GPUs, where conv2, conv4 and conv5 read only their own tower. With G = 1
+/// every output sees every input (conv1, conv3).
+///
+/// **Towers.** The weights are kept as T separate parameter blocks along the output channels,
+/// one per tower, each (M/T, C/G, K, K) with its own bias (M/T). Block t uses input group
+/// t·G/T, so T must be a multiple of G. Concatenated, the blocks are exactly the usual
+/// (M, C/G, K, K) weight of a grouped convolution (PyTorch's layout); kept apart, a tower can
+/// be run on its own worker. By default T = G.
+///
+/// **Initialisation** (Section 5): w ~ N(0, 0.01²) unless set by the model; bias as given.
+///
+/// **Computation.** im2col over a chunk of images, then one GEMM per tower; the naive seven
+/// loops of ``DirectConvolution`` are the tested twin.
+public final class Convolution<Scalar: TensorScalar>: Layer {
+    public let inputChannels: Int, outputChannels: Int
+    public let kernelSize: Int, stride: Int, padding: Int
+    public let groups: Int, towers: Int
+    /// One (M/T, C/G, K, K) weight per tower.
+    public let weights: [Parameter<Scalar>]
+    /// One (M/T) bias per tower.
+    public let biases: [Parameter<Scalar>]
+    /// Upper bound on the im2col buffer, in scalars; the batch is processed in chunks below it.
+    public var columnBufferLimit = 1 << 24
+
+    private var input = Tensor<Scalar>(shape: [0])   // x (N, C, H, W), kept for backward
+
+    public init(
+        name: String = "conv",
+        inputChannels: Int, outputChannels: Int, kernelSize: Int,
+        stride: Int = 1, padding: Int = 0, groups: Int = 1, towers: Int? = nil,
+        weightStandardDeviation: Double = 0.01, biasValue: Double = 0,
+        generator: inout RandomGenerator
+    ) {
+        let towers = towers ?? groups
+        precondition(inputChannels % groups == 0 && outputChannels % towers == 0,
+                     "\(name): \(inputChannels) inputs / \(outputChannels) outputs do not split into \(groups) groups and \(towers) towers")
+        precondition(towers % groups == 0, "\(name): towers (\(towers)) must be a multiple of groups (\(groups))")
+        precondition(kernelSize >= 1 && stride >= 1 && padding >= 0, "\(name): bad kernel/stride/padding")
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.groups = groups
+        self.towers = towers
+        let shape = [outputChannels / towers, inputChannels / groups, kernelSize, kernelSize]
+        var weights: [Parameter<Scalar>] = []
+        var biases: [Parameter<Scalar>] = []
+        for t in 0..<towers {
+            let suffix = towers > 1 ? ".tower\(t + 1)" : ""
+            weights.append(Parameter(
+                name: "\(name)\(suffix).weight",
+                value: .normal(shape: shape, standardDeviation: weightStandardDeviation, generator: &generator),
+                decays: true))
+            biases.append(Parameter(
+                name: "\(name)\(suffix).bias",
+                value: Tensor(shape: [outputChannels / towers], repeating: Scalar(biasValue)),
+                decays: false))
+        }
+        self.weights = weights
+        self.biases = biases
+    }
+
+    public var parameters: [Parameter<Scalar>] { zip(weights, biases).flatMap { [$0, $1] } }
+
+    /// ⌊(size + 2P − K)/S⌋ + 1: the output height (or width) for an input height (or width).
+    public static func outputSize(inputSize: Int, kernelSize: Int, stride: Int, padding: Int) -> Int {
+        precondition(inputSize + 2 * padding >= kernelSize,
+                     "convolution: a \(kernelSize)-wide kernel does not fit \(inputSize) + 2·\(padding) pixels")
+        return (inputSize + 2 * padding - kernelSize) / stride + 1
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        precondition(inputShape.count == 4 && inputShape[1] == inputChannels,
+                     "convolution: expected (N, \(inputChannels), H, W), got \(inputShape)")
+        return [inputShape[0], outputChannels,
+                Self.outputSize(inputSize: inputShape[2], kernelSize: kernelSize, stride: stride, padding: padding),
+                Self.outputSize(inputSize: inputShape[3], kernelSize: kernelSize, stride: stride, padding: padding)]
+    }
+
+    func geometry(_ shape: [Int]) -> ConvolutionGeometry {
+        let out = outputShape(for: shape)
+        return ConvolutionGeometry(C: inputChannels, Cg: inputChannels / groups, H: shape[2], W: shape[3],
+                                   K: kernelSize, S: stride, P: padding, Ho: out[2], Wo: out[3])
+    }
+
+    /// How many images go through im2col at once.
+    func chunkSize(_ g: ConvolutionGeometry, batch: Int) -> Int {
+        max(1, min(batch, columnBufferLimit / max(1, g.Cg * g.K * g.K * g.Ho * g.Wo)))
+    }
+
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        input = x
+        let g = geometry(x.shape)
+        let N = x.shape[0], M = outputChannels, T = towers, G = groups
+        let Mt = M / T, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo
+        let chunk = chunkSize(g, batch: N)
+        var y = Tensor<Scalar>(shape: [N, M, g.Ho, g.Wo])
+        var cols = [Scalar](repeating: 0, count: CKK * chunk * HoWo)       // (CKK, B·Ho·Wo)
+        var product = [Scalar](repeating: 0, count: Mt * chunk * HoWo)     // (Mt, B·Ho·Wo)
+        x.withUnsafeBufferPointer { x in
+        y.withUnsafeMutableBufferPointer { y in
+        cols.withUnsafeMutableBufferPointer { cols in
+        product.withUnsafeMutableBufferPointer { product in
+            for n0 in Swift.stride(from: 0, to: N, by: chunk) {
+                let B = min(chunk, N - n0), columns = B * HoWo
+                for group in 0..<G {
+                    im2col(x.baseAddress!, geometry: g, images: n0, count: B,
+                           firstChannel: group * g.Cg, into: cols.baseAddress!)
+                    for t in (group * T / G)..<((group + 1) * T / G) {
+                        // product (Mt, B·HoWo) = weight_t (Mt, CKK) · cols (CKK, B·HoWo)
+                        weights[t].value.withUnsafeBufferPointer { w in
+                            Scalar.gemm(transposeA: false, transposeB: false, m: Mt, n: columns, k: CKK,
+                                        alpha: 1, a: w.baseAddress!, lda: CKK,
+                                        b: cols.baseAddress!, ldb: columns,
+                                        beta: 0, c: product.baseAddress!, ldc: columns)
+                        }
+                        // y[n0 + b, t·Mt + m, :] = product[m, b·HoWo ..< (b+1)·HoWo] + bias_t[m]
+                        biases[t].value.withUnsafeBufferPointer { bias in
+                            for b in 0..<B {
+                                for m in 0..<Mt {
+                                    let src = product.baseAddress! + (m * B + b) * HoWo
+                                    let dst = y.baseAddress! + ((n0 + b) * M + t * Mt + m) * HoWo
+                                    let beta = bias[m]
+                                    for p in 0..<HoWo { dst[p] = src[p] + beta }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }}}}
+        return y
+    }
+
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        var dx = Tensor<Scalar>(shape: input.shape)
+        backward(dy, computeInputGradient: true, dx: &dx)
+        return dx
+    }
+
+    /// Accumulates the parameter gradients only, skipping ∂L/∂x: for a first layer, whose
+    /// input is the image (conv1 of the paper needs no input gradient).
+    public func backwardParametersOnly(_ dy: Tensor<Scalar>) {
+        var unused = Tensor<Scalar>(shape: [0])
+        backward(dy, computeInputGradient: false, dx: &unused)
+    }
+
+    private func backward(_ dy: Tensor<Scalar>, computeInputGradient: Bool, dx: inout Tensor<Scalar>) {
+        let g = geometry(input.shape)
+        let N = input.shape[0], M = outputChannels, T = towers, G = groups
+        precondition(dy.shape == [N, M, g.Ho, g.Wo], "convolution backward: dy \(dy.shape) does not match the output")
+        let Mt = M / T, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo
+        let chunk = chunkSize(g, batch: N)
+        var cols = [Scalar](repeating: 0, count: CKK * chunk * HoWo)       // (CKK, B·Ho·Wo)
+        var dCols = computeInputGradient ? cols : []                        // (CKK, B·Ho·Wo)
+        var dyBlock = [Scalar](repeating: 0, count: Mt * chunk * HoWo)      // (Mt, B·Ho·Wo)
+        input.withUnsafeBufferPointer { x in
+        dy.withUnsafeBufferPointer { dy in
+        dx.withUnsafeMutableBufferPointer { dx in
+        cols.withUnsafeMutableBufferPointer { cols in
+        dCols.withUnsafeMutableBufferPointer { dCols in
+        dyBlock.withUnsafeMutableBufferPointer { dyBlock in
+            for n0 in Swift.stride(from: 0, to: N, by: chunk) {
+                let B = min(chunk, N - n0), columns = B * HoWo
+                for group in 0..<G {
+                    im2col(x.baseAddress!, geometry: g, images: n0, count: B,
+                           firstChannel: group * g.Cg, into: cols.baseAddress!)
+                    let firstTower = group * T / G
+                    for t in firstTower..<((group + 1) * T / G) {
+                        // dyBlock[m, b·HoWo + p] = dy[n0 + b, t·Mt + m, p]   (inverse of the forward scatter)
+                        for b in 0..<B {
+                            for m in 0..<Mt {
+                                (dyBlock.baseAddress! + (m * B + b) * HoWo).update(
+                                    from: dy.baseAddress! + ((n0 + b) * M + t * Mt + m) * HoWo, count: HoWo)
+                            }
+                        }
+                        // dBias_t[m] += Σ_columns dyBlock[m, ·]
+                        biases[t].gradient.withUnsafeMutableBufferPointer { dBias in
+                            for m in 0..<Mt {
+                                let row = dyBlock.baseAddress! + m * columns
+                                var sum: Scalar = 0
+                                for p in 0..<columns { sum += row[p] }
+                                dBias[m] += sum
+                            }
+                        }
+                        // dWeight_t (Mt, CKK) += dyBlock (Mt, B·HoWo) · colsᵀ (B·HoWo, CKK)
+                        weights[t].gradient.withUnsafeMutableBufferPointer { dW in
+                            Scalar.gemm(transposeA: false, transposeB: true, m: Mt, n: CKK, k: columns,
+                                        alpha: 1, a: dyBlock.baseAddress!, lda: columns,
+                                        b: cols.baseAddress!, ldb: columns,
+                                        beta: 1, c: dW.baseAddress!, ldc: CKK)
+                        }
+                        guard computeInputGradient else { continue }
+                        // dCols (CKK, B·HoWo) (+)= weight_tᵀ (CKK, Mt) · dyBlock (Mt, B·HoWo)
+                        weights[t].value.withUnsafeBufferPointer { w in
+                            Scalar.gemm(transposeA: true, transposeB: false, m: CKK, n: columns, k: Mt,
+                                        alpha: 1, a: w.baseAddress!, lda: CKK,
+                                        b: dyBlock.baseAddress!, ldb: columns,
+                                        beta: t == firstTower ? 0 : 1, c: dCols.baseAddress!, ldc: columns)
+                        }
+                    }
+                    if computeInputGradient {
+                        col2im(dCols.baseAddress!, geometry: g, images: n0, count: B,
+                               firstChannel: group * g.Cg, into: dx.baseAddress!)
+                    }
+                }
+            }
+        }}}}}}
+    }
+}

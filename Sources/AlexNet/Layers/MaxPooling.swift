@@ -1,0 +1,80 @@
+/// Max-pooling over z × z windows placed every s pixels (Section 3.4 of the paper).
+///
+///     y[n, c, oy, ox] = max_{i, j < z} x[n, c, oy·s + i, ox·s + j],   Ho = ⌊(H − z)/s⌋ + 1
+///
+/// The paper's "overlapping" pooling is z = 3, s = 2 (55 → 27 → 13 → 6 in AlexNet); the
+/// traditional z = s = 2 gives the same output size there. No padding.
+///
+/// **Ties.** The first maximum in row-major window order wins (as in PyTorch), and in the
+/// backward pass it alone receives the gradient: dx[argmax] += dy. The index of the winner
+/// is recorded in the forward pass, so the backward pass does no search.
+///
+/// Shapes: x (N, C, H, W) → y (N, C, Ho, Wo). No parameters. Keeps the argmax (N, C, Ho, Wo).
+public final class MaxPooling<Scalar: TensorScalar>: Layer {
+    public let windowSize: Int, stride: Int
+
+    private var inputShape: [Int] = []
+    private var argmax: [Int32] = []    // (N, C, Ho, Wo): offset of the winner within its H·W plane
+
+    public init(windowSize: Int, stride: Int) {
+        precondition(windowSize >= 1 && stride >= 1, "MaxPooling: window and stride must be positive")
+        self.windowSize = windowSize
+        self.stride = stride
+    }
+
+    public func outputShape(for shape: [Int]) -> [Int] {
+        precondition(shape.count == 4 && shape[2] >= windowSize && shape[3] >= windowSize,
+                     "MaxPooling: a \(windowSize)×\(windowSize) window does not fit input \(shape)")
+        return [shape[0], shape[1], (shape[2] - windowSize) / stride + 1, (shape[3] - windowSize) / stride + 1]
+    }
+
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        let out = outputShape(for: x.shape)
+        inputShape = x.shape
+        let (H, W, Ho, Wo, Z, S) = (x.shape[2], x.shape[3], out[2], out[3], windowSize, stride)
+        let planes = out[0] * out[1]
+        var y = Tensor<Scalar>(shape: out)
+        argmax = [Int32](repeating: 0, count: y.count)
+        x.withUnsafeBufferPointer { xb in
+        y.withUnsafeMutableBufferPointer { yb in
+        argmax.withUnsafeMutableBufferPointer { ab in
+            let xp = SendablePointer(xb.baseAddress!), yp = SendablePointer(yb.baseAddress!)
+            let ap = SendablePointer(ab.baseAddress!)
+            parallelFor(planes) { plane in
+                let input = xp.base + plane * H * W                 // x[n, c]
+                let output = yp.base + plane * Ho * Wo, winner = ap.base + plane * Ho * Wo
+                for oy in 0..<Ho {
+                    for ox in 0..<Wo {
+                        var best = oy * S * W + ox * S
+                        for i in 0..<Z {
+                            let row = (oy * S + i) * W + ox * S
+                            for j in 0..<Z where input[row + j] > input[best] { best = row + j }
+                        }
+                        output[oy * Wo + ox] = input[best]
+                        winner[oy * Wo + ox] = Int32(best)
+                    }
+                }
+            }
+        }}}
+        return y
+    }
+
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        precondition(dy.count == argmax.count, "MaxPooling backward: dy \(dy.shape) does not match the last output")
+        let HW = inputShape[2] * inputShape[3], HoWo = dy.shape[2] * dy.shape[3]
+        var dx = Tensor<Scalar>(shape: inputShape)
+        dy.withUnsafeBufferPointer { g in
+        dx.withUnsafeMutableBufferPointer { d in
+        argmax.withUnsafeBufferPointer { a in
+            let gp = SendablePointer(g.baseAddress!), dp = SendablePointer(d.baseAddress!)
+            let ap = SendablePointer(a.baseAddress!)
+            parallelFor(dy.shape[0] * dy.shape[1]) { plane in
+                let dxPlane = dp.base + plane * HW
+                for p in 0..<HoWo {          // dx[argmax] += dy: overlapping windows may share a winner
+                    dxPlane[Int(ap.base[plane * HoWo + p])] += gp.base[plane * HoWo + p]
+                }
+            }
+        }}}
+        return dx
+    }
+}

@@ -1,0 +1,135 @@
+/// Everything that defines an AlexNet-shaped network: the paper's preset and every switch the
+/// book's ablations flip (Sections 3.1–3.5, 4.2 and 5 of the paper).
+///
+/// The layer pattern is always Figure 2's: five convolutions, then three fully connected layers;
+/// LRN after the first two activations; max-pooling after the two LRNs and after conv5;
+/// dropout after fc6 and fc7. Kernel counts are totals over both towers.
+public struct AlexNetConfiguration: Sendable, Equatable {
+    /// One convolutional layer: kernels in all towers together, kernel size, stride, padding.
+    public struct ConvolutionSpec: Sendable, Equatable {
+        public var kernels: Int, kernelSize: Int, stride: Int, padding: Int
+        public init(kernels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0) {
+            self.kernels = kernels
+            self.kernelSize = kernelSize
+            self.stride = stride
+            self.padding = padding
+        }
+    }
+
+    /// Local response normalisation settings (Section 3.3).
+    public struct NormalizationSpec: Sendable, Equatable {
+        public var size = 5, k = 2.0, alpha = 1e-4, beta = 0.75
+        public var convention: AlphaConvention = .paper
+        public init() {}
+    }
+
+    public var inputChannels = 3
+    /// Height and width of the (square) input: 227, see Book.md on 224 versus 227.
+    public var inputSize = 227
+    public var classes = 1000
+    /// 2: the paper's two GPUs (conv2, conv4, conv5 see only their own tower; conv3 and the
+    /// FC layers see both). 1: one tower, the paper's half-width comparison net.
+    public var towers = 2
+    /// conv1 … conv5.
+    public var convolutions: [ConvolutionSpec]
+    /// fc6 and fc7.
+    public var hiddenWidths: [Int]
+    public var activation: ActivationFunction = .relu
+    /// nil switches LRN off.
+    public var normalization: NormalizationSpec? = NormalizationSpec()
+    /// The paper's overlapping pooling is 3/2; the traditional one 2/2.
+    public var poolingWindow = 3, poolingStride = 2
+    /// Dropout probability in fc6 and fc7; nil switches dropout off.
+    public var dropout: Double? = 0.5
+    /// Weights ~ N(0, σ²) with σ = 0.01 (Section 5).
+    public var weightStandardDeviation = 0.01
+    /// The bias of conv2, conv4, conv5, fc6, fc7 (the paper: 1; Caffe later used 0.1).
+    /// Every other bias starts at 0.
+    public var hiddenBias = 1.0
+    /// Seeds the initial weights and the dropout masks.
+    public var seed: UInt64 = 0
+
+    /// The paper's network: 227×227×3 input, two towers, 1000 classes, 60,965,224 parameters.
+    public static let paper = AlexNetConfiguration(
+        convolutions: [
+            ConvolutionSpec(kernels: 96, kernelSize: 11, stride: 4, padding: 0),
+            ConvolutionSpec(kernels: 256, kernelSize: 5, padding: 2),
+            ConvolutionSpec(kernels: 384, kernelSize: 3, padding: 1),
+            ConvolutionSpec(kernels: 384, kernelSize: 3, padding: 1),
+            ConvolutionSpec(kernels: 256, kernelSize: 3, padding: 1),
+        ],
+        hiddenWidths: [4096, 4096])
+
+    /// The paper's one-GPU comparison net (Section 3.2 and its footnote): half as many kernels
+    /// in conv1–conv4, conv5 and the FC layers not halved, one tower.
+    public static var paperOneTower: AlexNetConfiguration {
+        var c = paper
+        c.towers = 1
+        for i in 0..<4 { c.convolutions[i].kernels /= 2 }
+        return c
+    }
+
+    /// An AlexNet of the same pattern for small images (28×28×1 Fashion-MNIST, 32×32×3 CIFAR-10):
+    /// conv1 is 5×5 with stride 1 and padding 2, the widths are `widthScale` of the
+    /// paper's conv widths (rounded to a multiple of 2·towers), the FC layers `hiddenWidth` wide.
+    public static func small(inputChannels: Int, inputSize: Int, classes: Int,
+                             widthScale: Double = 1.0 / 3, hiddenWidth: Int = 512) -> AlexNetConfiguration {
+        var c = paper
+        c.inputChannels = inputChannels
+        c.inputSize = inputSize
+        c.classes = classes
+        let widths = [96, 256, 384, 384, 256].map { w in max(4, Int((Double(w) * widthScale / 4).rounded()) * 4) }
+        c.convolutions = [
+            ConvolutionSpec(kernels: widths[0], kernelSize: 5, stride: 1, padding: 2),
+            ConvolutionSpec(kernels: widths[1], kernelSize: 5, padding: 2),
+            ConvolutionSpec(kernels: widths[2], kernelSize: 3, padding: 1),
+            ConvolutionSpec(kernels: widths[3], kernelSize: 3, padding: 1),
+            ConvolutionSpec(kernels: widths[4], kernelSize: 3, padding: 1),
+        ]
+        c.hiddenWidths = [hiddenWidth, hiddenWidth]
+        return c
+    }
+
+    public init(convolutions: [ConvolutionSpec], hiddenWidths: [Int]) {
+        self.convolutions = convolutions
+        self.hiddenWidths = hiddenWidths
+    }
+
+    /// The spatial size after each stage, checked: (conv1, pool1, conv2, pool2, conv3, conv4,
+    /// conv5, pool5). Throws a ``ConfigurationError`` that names the layer that does not fit.
+    public func spatialSizes() throws -> [Int] {
+        guard convolutions.count == 5, hiddenWidths.count == 2 else {
+            throw ConfigurationError("AlexNet needs 5 convolutions and 2 hidden widths, got \(convolutions.count) and \(hiddenWidths.count)")
+        }
+        guard towers == 1 || towers == 2 else { throw ConfigurationError("towers must be 1 or 2, got \(towers)") }
+        for (i, spec) in convolutions.enumerated() where spec.kernels % towers != 0 {
+            throw ConfigurationError("conv\(i + 1): \(spec.kernels) kernels do not split over \(towers) towers")
+        }
+        var sizes: [Int] = []
+        var size = inputSize
+        func conv(_ i: Int) throws {
+            let s = convolutions[i]
+            guard size + 2 * s.padding >= s.kernelSize else {
+                throw ConfigurationError("conv\(i + 1): a \(s.kernelSize)×\(s.kernelSize) kernel does not fit a \(size)×\(size) input")
+            }
+            size = (size + 2 * s.padding - s.kernelSize) / s.stride + 1
+            sizes.append(size)
+        }
+        func pool(_ name: String) throws {
+            guard size >= poolingWindow else {
+                throw ConfigurationError("\(name): a \(poolingWindow)×\(poolingWindow) window does not fit a \(size)×\(size) map")
+            }
+            size = (size - poolingWindow) / poolingStride + 1
+            sizes.append(size)
+        }
+        try conv(0); try pool("pool1"); try conv(1); try pool("pool2")
+        try conv(2); try conv(3); try conv(4); try pool("pool5")
+        return sizes
+    }
+}
+
+/// A network configuration that cannot be built, with the reason.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

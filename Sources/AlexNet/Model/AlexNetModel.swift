@@ -1,0 +1,196 @@
+/// The paper's network (Section 3.5, Figure 2), built from an ``AlexNetConfiguration``.
+///
+///     image → conv1 → ReLU → LRN → pool → conv2 → ReLU → LRN → pool → conv3 → ReLU
+///           → conv4 → ReLU → conv5 → ReLU → pool → fc6 → ReLU → dropout
+///           → fc7 → ReLU → dropout → fc8 → softmax
+///
+/// **Two towers.** Each tower (the paper's GPU) owns its own parameter blocks: conv1 (48
+/// kernels seeing the image), conv2 (128 seeing its own 48 maps), conv3 (192 seeing all 256
+/// maps of both towers), conv4 and conv5 (192 and 128, own tower only). On one worker the
+/// towers run together as grouped convolutions (``Convolution/groups`` = 2), which computes
+/// exactly the two-GPU net; the LRN sums stay inside each tower's channels, as in the paper's
+/// two-GPU code. The FC layers read both towers and are single parameter sets.
+///
+/// **Initialisation** (Section 5): every weight ~ N(0, 0.01²); biases 1 in conv2, conv4, conv5,
+/// fc6 and fc7, 0 in conv1, conv3 and fc8.
+///
+/// **Deviations.** Input 227×227, not the paper's 224 (see Book.md: (224 − 11)/4 + 1 is not
+/// whole). Dropout keeps the paper's test-time scaling rather than PyTorch's inverted dropout.
+public final class AlexNetModel<Scalar: TensorScalar>: Network {
+    public let configuration: AlexNetConfiguration
+
+    public let conv1, conv2, conv3, conv4, conv5: Convolution<Scalar>
+    public let relu1, relu2, relu3, relu4, relu5, relu6, relu7: Activation<Scalar>
+    public let norm1, norm2: LocalResponseNormalization<Scalar>?
+    public let pool1, pool2, pool5: MaxPooling<Scalar>
+    public let fc6, fc7, fc8: FullyConnected<Scalar>
+    public let drop6, drop7: Dropout<Scalar>?
+
+    /// The fc7 activations (after its ReLU, before dropout) of the last forward pass, (N, 4096):
+    /// the "last hidden layer" whose Euclidean distances the paper's Figure 4 ranks.
+    public private(set) var fc7Activations = Tensor<Scalar>(shape: [0])
+
+    public var phase: Phase = .training {
+        didSet { drop6?.phase = phase; drop7?.phase = phase }
+    }
+
+    /// Builds the network with freshly initialised weights; throws if the configuration does
+    /// not fit together (a kernel larger than its input, widths that do not split over towers).
+    public init(_ configuration: AlexNetConfiguration) throws {
+        let c = configuration
+        let sizes = try c.spatialSizes()
+        self.configuration = c
+        var generator = RandomGenerator(seed: c.seed)
+        let T = c.towers, σ = c.weightStandardDeviation, b = c.hiddenBias, k = c.convolutions
+        func conv(_ i: Int, inputs: Int, groups: Int, bias: Double) -> Convolution<Scalar> {
+            Convolution(name: "conv\(i + 1)", inputChannels: inputs, outputChannels: k[i].kernels,
+                        kernelSize: k[i].kernelSize, stride: k[i].stride, padding: k[i].padding,
+                        groups: groups, towers: T, weightStandardDeviation: σ, biasValue: bias,
+                        generator: &generator)
+        }
+        conv1 = conv(0, inputs: c.inputChannels, groups: 1, bias: 0)     // sees the image
+        conv2 = conv(1, inputs: k[0].kernels, groups: T, bias: b)         // own tower only
+        conv3 = conv(2, inputs: k[1].kernels, groups: 1, bias: 0)         // both towers
+        conv4 = conv(3, inputs: k[2].kernels, groups: T, bias: b)         // own tower only
+        conv5 = conv(4, inputs: k[3].kernels, groups: T, bias: b)         // own tower only
+        let features = k[4].kernels * sizes[7] * sizes[7]
+        fc6 = FullyConnected(name: "fc6", inputs: features, outputs: c.hiddenWidths[0],
+                             weightStandardDeviation: σ, biasValue: b, generator: &generator)
+        fc7 = FullyConnected(name: "fc7", inputs: c.hiddenWidths[0], outputs: c.hiddenWidths[1],
+                             weightStandardDeviation: σ, biasValue: b, generator: &generator)
+        fc8 = FullyConnected(name: "fc8", inputs: c.hiddenWidths[1], outputs: c.classes,
+                             weightStandardDeviation: σ, biasValue: 0, generator: &generator)
+        (relu1, relu2, relu3, relu4, relu5, relu6, relu7) = (
+            Activation(c.activation), Activation(c.activation), Activation(c.activation),
+            Activation(c.activation), Activation(c.activation), Activation(c.activation),
+            Activation(c.activation))
+        func norm() -> LocalResponseNormalization<Scalar>? {
+            c.normalization.map { n in
+                LocalResponseNormalization(size: n.size, k: n.k, alpha: n.alpha, beta: n.beta,
+                                           convention: n.convention, groups: T)
+            }
+        }
+        norm1 = norm()
+        norm2 = norm()
+        pool1 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
+        pool2 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
+        pool5 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
+        drop6 = c.dropout.map { Dropout(probability: $0, seed: c.seed &+ 6) }
+        drop7 = c.dropout.map { Dropout(probability: $0, seed: c.seed &+ 7) }
+    }
+
+    /// Logits (N, classes) for images (N, C, 227, 227); shapes in comments are the paper's preset.
+    public func forward(_ images: Tensor<Scalar>) -> Tensor<Scalar> {
+        var x = conv1.forward(images)        // (N, 96, 55, 55)
+        x = relu1.forward(x)
+        x = norm1?.forward(x) ?? x
+        x = pool1.forward(x)                 // (N, 96, 27, 27)
+        x = conv2.forward(x)                 // (N, 256, 27, 27)  two groups of 128 ← 48
+        x = relu2.forward(x)
+        x = norm2?.forward(x) ?? x
+        x = pool2.forward(x)                 // (N, 256, 13, 13)
+        x = conv3.forward(x)                 // (N, 384, 13, 13)  each tower ← all 256
+        x = relu3.forward(x)
+        x = conv4.forward(x)                 // (N, 384, 13, 13)  two groups of 192 ← 192
+        x = relu4.forward(x)
+        x = conv5.forward(x)                 // (N, 256, 13, 13)  two groups of 128 ← 192
+        x = relu5.forward(x)
+        x = pool5.forward(x)                 // (N, 256, 6, 6)
+        x = fc6.forward(x)                   // (N, 4096)         flattens 9216
+        x = relu6.forward(x)
+        x = drop6?.forward(x) ?? x
+        x = fc7.forward(x)                   // (N, 4096)
+        x = relu7.forward(x)
+        fc7Activations = x
+        x = drop7?.forward(x) ?? x
+        return fc8.forward(x)                // (N, 1000)         logits
+    }
+
+    /// The same layers in reverse, from ∂L/∂logits; conv1 computes no gradient for the image.
+    public func backward(_ dLogits: Tensor<Scalar>) {
+        var g = fc8.backward(dLogits)        // (N, 4096)
+        g = drop7?.backward(g) ?? g
+        g = relu7.backward(g)
+        g = fc7.backward(g)                  // (N, 4096)
+        g = drop6?.backward(g) ?? g
+        g = relu6.backward(g)
+        g = fc6.backward(g)                  // (N, 256, 6, 6)
+        g = pool5.backward(g)                // (N, 256, 13, 13)
+        g = relu5.backward(g)
+        g = conv5.backward(g)                // (N, 384, 13, 13)
+        g = relu4.backward(g)
+        g = conv4.backward(g)                // (N, 384, 13, 13)
+        g = relu3.backward(g)
+        g = conv3.backward(g)                // (N, 256, 13, 13)
+        g = pool2.backward(g)                // (N, 256, 27, 27)
+        g = norm2?.backward(g) ?? g
+        g = relu2.backward(g)
+        g = conv2.backward(g)                // (N, 96, 27, 27)
+        g = pool1.backward(g)                // (N, 96, 55, 55)
+        g = norm1?.backward(g) ?? g
+        g = relu1.backward(g)
+        conv1.backwardParametersOnly(g)
+    }
+
+    public var parameters: [Parameter<Scalar>] {
+        [conv1, conv2, conv3, conv4, conv5].flatMap(\.parameters)
+            + [fc6, fc7, fc8].flatMap(\.parameters)
+    }
+
+    /// The parameter blocks owned by tower `t` (0-based): its conv1…conv5 weights and biases.
+    public func towerParameters(_ t: Int) -> [Parameter<Scalar>] {
+        precondition(t >= 0 && t < configuration.towers, "tower \(t) of \(configuration.towers)")
+        return [conv1, conv2, conv3, conv4, conv5].flatMap { [$0.weights[t], $0.biases[t]] }
+    }
+
+    /// The 96 first-layer kernels (11×11×3 in the paper), tower 1's first, as (96, 3, 11, 11):
+    /// the paper's Figure 3.
+    public var conv1Kernels: Tensor<Scalar> {
+        let blocks = conv1.weights.map(\.value)
+        let shape = blocks[0].shape
+        return Tensor(shape: [shape[0] * blocks.count] + shape.dropFirst(),
+                      scalars: blocks.flatMap(\.scalars))
+    }
+
+    /// The fc7 activations of `images` in inference mode, (N, 4096); restores the phase.
+    public func fc7Features(_ images: Tensor<Scalar>) -> Tensor<Scalar> {
+        let saved = phase
+        phase = .inference
+        defer { phase = saved }
+        _ = forward(images)
+        return fc7Activations
+    }
+
+    public func describe() -> [LayerDescription] {
+        let c = configuration
+        let s = (try? c.spatialSizes()) ?? []      // checked in init, cannot fail here
+        let k = c.convolutions.map(\.kernels)
+        func conv(_ name: String, _ layer: Convolution<Scalar>, _ size: Int) -> LayerDescription {
+            let perOutput = layer.inputChannels / layer.groups * layer.kernelSize * layer.kernelSize
+            return LayerDescription(name: name, outputShape: [layer.outputChannels, size, size],
+                                    parameters: layer.parameters.reduce(0) { $0 + $1.value.count },
+                                    multiplyAdds: layer.outputChannels * size * size * perOutput)
+        }
+        func fc(_ name: String, _ layer: FullyConnected<Scalar>) -> LayerDescription {
+            LayerDescription(name: name, outputShape: [layer.outputs],
+                             parameters: layer.inputs * layer.outputs + layer.outputs,
+                             multiplyAdds: layer.inputs * layer.outputs)
+        }
+        let pool = "max-pool \(c.poolingWindow)/\(c.poolingStride)"
+        var rows = [LayerDescription(name: "input", outputShape: [c.inputChannels, c.inputSize, c.inputSize])]
+        rows.append(conv("conv1 + \(c.activation.rawValue)", conv1, s[0]))
+        if norm1 != nil { rows.append(LayerDescription(name: "LRN", outputShape: [k[0], s[0], s[0]])) }
+        rows.append(LayerDescription(name: pool, outputShape: [k[0], s[1], s[1]]))
+        rows.append(conv("conv2 + \(c.activation.rawValue)", conv2, s[2]))
+        if norm2 != nil { rows.append(LayerDescription(name: "LRN", outputShape: [k[1], s[2], s[2]])) }
+        rows.append(LayerDescription(name: pool, outputShape: [k[1], s[3], s[3]]))
+        rows.append(conv("conv3 + \(c.activation.rawValue)", conv3, s[4]))
+        rows.append(conv("conv4 + \(c.activation.rawValue)", conv4, s[5]))
+        rows.append(conv("conv5 + \(c.activation.rawValue)", conv5, s[6]))
+        rows.append(LayerDescription(name: pool, outputShape: [k[4], s[7], s[7]]))
+        rows.append(fc("fc6 + \(c.activation.rawValue)", fc6))
+        rows.append(fc("fc7 + \(c.activation.rawValue)", fc7))
+        rows.append(fc("fc8 + softmax", fc8))
+        return rows
+    }
+}

@@ -1,0 +1,131 @@
+/// The small convolutional nets of the paper's CIFAR-10 side experiments.
+///
+/// - Section 3.1, Figure 1 (ReLU versus tanh): "a four-layer convolutional neural network";
+///   the paper does not give it, so we use the net below with LRN off.
+/// - Section 3.3 (LRN: 13% test error without, 11% with): cuda-convnet's layers-conv-local
+///   nets, which differ only by the two normalisation layers:
+///
+///       conv1 64 5×5 → act → max-pool 3/2 → [LRN] → conv2 64 5×5 → act → [LRN] → max-pool 3/2
+///       → local3 32 3×3 → act → local4 32 3×3 → act → fc (classes) → softmax
+///
+/// Convolutions and locally connected layers are padded to keep their size ("same"), so a
+/// 24×24 crop gives 24 → 11 → 5 and a 28×28 image 28 → 13 → 6. Four hidden learned layers;
+/// every weight ~ N(0, σ²), every bias 0.
+public final class FourLayerNet<Scalar: TensorScalar>: Network {
+    public struct Configuration: Sendable, Equatable {
+        public var inputChannels: Int, inputSize: Int, classes: Int
+        public var activation: ActivationFunction = .relu
+        /// nil switches both LRN layers off (the 13% net); set, the 11% net.
+        public var normalization: AlexNetConfiguration.NormalizationSpec? = nil
+        public var convolutionKernels = 64, localKernels = 32
+        public var poolingWindow = 3, poolingStride = 2
+        public var weightStandardDeviation = 0.01
+        public var seed: UInt64 = 0
+
+        public init(inputChannels: Int, inputSize: Int, classes: Int) {
+            self.inputChannels = inputChannels
+            self.inputSize = inputSize
+            self.classes = classes
+        }
+    }
+
+    public let configuration: Configuration
+    public let conv1, conv2: Convolution<Scalar>
+    public let local3, local4: LocallyConnected<Scalar>
+    public let fc: FullyConnected<Scalar>
+    public let act1, act2, act3, act4: Activation<Scalar>
+    public let norm1, norm2: LocalResponseNormalization<Scalar>?
+    public let pool1, pool2: MaxPooling<Scalar>
+    public var phase: Phase = .training        // no dropout here; kept for the protocol
+
+    public init(_ c: Configuration) throws {
+        configuration = c
+        let pooled1 = (c.inputSize - c.poolingWindow) / c.poolingStride + 1
+        let pooled2 = pooled1 < c.poolingWindow ? 0 : (pooled1 - c.poolingWindow) / c.poolingStride + 1
+        guard c.inputSize >= c.poolingWindow, pooled2 >= 1 else {
+            throw ConfigurationError("FourLayerNet: a \(c.inputSize)×\(c.inputSize) input is too small for two \(c.poolingWindow)/\(c.poolingStride) poolings")
+        }
+        var g = RandomGenerator(seed: c.seed)
+        let σ = c.weightStandardDeviation
+        conv1 = Convolution(name: "conv1", inputChannels: c.inputChannels, outputChannels: c.convolutionKernels,
+                            kernelSize: 5, padding: 2, weightStandardDeviation: σ, generator: &g)
+        conv2 = Convolution(name: "conv2", inputChannels: c.convolutionKernels, outputChannels: c.convolutionKernels,
+                            kernelSize: 5, padding: 2, weightStandardDeviation: σ, generator: &g)
+        local3 = LocallyConnected(name: "local3", inputChannels: c.convolutionKernels, outputChannels: c.localKernels,
+                                  inputHeight: pooled2, inputWidth: pooled2, kernelSize: 3, padding: 1,
+                                  weightStandardDeviation: σ, generator: &g)
+        local4 = LocallyConnected(name: "local4", inputChannels: c.localKernels, outputChannels: c.localKernels,
+                                  inputHeight: pooled2, inputWidth: pooled2, kernelSize: 3, padding: 1,
+                                  weightStandardDeviation: σ, generator: &g)
+        fc = FullyConnected(name: "fc", inputs: c.localKernels * pooled2 * pooled2, outputs: c.classes,
+                            weightStandardDeviation: σ, generator: &g)
+        (act1, act2, act3, act4) = (Activation(c.activation), Activation(c.activation),
+                                    Activation(c.activation), Activation(c.activation))
+        norm1 = c.normalization.map { LocalResponseNormalization(size: $0.size, k: $0.k, alpha: $0.alpha, beta: $0.beta, convention: $0.convention) }
+        norm2 = c.normalization.map { LocalResponseNormalization(size: $0.size, k: $0.k, alpha: $0.alpha, beta: $0.beta, convention: $0.convention) }
+        pool1 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
+        pool2 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
+    }
+
+    /// Shapes for a 24×24×3 crop.
+    public func forward(_ images: Tensor<Scalar>) -> Tensor<Scalar> {
+        var x = conv1.forward(images)    // (N, 64, 24, 24)
+        x = act1.forward(x)
+        x = pool1.forward(x)             // (N, 64, 11, 11)
+        x = norm1?.forward(x) ?? x
+        x = conv2.forward(x)             // (N, 64, 11, 11)
+        x = act2.forward(x)
+        x = norm2?.forward(x) ?? x
+        x = pool2.forward(x)             // (N, 64, 5, 5)
+        x = local3.forward(x)            // (N, 32, 5, 5)
+        x = act3.forward(x)
+        x = local4.forward(x)            // (N, 32, 5, 5)
+        x = act4.forward(x)
+        return fc.forward(x)             // (N, classes)
+    }
+
+    public func backward(_ dLogits: Tensor<Scalar>) {
+        var g = fc.backward(dLogits)     // (N, 32, 5, 5)
+        g = act4.backward(g)
+        g = local4.backward(g)           // (N, 32, 5, 5)
+        g = act3.backward(g)
+        g = local3.backward(g)           // (N, 64, 5, 5)
+        g = pool2.backward(g)            // (N, 64, 11, 11)
+        g = norm2?.backward(g) ?? g
+        g = act2.backward(g)
+        g = conv2.backward(g)            // (N, 64, 11, 11)
+        g = norm1?.backward(g) ?? g
+        g = pool1.backward(g)            // (N, 64, 24, 24)
+        g = act1.backward(g)
+        conv1.backwardParametersOnly(g)
+    }
+
+    public var parameters: [Parameter<Scalar>] {
+        conv1.parameters + conv2.parameters + local3.parameters + local4.parameters + fc.parameters
+    }
+
+    public func describe() -> [LayerDescription] {
+        let c = configuration
+        let s1 = c.inputSize, s2 = (s1 - c.poolingWindow) / c.poolingStride + 1
+        let s3 = (s2 - c.poolingWindow) / c.poolingStride + 1
+        let (K1, K3) = (c.convolutionKernels, c.localKernels)
+        func count(_ layer: some Layer<Scalar>) -> Int { layer.parameters.reduce(0) { $0 + $1.value.count } }
+        let pool = "max-pool \(c.poolingWindow)/\(c.poolingStride)"
+        var rows = [LayerDescription(name: "input", outputShape: [c.inputChannels, s1, s1])]
+        rows.append(LayerDescription(name: "conv1 + \(c.activation.rawValue)", outputShape: [K1, s1, s1],
+                                     parameters: count(conv1), multiplyAdds: K1 * s1 * s1 * c.inputChannels * 25))
+        rows.append(LayerDescription(name: pool, outputShape: [K1, s2, s2]))
+        if norm1 != nil { rows.append(LayerDescription(name: "LRN", outputShape: [K1, s2, s2])) }
+        rows.append(LayerDescription(name: "conv2 + \(c.activation.rawValue)", outputShape: [K1, s2, s2],
+                                     parameters: count(conv2), multiplyAdds: K1 * s2 * s2 * K1 * 25))
+        if norm2 != nil { rows.append(LayerDescription(name: "LRN", outputShape: [K1, s2, s2])) }
+        rows.append(LayerDescription(name: pool, outputShape: [K1, s3, s3]))
+        rows.append(LayerDescription(name: "local3 + \(c.activation.rawValue)", outputShape: [K3, s3, s3],
+                                     parameters: count(local3), multiplyAdds: K3 * s3 * s3 * K1 * 9))
+        rows.append(LayerDescription(name: "local4 + \(c.activation.rawValue)", outputShape: [K3, s3, s3],
+                                     parameters: count(local4), multiplyAdds: K3 * s3 * s3 * K3 * 9))
+        rows.append(LayerDescription(name: "fc + softmax", outputShape: [c.classes],
+                                     parameters: count(fc), multiplyAdds: fc.inputs * fc.outputs))
+        return rows
+    }
+}

@@ -1,0 +1,109 @@
+/// A dense, contiguous, row-major array of scalars with a shape.
+///
+/// **Layout.** Every image-like tensor in this library is stored NCHW: batch `N`, channels `C`,
+/// height `H`, width `W`, with the last index varying fastest, so element (n, c, y, x) sits at
+///
+///     offset = ((n·C + c)·H + y)·W + x
+///
+/// Matrices are (rows, columns) in the same row-major order; a fully connected layer's weight
+/// is (outputs, inputs). Nothing else in the library describes memory layout: this is the one
+/// place.
+///
+/// `Tensor` is a value type (copy-on-write through its `Array` storage). Hot loops borrow the
+/// storage once with ``withUnsafeBufferPointer(_:)`` or ``withUnsafeMutableBufferPointer(_:)``
+/// and run on raw pointers.
+public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
+    /// The extent of each dimension, outermost first, e.g. `[N, C, H, W]`.
+    public private(set) var shape: [Int]
+    /// The elements in row-major order; `scalars.count == shape.reduce(1, *)`.
+    public var scalars: [Scalar]
+
+    /// A tensor of the given shape filled with `value` (zero by default).
+    public init(shape: [Int], repeating value: Scalar = 0) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative extent in shape \(shape)")
+        self.shape = shape
+        self.scalars = Array(repeating: value, count: shape.reduce(1, *))
+    }
+
+    /// A tensor holding `scalars`, which must have exactly `shape.reduce(1, *)` elements.
+    public init(shape: [Int], scalars: [Scalar]) {
+        precondition(shape.reduce(1, *) == scalars.count,
+                     "Tensor: \(scalars.count) scalars do not fill shape \(shape)")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// The number of elements.
+    @inlinable public var count: Int { scalars.count }
+
+    /// The number of dimensions.
+    public var rank: Int { shape.count }
+
+    /// The same elements seen with another shape of equal element count.
+    public func reshaped(to newShape: [Int]) -> Tensor {
+        Tensor(shape: newShape, scalars: scalars)
+    }
+
+    /// The row-major offset of a multi-index. Meant for tests and small tools, not hot loops.
+    public func offset(_ index: [Int]) -> Int {
+        precondition(index.count == shape.count, "Tensor: index \(index) for shape \(shape)")
+        var offset = 0
+        for (i, extent) in zip(index, shape) {
+            precondition(i >= 0 && i < extent, "Tensor: index \(index) out of shape \(shape)")
+            offset = offset * extent + i
+        }
+        return offset
+    }
+
+    /// Element access by multi-index, e.g. `t[n, c, y, x]`.
+    public subscript(_ index: Int...) -> Scalar {
+        get { scalars[offset(index)] }
+        set { scalars[offset(index)] = newValue }
+    }
+
+    @inlinable
+    public func withUnsafeBufferPointer<R>(
+        _ body: (UnsafeBufferPointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        try scalars.withUnsafeBufferPointer(body)
+    }
+
+    @inlinable
+    public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        try scalars.withUnsafeMutableBufferPointer(body)
+    }
+
+    /// Sets every element to zero, keeping the shape and the storage.
+    public mutating func zero() {
+        withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+
+    /// Adds `other` element-wise; the shapes must match.
+    public mutating func add(_ other: Tensor) {
+        precondition(shape == other.shape, "Tensor.add: shapes \(shape) and \(other.shape)")
+        withUnsafeMutableBufferPointer { a in
+            other.withUnsafeBufferPointer { b in
+                for i in 0..<a.count { a[i] += b[i] }
+            }
+        }
+    }
+
+    /// The same values converted to another scalar type (Float ↔ Double).
+    public func converted<Other: TensorScalar>(to: Other.Type = Other.self) -> Tensor<Other> {
+        Tensor<Other>(shape: shape, scalars: scalars.map { Other($0) })
+    }
+
+    /// The largest absolute element, 0 for an empty tensor.
+    public var maxMagnitude: Scalar {
+        scalars.reduce(0) { Swift.max($0, Swift.abs($1)) }
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String {
+        let head = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
+        return "Tensor\(shape)[\(head)\(count > 8 ? ", …" : "")]"
+    }
+}

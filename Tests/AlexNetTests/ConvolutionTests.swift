@@ -1,0 +1,110 @@
+import Testing
+@testable import AlexNet
+
+@Suite struct ConvolutionTests {
+    /// The whole (M, C/G, K, K) weight and (M) bias of a layer: its towers' blocks concatenated.
+    func wholeWeight<S>(_ conv: Convolution<S>) -> (Tensor<S>, Tensor<S>) {
+        let w = conv.weights.map(\.value), b = conv.biases.map(\.value)
+        return (Tensor(shape: [conv.outputChannels] + w[0].shape.dropFirst(), scalars: w.flatMap(\.scalars)),
+                Tensor(shape: [conv.outputChannels], scalars: b.flatMap(\.scalars)))
+    }
+
+    @Test func outputSizeArithmetic() {
+        // The paper's conv1: 11×11, stride 4, no padding. 227 gives 55 exactly; 224 does not divide.
+        #expect(Convolution<Float>.outputSize(inputSize: 227, kernelSize: 11, stride: 4, padding: 0) == 55)
+        #expect((227 - 11) % 4 == 0)
+        #expect((224 - 11) % 4 != 0)            // 213/4 = 53.25: "224" leaves a remainder
+        #expect(Convolution<Float>.outputSize(inputSize: 224, kernelSize: 11, stride: 4, padding: 0) == 54)
+        #expect(Convolution<Float>.outputSize(inputSize: 27, kernelSize: 5, stride: 1, padding: 2) == 27)
+        #expect(Convolution<Float>.outputSize(inputSize: 13, kernelSize: 3, stride: 1, padding: 1) == 13)
+    }
+
+    @Test func knownValues() {
+        // One 2×2 kernel of ones over a 3×3 ramp, stride 1, no padding: sums of 2×2 windows.
+        var g = RandomGenerator(seed: 0)
+        let conv = Convolution<Double>(inputChannels: 1, outputChannels: 1, kernelSize: 2, generator: &g)
+        conv.weights[0].value = Tensor(shape: [1, 1, 2, 2], repeating: 1)
+        conv.biases[0].value = Tensor(shape: [1], scalars: [0.5])
+        let x = Tensor<Double>(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        let y = conv.forward(x)
+        #expect(y.shape == [1, 1, 2, 2])
+        #expect(y.scalars == [12.5, 16.5, 24.5, 28.5])
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var N, C, M, H, W, K, S, P, G, T: Int
+        var testDescription: String { "N\(N) C\(C)→M\(M) \(H)×\(W) K\(K) S\(S) P\(P) G\(G) T\(T)" }
+    }
+
+    static let cases: [Case] = [
+        Case(N: 2, C: 3, M: 4, H: 7, W: 7, K: 3, S: 1, P: 1, G: 1, T: 1),
+        Case(N: 3, C: 4, M: 6, H: 9, W: 8, K: 3, S: 2, P: 1, G: 2, T: 2),     // grouped, stride > 1, padding
+        Case(N: 2, C: 3, M: 4, H: 11, W: 11, K: 5, S: 3, P: 0, G: 1, T: 2),   // conv1-like: one group, two towers
+        Case(N: 2, C: 4, M: 4, H: 5, W: 6, K: 3, S: 1, P: 2, G: 1, T: 2),     // conv3-like: both towers read
+        Case(N: 1, C: 6, M: 3, H: 4, W: 4, K: 4, S: 1, P: 0, G: 3, T: 3),
+        Case(N: 2, C: 2, M: 2, H: 3, W: 3, K: 3, S: 2, P: 2, G: 2, T: 2),     // padding wider than stride
+    ]
+
+    /// im2col + GEMM against the seven-loop definition, forward and backward, with a column
+    /// buffer small enough to force several chunks.
+    @Test(arguments: cases)
+    func im2colMatchesDirectConvolution(_ c: Case) {
+        var g = RandomGenerator(seed: 5)
+        let conv = Convolution<Double>(inputChannels: c.C, outputChannels: c.M, kernelSize: c.K, stride: c.S,
+                                       padding: c.P, groups: c.G, towers: c.T, weightStandardDeviation: 1,
+                                       biasValue: 0.25, generator: &g)
+        conv.columnBufferLimit = 50      // chunks of one image
+        let x: Tensor<Double> = randomTensor([c.N, c.C, c.H, c.W], seed: 6)
+        let (w, b) = wholeWeight(conv)
+        let y = conv.forward(x)
+        let yDirect = DirectConvolution.forward(x, weight: w, bias: b, stride: c.S, padding: c.P, groups: c.G)
+        expectClose(y, yDirect, tolerance: 1e-12)
+
+        let dy: Tensor<Double> = randomTensor(y.shape, seed: 7)
+        let dx = conv.backward(dy)
+        let direct = DirectConvolution.backward(dy, input: x, weight: w, stride: c.S, padding: c.P, groups: c.G)
+        let (dw, db) = (conv.weights.map(\.gradient), conv.biases.map(\.gradient))
+        expectClose(dx, direct.dx, tolerance: 1e-12)
+        expectClose(Tensor(shape: w.shape, scalars: dw.flatMap(\.scalars)), direct.dWeight, tolerance: 1e-12)
+        expectClose(Tensor(shape: b.shape, scalars: db.flatMap(\.scalars)), direct.dBias, tolerance: 1e-12)
+    }
+
+    @Test func chunkingDoesNotChangeTheResult() {
+        var g1 = RandomGenerator(seed: 9), g2 = RandomGenerator(seed: 9)
+        let whole = Convolution<Float>(inputChannels: 4, outputChannels: 4, kernelSize: 3, padding: 1, groups: 2,
+                                       weightStandardDeviation: 1, generator: &g1)
+        let chunked = Convolution<Float>(inputChannels: 4, outputChannels: 4, kernelSize: 3, padding: 1, groups: 2,
+                                         weightStandardDeviation: 1, generator: &g2)
+        chunked.columnBufferLimit = 2 * 18 * 36      // two images per chunk out of five
+        let x: Tensor<Float> = randomTensor([5, 4, 6, 6], seed: 3)
+        #expect(whole.forward(x) == chunked.forward(x))
+    }
+
+    @Test func gradientCheckGroupedStrideAndPadding() {
+        var g = RandomGenerator(seed: 11)
+        let conv = Convolution<Double>(inputChannels: 4, outputChannels: 6, kernelSize: 3, stride: 2, padding: 1,
+                                       groups: 2, weightStandardDeviation: 0.5, biasValue: 0.1, generator: &g)
+        expectGradientsCorrect(conv, input: randomTensor([2, 4, 7, 7], seed: 12))
+    }
+
+    @Test func gradientCheckTwoTowersSeeingBoth() {
+        var g = RandomGenerator(seed: 13)
+        let conv = Convolution<Double>(inputChannels: 3, outputChannels: 4, kernelSize: 5, stride: 3,
+                                       groups: 1, towers: 2, weightStandardDeviation: 0.5, generator: &g)
+        expectGradientsCorrect(conv, input: randomTensor([2, 3, 11, 11], seed: 14))
+    }
+
+    @Test func parametersOnlyBackwardGivesTheSameParameterGradients() {
+        var g1 = RandomGenerator(seed: 15), g2 = RandomGenerator(seed: 15)
+        let a = Convolution<Double>(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, towers: 2,
+                                    generator: &g1)
+        let b = Convolution<Double>(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, towers: 2,
+                                    generator: &g2)
+        let x: Tensor<Double> = randomTensor([2, 3, 9, 9], seed: 16)
+        let dy: Tensor<Double> = randomTensor(a.forward(x).shape, seed: 17)
+        _ = b.forward(x)
+        _ = a.backward(dy)
+        b.backwardParametersOnly(dy)
+        for (p, q) in zip(a.parameters, b.parameters) { #expect(p.gradient == q.gradient) }
+    }
+}
