@@ -1,0 +1,141 @@
+import Testing
+@testable import AlexNet
+
+@Suite struct AlexNetModelTests {
+    /// A tiny AlexNet of the paper's pattern and both towers, for whole-network checks in Double:
+    /// 15×15×3 → conv1 15 → pool 7 → conv2 7 → pool 3 → conv3-5 3 → pool 1 → fc 6 → fc 6 → 3 classes.
+    static func tinyConfiguration() -> AlexNetConfiguration {
+        var c = AlexNetConfiguration.small(inputChannels: 3, inputSize: 15, classes: 3)
+        c.convolutions = [
+            .init(kernels: 4, kernelSize: 5, stride: 1, padding: 2),
+            .init(kernels: 8, kernelSize: 5, padding: 2),
+            .init(kernels: 8, kernelSize: 3, padding: 1),
+            .init(kernels: 8, kernelSize: 3, padding: 1),
+            .init(kernels: 8, kernelSize: 3, padding: 1),
+        ]
+        c.hiddenWidths = [6, 6]
+        c.weightStandardDeviation = 0.3
+        c.hiddenBias = 0.1
+        c.normalization?.alpha = 0.5          // large enough for LRN to matter in the check
+        c.seed = 3
+        return c
+    }
+
+    @Test func thePaperPresetHas60965224ParametersAndFigure2Shapes() throws {
+        let model = try AlexNetModel<Float>(.paper)
+        #expect(model.parameterCount == 60_965_224)
+        #expect(try AlexNetConfiguration.paper.spatialSizes() == [55, 27, 27, 13, 13, 13, 13, 6])
+        let rows = model.describe()
+        #expect(rows.reduce(0) { $0 + $1.parameters } == 60_965_224)
+        #expect(rows.map(\.outputShape).contains([256, 6, 6]))
+        #expect(rows.last?.outputShape == [1000])
+        // Two towers: each owns its half of every convolution.
+        #expect(model.conv1.weights.map(\.value.shape) == [[48, 3, 11, 11], [48, 3, 11, 11]])
+        #expect(model.conv2.weights[0].value.shape == [128, 48, 5, 5])
+        #expect(model.conv3.weights[0].value.shape == [192, 256, 3, 3])
+        #expect(model.conv4.weights[1].value.shape == [192, 192, 3, 3])
+        #expect(model.conv5.weights[1].value.shape == [128, 192, 3, 3])
+        #expect(model.conv1Kernels.shape == [96, 3, 11, 11])
+    }
+
+    @Test func thePapersInitialisation() throws {
+        let model = try AlexNetModel<Float>(.paper)
+        #expect(model.conv1.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 0 } })
+        #expect(model.conv2.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 1 } })
+        #expect(model.conv3.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 0 } })
+        #expect(model.conv4.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 1 } })
+        #expect(model.conv5.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 1 } })
+        #expect(model.fc6.bias.value.scalars.allSatisfy { $0 == 1 })
+        #expect(model.fc7.bias.value.scalars.allSatisfy { $0 == 1 })
+        #expect(model.fc8.bias.value.scalars.allSatisfy { $0 == 0 })
+        let w = model.fc6.weight.value.scalars.map(Double.init)       // accumulate in Double
+        let mean = w.reduce(0, +) / Double(w.count)
+        let sd = (w.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(w.count)).squareRoot()
+        #expect(abs(mean) < 1e-5 && abs(sd - 0.01) < 1e-4)
+    }
+
+    @Test func theOneTowerComparisonNet() throws {
+        let c = AlexNetConfiguration.paperOneTower
+        #expect(c.convolutions.map(\.kernels) == [48, 128, 192, 192, 256])
+        let model = try AlexNetModel<Float>(c)
+        // 17,472 + 153,728 + 221,376 + 331,968 + 442,624 + 37,752,832 + 16,781,312 + 4,097,000
+        #expect(model.parameterCount == 59_798_312)
+        #expect(model.conv2.groups == 1 && model.conv2.weights.count == 1)
+    }
+
+    @Test func input224IsRejectedOnlyIfItDoesNotFit() throws {
+        var c = AlexNetConfiguration.paper
+        c.inputSize = 224
+        #expect(try c.spatialSizes() == [54, 26, 26, 12, 12, 12, 12, 5])    // floor, not the paper's 55
+        c.inputSize = 31
+        #expect(throws: ConfigurationError.self) { try c.spatialSizes() }
+        var odd = AlexNetConfiguration.paper
+        odd.convolutions[1].kernels = 255
+        #expect(throws: ConfigurationError.self) { try AlexNetModel<Float>(odd) }
+    }
+
+    @Test func smallPresetsFitFashionMNISTAndCIFAR() throws {
+        let fashion = AlexNetConfiguration.small(inputChannels: 1, inputSize: 28, classes: 10)
+        #expect(try fashion.spatialSizes() == [28, 13, 13, 6, 6, 6, 6, 2])
+        let cifar = AlexNetConfiguration.small(inputChannels: 3, inputSize: 32, classes: 10)
+        #expect(try cifar.spatialSizes() == [32, 15, 15, 7, 7, 7, 7, 3])
+        let model = try AlexNetModel<Float>(fashion)
+        let logits = model.forward(Tensor(shape: [2, 1, 28, 28], repeating: 0.5))
+        #expect(logits.shape == [2, 10])
+        #expect(model.fc7Activations.shape == [2, 512])
+    }
+
+    @Test(arguments: [ActivationFunction.relu, .tanh])
+    func wholeNetworkGradientCheckBothTowers(_ activation: ActivationFunction) throws {
+        var c = Self.tinyConfiguration()
+        c.activation = activation
+        let model = try AlexNetModel<Double>(c)
+        var g = RandomGenerator(seed: 4)
+        let mask = { Tensor<Double>(shape: [2, 6], scalars: (0..<12).map { _ in g.bernoulli(0.5) ? 1 : 0 }) }
+        model.drop6?.fixedMask = mask()
+        model.drop7?.fixedMask = mask()
+        let images: Tensor<Double> = randomTensor([2, 3, 15, 15], seed: 5)
+        // Deep in the net the gradients are ~1e-5 against a loss of ~1, so rounding (ε·L/h) would
+        // dominate at the default h ≈ 6e-6; h = 1e-4 balances rounding and truncation there.
+        let reports = GradientCheck.check(model, images: images, labels: [0, 2], step: 1e-4, entriesPerTensor: 40)
+        #expect(reports.count == 2 * 2 * 5 + 6)       // weight and bias of two towers × 5 convs, 3 FC
+        for r in reports { #expect(r.maxRelativeError < networkGradientTolerance, "\(r)") }
+    }
+
+    @Test func inferencePhaseScalesDropoutAndFeaturesAreFC7() throws {
+        let model = try AlexNetModel<Double>(Self.tinyConfiguration())
+        let images: Tensor<Double> = randomTensor([3, 3, 15, 15], seed: 6)
+        model.phase = .inference
+        let a = model.forward(images), b = model.forward(images)
+        #expect(a == b)                                // no random masks in inference
+        #expect(model.drop6?.phase == .inference)
+        model.phase = .training
+        let features = model.fc7Features(images)
+        #expect(features.shape == [3, 6])
+        #expect(model.phase == .training)
+        #expect(model.towerParameters(1).count == 10)
+        #expect(model.towerParameters(1)[0] === model.conv1.weights[1])
+    }
+
+    @Test func fourLayerNetGradientCheck() throws {
+        var c = FourLayerNet<Double>.Configuration(inputChannels: 3, inputSize: 12, classes: 4)
+        c.convolutionKernels = 4
+        c.localKernels = 3
+        c.normalization = AlexNetConfiguration.NormalizationSpec()
+        c.normalization?.alpha = 0.5
+        c.weightStandardDeviation = 0.3
+        let net = try FourLayerNet<Double>(c)
+        let reports = GradientCheck.check(net, images: randomTensor([2, 3, 12, 12], seed: 7), labels: [1, 3],
+                                          step: 1e-4, entriesPerTensor: 40)
+        #expect(reports.count == 10)
+        for r in reports { #expect(r.maxRelativeError < networkGradientTolerance, "\(r)") }
+        #expect(net.describe().last?.outputShape == [4])
+    }
+
+    @Test func fourLayerNetShapesFor24PixelCrops() throws {
+        let net = try FourLayerNet<Float>(.init(inputChannels: 3, inputSize: 24, classes: 10))
+        #expect(net.local3.inputHeight == 5)
+        #expect(net.forward(Tensor(shape: [2, 3, 24, 24], repeating: 0.1)).shape == [2, 10])
+        #expect(throws: ConfigurationError.self) { try FourLayerNet<Float>(.init(inputChannels: 1, inputSize: 4, classes: 2)) }
+    }
+}
