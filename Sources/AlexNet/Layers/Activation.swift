@@ -20,6 +20,7 @@ public final class Activation<Scalar: TensorScalar>: Layer {
         self.function = function
     }
 
+    @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         var y = x
         y.withUnsafeMutableBufferPointer { y in
@@ -32,6 +33,7 @@ public final class Activation<Scalar: TensorScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(dy.shape == output.shape, "activation backward: dy \(dy.shape) vs output \(output.shape)")
         var dx = dy

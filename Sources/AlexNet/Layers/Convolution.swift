@@ -96,6 +96,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         max(1, min(batch, columnBufferLimit / max(1, g.Cg * g.K * g.K * g.Ho * g.Wo)))
     }
 
+    @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         input = x
         let g = geometry(x.shape)
@@ -140,6 +141,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         var dx = Tensor<Scalar>(shape: input.shape)
         backward(dy, computeInputGradient: true, dx: &dx)
@@ -148,11 +150,13 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
 
     /// Accumulates the parameter gradients only, skipping ∂L/∂x: for a first layer, whose
     /// input is the image (conv1 of the paper needs no input gradient).
+    @_specialize(where Scalar == Float)
     public func backwardParametersOnly(_ dy: Tensor<Scalar>) {
         var unused = Tensor<Scalar>(shape: [0])
         backward(dy, computeInputGradient: false, dx: &unused)
     }
 
+    @_specialize(where Scalar == Float)
     private func backward(_ dy: Tensor<Scalar>, computeInputGradient: Bool, dx: inout Tensor<Scalar>) {
         let g = geometry(input.shape)
         let N = input.shape[0], M = outputChannels, T = towers, G = groups

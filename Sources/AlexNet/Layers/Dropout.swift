@@ -41,6 +41,7 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
 
     private var usesMask: Bool { phase == .training || inferenceMode == .sampling }
 
+    @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         var y = x
         if usesMask {
@@ -66,6 +67,7 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         var dx = dy
         if let m = mask {

@@ -31,6 +31,7 @@ public final class FullyConnected<Scalar: TensorScalar>: Layer {
 
     public var parameters: [Parameter<Scalar>] { [weight, bias] }
 
+    @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let N = x.shape[0]
         precondition(x.count == N * inputs, "FullyConnected: expected (N, \(inputs)), got \(x.shape)")
@@ -52,6 +53,7 @@ public final class FullyConnected<Scalar: TensorScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         let N = input.shape[0]
         precondition(dy.shape == [N, outputs], "FullyConnected backward: dy \(dy.shape), expected [\(N), \(outputs)]")

@@ -29,6 +29,7 @@ struct ConvolutionGeometry: Sendable {
 
 /// Fills `cols` (Cg·K·K, B·Ho·Wo) from images n0..<n0+B, channels c0..<c0+Cg of `x` (N, C, H, W).
 
+@_specialize(where Scalar == Float)
 func im2col<Scalar: TensorScalar>(
     _ x: UnsafePointer<Scalar>, geometry g: ConvolutionGeometry,
     images n0: Int, count B: Int, firstChannel c0: Int,
@@ -69,6 +70,7 @@ func im2col<Scalar: TensorScalar>(
 
 /// Adds `cols` (Cg·K·K, B·Ho·Wo) back onto `dx` (N, C, H, W): the adjoint of ``im2col``.
 
+@_specialize(where Scalar == Float)
 func col2im<Scalar: TensorScalar>(
     _ cols: UnsafePointer<Scalar>, geometry g: ConvolutionGeometry,
     images n0: Int, count B: Int, firstChannel c0: Int,

@@ -48,6 +48,7 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
         convention == .paper ? alpha : alpha / Double(size)
     }
 
+    @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank == 4 && x.shape[1] % groups == 0, "LRN: expected (N, C, H, W) with C divisible by \(groups), got \(x.shape)")
         input = x
@@ -82,6 +83,7 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(dy.shape == input.shape, "LRN backward: dy \(dy.shape) vs input \(input.shape)")
         let (N, C, HW) = (input.shape[0], input.shape[1], input.shape[2] * input.shape[3])

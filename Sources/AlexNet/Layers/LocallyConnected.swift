@@ -65,6 +65,7 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         }
     }
 
+    @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.shape.count == 4 && Array(x.shape[1...]) == [inputChannels, inputHeight, inputWidth],
                      "LocallyConnected: expected (N, \(inputChannels), \(inputHeight), \(inputWidth)), got \(x.shape)")
@@ -100,6 +101,7 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         let N = input.shape[0], M = outputChannels, (Ho, Wo) = (outputHeight, outputWidth)
         precondition(dy.shape == [N, M, Ho, Wo], "LocallyConnected backward: dy \(dy.shape)")

@@ -28,6 +28,7 @@ public final class MaxPooling<Scalar: TensorScalar>: Layer {
         return [shape[0], shape[1], (shape[2] - windowSize) / stride + 1, (shape[3] - windowSize) / stride + 1]
     }
 
+    @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let out = outputShape(for: x.shape)
         inputShape = x.shape
@@ -59,6 +60,7 @@ public final class MaxPooling<Scalar: TensorScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(dy.count == argmax.count, "MaxPooling backward: dy \(dy.shape) does not match the last output")
         let HW = inputShape[2] * inputShape[3], HoWo = dy.shape[2] * dy.shape[3]

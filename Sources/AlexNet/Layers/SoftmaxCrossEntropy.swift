@@ -15,6 +15,7 @@ public final class SoftmaxCrossEntropy<Scalar: TensorScalar> {
     public init() {}
 
     /// Row-wise softmax of `logits` (N, K).
+    @_specialize(where Scalar == Float)
     public static func softmax(_ logits: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(logits.rank == 2, "softmax: expected (N, K), got \(logits.shape)")
         let (N, K) = (logits.shape[0], logits.shape[1])
@@ -33,6 +34,7 @@ public final class SoftmaxCrossEntropy<Scalar: TensorScalar> {
     }
 
     /// The mean negative log-probability of `labels` under softmax(`logits`).
+    @_specialize(where Scalar == Float)
     public func forward(_ logits: Tensor<Scalar>, labels: [Int]) -> Scalar {
         let (N, K) = (logits.shape[0], logits.shape[1])
         precondition(labels.count == N, "SoftmaxCrossEntropy: \(labels.count) labels for \(N) rows")
@@ -48,6 +50,7 @@ public final class SoftmaxCrossEntropy<Scalar: TensorScalar> {
     }
 
     /// ∂L/∂logits = (p − onehot(labels)) / N.
+    @_specialize(where Scalar == Float)
     public func backward() -> Tensor<Scalar> {
         let (N, K) = (probabilities.shape[0], probabilities.shape[1])
         var dz = probabilities
