@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "AlexNet", targets: ["AlexNet"]),
         .executable(name: "alexnet-bench", targets: ["alexnet-bench"]),
+        .executable(name: "figure-gallery", targets: ["figure-gallery"]),
     ],
     targets: [
         // System libraries: OpenBLAS for GEMM, libpng and zlib for figures and gzip'd data.
@@ -34,6 +35,12 @@ let package = Package(
             name: "alexnet-bench",
             dependencies: ["AlexNet"],
             path: "Benchmarks/alexnet-bench",
+            swiftSettings: crossModuleOptimization),
+
+        .executableTarget(
+            name: "figure-gallery",
+            dependencies: ["AlexNet"],
+            path: "Tools/figure-gallery",
             swiftSettings: crossModuleOptimization),
 
         .testTarget(

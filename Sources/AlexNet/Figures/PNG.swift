@@ -1,0 +1,106 @@
+import CPNG
+import Foundation
+
+/// An 8-bit image: `channels` interleaved samples per pixel (1 grey, 3 RGB, 4 RGBA), rows top
+/// to bottom. This is the pixel format the figures are drawn in and PNG files are read into.
+public struct Image: Sendable, Equatable {
+    public let width: Int, height: Int, channels: Int
+    /// Row-major: the sample of channel k at (x, y) is `pixels[(y·width + x)·channels + k]`.
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+        precondition([1, 3, 4].contains(channels), "Image: channels must be 1, 3 or 4, got \(channels)")
+        precondition(pixels.count == width * height * channels, "Image: \(pixels.count) samples for \(width)×\(height)×\(channels)")
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.pixels = pixels
+    }
+
+    /// A blank image filled with one sample value.
+    public init(width: Int, height: Int, channels: Int, fill: UInt8 = 0) {
+        self.init(width: width, height: height, channels: channels,
+                  pixels: [UInt8](repeating: fill, count: width * height * channels))
+    }
+
+    public subscript(x: Int, y: Int, channel: Int) -> UInt8 {
+        get { pixels[(y * width + x) * channels + channel] }
+        set { pixels[(y * width + x) * channels + channel] = newValue }
+    }
+}
+
+/// A PNG file that could not be read or written, with the path and libpng's reason.
+public struct PNGError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+extension Image {
+    private static func format(forChannels channels: Int) -> UInt32 {
+        switch channels {
+        case 1: UInt32(PNG_FORMAT_GRAY)
+        case 3: UInt32(PNG_FORMAT_RGB)
+        default: UInt32(PNG_FORMAT_RGB) | UInt32(PNG_FORMAT_FLAG_ALPHA)
+        }
+    }
+
+    private static func message(_ image: inout png_image) -> String {
+        withUnsafeBytes(of: &image.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    /// Writes the image as an 8-bit PNG (libpng's simplified API). The bytes depend only on
+    /// the pixels: the same image always gives the same file.
+    public func writePNG(to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = Self.format(forChannels: channels)
+        let ok = pixels.withUnsafeBufferPointer { buffer in
+            png_image_write_to_file(&image, path, 0, buffer.baseAddress, Int32(width * channels), nil)
+        }
+        if ok == 0 {
+            let reason = Self.message(&image)
+            png_image_free(&image)
+            throw PNGError(path: path, reason: "cannot write PNG: \(reason.isEmpty ? "unknown libpng error" : reason)")
+        }
+    }
+
+    /// Reads a PNG file, converted to `channels` 8-bit samples per pixel (1, 3 or 4), or to the
+    /// file's own channel count if nil.
+    public static func readPNG(from path: String, channels: Int? = nil) throws -> Image {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PNGError(path: path, reason: "no such file")
+        }
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        guard png_image_begin_read_from_file(&image, path) != 0 else {
+            let reason = message(&image)
+            png_image_free(&image)
+            throw PNGError(path: path, reason: "not a readable PNG file (\(reason))")
+        }
+        let fileChannels = (image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0 ? 3 : 1)
+            + (image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0 ? 1 : 0)
+        let wanted = channels ?? (fileChannels == 2 ? 4 : fileChannels)    // grey+alpha is read as RGBA
+        precondition([1, 3, 4].contains(wanted), "readPNG: channels must be 1, 3 or 4")
+        image.format = format(forChannels: wanted)
+        let (width, height) = (Int(image.width), Int(image.height))
+        var pixels = [UInt8](repeating: 0, count: width * height * wanted)
+        let ok = pixels.withUnsafeMutableBufferPointer { buffer in
+            png_image_finish_read(&image, nil, buffer.baseAddress, Int32(width * wanted), nil)
+        }
+        guard ok != 0 else {
+            let reason = message(&image)
+            png_image_free(&image)
+            throw PNGError(path: path, reason: "corrupt PNG data (\(reason))")
+        }
+        return Image(width: width, height: height, channels: wanted, pixels: pixels)
+    }
+}

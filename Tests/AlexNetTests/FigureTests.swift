@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+@testable import AlexNet
+
+@Suite struct PNGTests {
+    func temporaryPath(_ name: String) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alexnet-tests-\(UUID().uuidString)")
+        return directory.appendingPathComponent(name).path
+    }
+
+    @Test(arguments: [1, 3, 4])
+    func roundTripEveryPixelFormat(channels: Int) throws {
+        var g = RandomGenerator(seed: UInt64(channels))
+        let pixels = (0..<(7 * 5 * channels)).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+        let image = Image(width: 7, height: 5, channels: channels, pixels: pixels)
+        let path = temporaryPath("round-trip-\(channels).png")
+        try image.writePNG(to: path)
+        #expect(try Image.readPNG(from: path) == image)
+    }
+
+    @Test func readingConvertsBetweenFormats() throws {
+        let grey = Image(width: 2, height: 1, channels: 1, pixels: [10, 200])
+        let path = temporaryPath("grey.png")
+        try grey.writePNG(to: path)
+        let rgb = try Image.readPNG(from: path, channels: 3)
+        #expect(rgb.pixels == [10, 10, 10, 200, 200, 200])
+    }
+
+    @Test func identicalInputGivesIdenticalBytes() throws {
+        let image = Gallery.figures()[0].image
+        let (a, b) = (temporaryPath("a.png"), temporaryPath("b.png"))
+        try image.writePNG(to: a)
+        try image.writePNG(to: b)
+        #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))
+        #expect(Gallery.figures()[0].image == image)            // drawing is deterministic too
+    }
+
+    @Test func aFileThatIsNotAPNGIsRefusedByName() throws {
+        let path = temporaryPath("not-a.png")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try Data("hello, this is text".utf8).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: PNGError.self) { try Image.readPNG(from: path) }
+        #expect(error.path == path)
+        #expect(error.description.contains("not a readable PNG"))
+        #expect(throws: PNGError.self) { try Image.readPNG(from: self.temporaryPath("missing.png")) }
+    }
+
+    @Test func aTruncatedPNGIsRefused() throws {
+        let path = temporaryPath("truncated.png")
+        try Gallery.figures()[0].image.writePNG(to: path)
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: PNGError.self) { try Image.readPNG(from: path) }
+        #expect(error.path == path)
+    }
+}
+
+@Suite struct AxisTests {
+    @Test func niceSteps() {
+        #expect(Axis.niceStep(0.23) == 0.2)
+        #expect(Axis.niceStep(7) == 5)
+        #expect(Axis.niceStep(1.4) == 1)
+        #expect(Axis.niceStep(0.4) == 0.5)
+        #expect(Axis.niceStep(3e-4) == 2e-4)
+    }
+
+    @Test func linearTicksAtRoundNumbers() {
+        #expect(Axis(minimum: 0, maximum: 1).ticks() == [0, 0.2, 0.4, 0.6, 0.8, 1])
+        #expect(Axis(minimum: 0, maximum: 30).ticks() == [0, 5, 10, 15, 20, 25, 30])
+        #expect(Axis(minimum: -1, maximum: 1).ticks() == [-1, -0.5, 0, 0.5, 1])
+        let fitted = Axis.fitting([0.13, 0.87])
+        #expect(fitted.minimum == 0.1 && fitted.maximum == 0.9)
+    }
+
+    @Test func logarithmicTicksAtPowersOfTen() {
+        #expect(Axis(minimum: 1e-12, maximum: 1, scale: .logarithmic).ticks(target: 7) == [1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1])
+        #expect(Axis(minimum: 1, maximum: 100, scale: .logarithmic).ticks().count == 7)   // 1 2 5 10 20 50 100
+        let fitted = Axis.fitting([3e-7, 0.02], scale: .logarithmic)
+        #expect(fitted.minimum == 1e-7 && fitted.maximum == 0.1)
+    }
+
+    @Test func labels() {
+        #expect(Axis.label(0.25) == "0.25")
+        #expect(Axis.label(1000) == "1,000")
+        #expect(Axis.label(-2) == "−2")
+        #expect(Axis.label(1e-6, scale: .logarithmic) == "1e-6")
+        #expect(Axis.label(0.1, scale: .logarithmic) == "0.1")
+    }
+}
+
+@Suite struct PlotTests {
+    @Test func aSeriesIsDrawnInItsColourAtItsDataPoints() {
+        var chart = LineChart(title: "t", xLabel: "x", yLabel: "y")
+        chart.series = [.init("a", x: [0, 1, 2], y: [0, 1, 0]), .init("b", x: [0, 2], y: [0.5, 0.5])]
+        chart.legend = .none
+        let image = chart.render()
+        let canvas = Canvas(image)
+        for (series, point) in [(0, (1.0, 1.0)), (1, (1.0, 0.5))] {
+            let p = chart.pixel(x: point.0, y: point.1)
+            #expect(canvas.color(x: Int(p.x), y: Int(p.y)) == chart.color(ofSeries: series))
+        }
+        #expect(chart.color(ofSeries: 0) == Color.palette[0])
+        let far = chart.pixel(x: 1.9, y: 0.9)
+        #expect(canvas.color(x: Int(far.x), y: Int(far.y)) == .white)
+    }
+
+    @Test func aReferenceLineAndABandArePresent() {
+        var chart = LineChart(title: "", xLabel: "", yLabel: "")
+        chart.series = [.init("a", x: [0, 10], y: [0.5, 0.5], band: ([0.3, 0.3], [0.7, 0.7]))]
+        chart.referenceLines = [ReferenceLine(.horizontal, at: 0.9, label: "", color: .black)]
+        chart.yRange = 0...1
+        chart.legend = .none
+        let canvas = Canvas(chart.render())
+        let band = chart.pixel(x: 5, y: 0.62)
+        let shaded = canvas.color(x: Int(band.x), y: Int(band.y))
+        #expect(shaded != .white && shaded != chart.color(ofSeries: 0))   // a light tint of the series colour
+        let line = chart.pixel(x: 0.2, y: 0.9)                             // dashes start at the left edge
+        #expect(canvas.color(x: Int(line.x), y: Int(line.y)).red < 100)
+    }
+
+    @Test func barsHaveTheirGroupColour() {
+        var chart = BarChart(title: "", yLabel: "", categories: ["a", "b"],
+                             groups: [.init("x", values: [1, 2]), .init("y", values: [2, .nan])])
+        chart.legend = .none
+        chart.yRange = 0...3
+        let canvas = Canvas(chart.render())
+        let bar = chart.bar(group: 1, category: 0)
+        #expect(canvas.color(x: Int((bar.left + bar.right) / 2), y: Int(bar.top) + 5) == chart.color(ofGroup: 1))
+        let gap = chart.bar(group: 1, category: 1)      // NaN: no bar
+        #expect(canvas.color(x: Int((gap.left + gap.right) / 2), y: Int(chart.bar(group: 0, category: 1).top) + 20) == .white)
+    }
+
+    @Test func everyPrintableASCIICharacterHasAGlyph() {
+        for code in 32...126 {
+            let character = Character(UnicodeScalar(UInt8(code)))
+            #expect(BitmapFont.glyphs[character] != nil, "no glyph for '\(character)'")
+        }
+        #expect(BitmapFont.glyphs["A"]?.count == BitmapFont.glyphHeight)
+        var canvas = Canvas(width: 20, height: 12)
+        canvas.text("I", x: 0, y: 0)
+        #expect(canvas.color(x: 2, y: 3) == .ink)      // the stem of the I
+        #expect(canvas.color(x: 0, y: 3) == .white)
+    }
+
+    @Test func kernelsAreNormalisedOneByOne() {
+        let kernel = Tensor<Float>(shape: [1, 1, 2], scalars: [-0.01, 0.03])
+        #expect(ImageGrid.kernelImage(kernel).pixels == [0, 255])
+        #expect(ImageGrid.scaled(Image(width: 1, height: 1, channels: 1, pixels: [7]), by: 3).pixels == [UInt8](repeating: 7, count: 9))
+    }
+
+    @Test func theGalleryHasEveryKind() {
+        let names = Gallery.figures().map(\.name)
+        #expect(names == ["line-chart", "line-chart-log", "bar-chart", "kernels", "predictions", "neighbours", "variants"])
+    }
+}
+
+@Suite struct CSVTests {
+    @Test func quotingRoundTrip() throws {
+        var table = CSVTable(header: ["name", "value"])
+        table.append(["plain", "1"])
+        table.append(["with, comma", "2.5"])
+        table.append(["with \"quotes\"", "-3"])
+        table.append(["two\nlines", ""])
+        #expect(table.text == "name,value\nplain,1\n\"with, comma\",2.5\n\"with \"\"quotes\"\"\",-3\n\"two\nlines\",\n")
+        let parsed = try CSVTable(parsing: table.text)
+        #expect(parsed == table)
+        #expect(try parsed.column("value").prefix(3).map { Double($0)! } == [1, 2.5, -3])
+        #expect(throws: CSVError.self) { try parsed.numbers("value") }     // the empty cell
+    }
+
+    @Test func crlfAndNoFinalNewline() throws {
+        let parsed = try CSVTable(parsing: "a,b\r\n1,2\r\n3,4")
+        #expect(parsed.rows == [["1", "2"], ["3", "4"]])
+    }
+
+    @Test func malformedCSVIsRefusedWithItsLine() {
+        #expect(throws: CSVError.self) { try CSVTable(parsing: "a,b\n1,2,3\n") }
+        #expect(throws: CSVError.self) { try CSVTable(parsing: "a,b\n\"open,2\n") }
+        #expect(throws: CSVError.self) { try CSVTable(parsing: "a,b\nx\"y,2\n") }
+        #expect(throws: CSVError.self) { try CSVTable(parsing: "") }
+        let error = try? CSVTable(parsing: "a,b\n1,2\n3\n")
+        #expect(error == nil)
+        do { _ = try CSVTable(parsing: "a,b\n1,2\n3\n") } catch let e as CSVError { #expect(e.line == 3) } catch {}
+        #expect(throws: CSVError.self) { try CSVTable(header: ["a"]).numbers("missing") }
+    }
+
+    @Test func numbersAreWrittenShortest() {
+        #expect(CSVTable.format(3) == "3")
+        #expect(CSVTable.format(0.1) == "0.1")
+        #expect(CSVTable.format(.nan) == "nan")
+    }
+}
