@@ -1,0 +1,32 @@
+/// Input preprocessing (Section 2 of the paper): subtract the mean training image, pixel by
+/// pixel and channel by channel, from raw pixel values, then multiply by `scale`.
+///
+///     x[c, y, x] = (pixel[c, y, x] − mean[c, y, x]) · scale
+///
+/// The paper uses raw 0…255 values (scale 1). The mean belongs with the model: a checkpoint
+/// stores it so that evaluation subtracts the same image.
+public struct Normalization: Sendable, Equatable {
+    /// The mean image, (C, H, W) at the data set's full image size.
+    public var mean: Tensor<Float>
+    public var scale: Float
+
+    public init(mean: Tensor<Float>, scale: Float = 1) {
+        precondition(mean.rank == 3, "Normalization: the mean image must be (C, H, W), got \(mean.shape)")
+        self.mean = mean
+        self.scale = scale
+    }
+
+    /// The mean image of `split`, accumulated in Double.
+    public static func meanImage(of split: DatasetSplit, scale: Float = 1) -> Normalization {
+        var sum = [Double](repeating: 0, count: split.imageSize)
+        split.pixels.withUnsafeBufferPointer { pixels in
+            for i in 0..<split.count {
+                let image = pixels.baseAddress! + i * split.imageSize
+                for p in 0..<split.imageSize { sum[p] += Double(image[p]) }
+            }
+        }
+        let n = Double(max(1, split.count))
+        return Normalization(mean: Tensor(shape: [split.channels, split.height, split.width], scalars: sum.map { Float($0 / n) }),
+                             scale: scale)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import AlexNet
+
+/// A fresh temporary directory for one test's files.
+func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("alexnet-data-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func write(_ bytes: [UInt8], _ directory: String, _ name: String) throws {
+    try Data(bytes).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name)))
+}
+
+@Suite struct FashionMNISTTests {
+    /// Three 2×2 images with labels 0, 9, 4, as the four files of Fashion-MNIST.
+    func makeFiles(_ directory: String, gzip: Bool, labels: [UInt8] = [0, 9, 4], testCount: Int = 3) throws {
+        let images = IDX.encode(shape: [3, 2, 2], data: Array(0..<12))
+        let labelFile = IDX.encode(shape: [3], data: labels)
+        let testImages = IDX.encode(shape: [testCount, 2, 2], data: (0..<(4 * testCount)).map { UInt8(100 + $0) })
+        let testLabels = IDX.encode(shape: [3], data: [1, 2, 3])
+        for (name, bytes) in [("train-images-idx3-ubyte", images), ("train-labels-idx1-ubyte", labelFile),
+                              ("t10k-images-idx3-ubyte", testImages), ("t10k-labels-idx1-ubyte", testLabels)] {
+            if gzip { try GzipFile.write(bytes, to: (directory as NSString).appendingPathComponent(name + ".gz")) }
+            else { try write(bytes, directory, name) }
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func readsPlainAndGzippedFiles(gzip: Bool) throws {
+        let directory = try temporaryDirectory()
+        try makeFiles(directory, gzip: gzip)
+        let data = try FashionMNIST.load(directory: directory)
+        #expect(data.train.count == 3 && data.test.count == 3)
+        #expect(data.train.labels == [0, 9, 4])
+        #expect(Array(data.train.image(1)) == [4, 5, 6, 7])
+        #expect(data.test.image(2).first == 108)
+        #expect(data.classNames[9] == "Ankle boot")
+        #expect((data.train.channels, data.train.height, data.train.width) == (1, 2, 2))
+    }
+
+    @Test func aMissingDataSetSaysWhereItLookedAndWhatToDo() throws {
+        let error = try #require(throws: DataError.self) { try FashionMNIST.load(directory: "/nonexistent/fashion") }
+        #expect(error.message.contains("/nonexistent/fashion"))
+        #expect(error.message.contains("--data-dir"))
+        #expect(error.message.contains("train-images-idx3-ubyte"))
+        let standard = DataError.missing(dataset: "Fashion-MNIST", path: FashionMNIST.defaultDirectory, expected: ["x"],
+                                         package: FashionMNIST.debianPackage)
+        #expect(standard.message.contains("apt-get install dataset-fashion-mnist"))
+    }
+
+    @Test func wrongMagicNumber() throws {
+        let directory = try temporaryDirectory()
+        try makeFiles(directory, gzip: false)
+        var bytes = IDX.encode(shape: [3], data: [0, 1, 2])
+        bytes[2] = 0x0D                                       // a float IDX file, not bytes
+        try write(bytes, directory, "train-labels-idx1-ubyte")
+        let error = try #require(throws: DataError.self) { try FashionMNIST.load(directory: directory) }
+        #expect(error.message.contains("train-labels-idx1-ubyte") && error.message.contains("wrong magic number 0x00000D01"))
+    }
+
+    @Test func truncatedFile() throws {
+        let directory = try temporaryDirectory()
+        try makeFiles(directory, gzip: false)
+        try write(Array(IDX.encode(shape: [3, 2, 2], data: Array(0..<12)).dropLast(5)), directory, "train-images-idx3-ubyte")
+        let error = try #require(throws: DataError.self) { try FashionMNIST.load(directory: directory) }
+        #expect(error.message.contains("train-images-idx3-ubyte: truncated"))
+    }
+
+    @Test func imageAndLabelCountsMustAgree() throws {
+        let directory = try temporaryDirectory()
+        try makeFiles(directory, gzip: false, testCount: 4)
+        let error = try #require(throws: DataError.self) { try FashionMNIST.load(directory: directory) }
+        #expect(error.message.contains("t10k-labels-idx1-ubyte: 3 labels for the 4 images"))
+    }
+
+    @Test func labelOutOfRange() throws {
+        let directory = try temporaryDirectory()
+        try makeFiles(directory, gzip: false, labels: [0, 10, 4])
+        let error = try #require(throws: DataError.self) { try FashionMNIST.load(directory: directory) }
+        #expect(error.message.contains("label 10 of image 1 is outside 0…9"))
+    }
+
+    @Test func unreadableGzipStream() throws {
+        let directory = try temporaryDirectory()
+        try makeFiles(directory, gzip: true)
+        let path = (directory as NSString).appendingPathComponent("train-images-idx3-ubyte.gz")
+        var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
+        for i in 12..<bytes.count - 8 { bytes[i] ^= 0x5A }                // corrupt the deflate data
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: DataError.self) { try FashionMNIST.load(directory: directory) }
+        #expect(error.message.contains("train-images-idx3-ubyte.gz"))
+        #expect(error.message.contains("unreadable gzip stream"), "\(error)")
+
+        let truncated = Array([UInt8](FileManager.default.contents(atPath: path)!).prefix(15))
+        try Data(truncated).write(to: URL(fileURLWithPath: path))
+        #expect(throws: DataError.self) { try FashionMNIST.load(directory: directory) }
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: FashionMNIST.defaultDirectory)))
+    func theDebianPackage() throws {
+        let data = try FashionMNIST.load()
+        #expect(data.train.count == 60_000 && data.test.count == 10_000)
+        #expect((data.train.height, data.train.width) == (28, 28))
+        #expect(Set(data.train.labels) == Set(0..<10))
+    }
+}
+
+@Suite struct CIFAR10Tests {
+    func record(label: UInt8, fill: UInt8) -> [UInt8] { [label] + [UInt8](repeating: fill, count: 3072) }
+
+    func makeFiles(_ directory: String) throws {
+        for b in 1...5 { try write(record(label: UInt8(b), fill: UInt8(b)) + record(label: 0, fill: 50), directory, "data_batch_\(b).bin") }
+        try write(record(label: 9, fill: 7), directory, "test_batch.bin")
+        try write(Array("airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n".utf8), directory, "batches.meta.txt")
+    }
+
+    @Test func readsTheBinaryVersion() throws {
+        let directory = try temporaryDirectory()
+        try makeFiles(directory)
+        let data = try CIFAR10.load(directory: directory)
+        #expect(data.train.count == 10 && data.test.count == 1)
+        #expect(data.train.labels == [1, 0, 2, 0, 3, 0, 4, 0, 5, 0])
+        #expect(data.classNames.last == "truck")
+        #expect(data.train.image(4).allSatisfy { $0 == 3 })
+        #expect((data.train.channels, data.train.height, data.train.width) == (3, 32, 32))
+    }
+
+    @Test func aBatchOfTheWrongSize() throws {
+        let directory = try temporaryDirectory()
+        try makeFiles(directory)
+        try write(record(label: 1, fill: 1) + [1, 2, 3], directory, "data_batch_3.bin")
+        let error = try #require(throws: DataError.self) { try CIFAR10.load(directory: directory) }
+        #expect(error.message.contains("data_batch_3.bin") && error.message.contains("3076 bytes"))
+    }
+
+    @Test func labelOutOfRangeAndMissingFiles() throws {
+        let directory = try temporaryDirectory()
+        try makeFiles(directory)
+        try write(record(label: 11, fill: 1), directory, "test_batch.bin")
+        let error = try #require(throws: DataError.self) { try CIFAR10.load(directory: directory) }
+        #expect(error.message.contains("test_batch.bin: label 11 of record 0"))
+        try FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent("data_batch_5.bin"))
+        let missing = try #require(throws: DataError.self) { try CIFAR10.load(directory: directory) }
+        #expect(missing.message.contains("data_batch_5.bin") && missing.message.contains("--data-dir"))
+    }
+}
