@@ -10,6 +10,13 @@ let crossModuleOptimization: [SwiftSetting] = [
     .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
+/// The library's numeric loops are compiled with optimisation in debug builds too: unoptimised
+/// they run tens of times slower, which would make `swift test` (a debug build) train its small
+/// networks for many minutes. Debug builds keep assertions and testability.
+let library: [SwiftSetting] = crossModuleOptimization + [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
+
 let package = Package(
     name: "AlexNet",
     products: [
@@ -29,7 +36,7 @@ let package = Package(
         .target(
             name: "AlexNet",
             dependencies: ["COpenBLAS", "CPNG", "CZlib"],
-            swiftSettings: crossModuleOptimization),
+            swiftSettings: library),
 
         .executableTarget(
             name: "alexnet-bench",

@@ -14,7 +14,7 @@ import Testing
             .init(kernels: 8, kernelSize: 3, padding: 1),
         ]
         c.hiddenWidths = [6, 6]
-        c.weightStandardDeviation = 0.3
+        c.weightInitialization = .gaussian(standardDeviation: 0.3)
         c.hiddenBias = 0.1
         c.normalization?.alpha = 0.5          // large enough for LRN to matter in the check
         c.seed = 3
@@ -123,7 +123,7 @@ import Testing
         c.localKernels = 3
         c.normalization = AlexNetConfiguration.NormalizationSpec()
         c.normalization?.alpha = 0.5
-        c.weightStandardDeviation = 0.3
+        c.weightInitialization = .gaussian(standardDeviation: 0.3)
         let net = try FourLayerNet<Double>(c)
         let reports = GradientCheck.check(net, images: randomTensor([2, 3, 12, 12], seed: 7), labels: [1, 3],
                                           step: 1e-4, entriesPerTensor: 40)

@@ -5,7 +5,7 @@
 /// - tanh, the saturating baseline: f(x) = tanh(x), f′(x) = 1 − f(x)².
 ///
 /// Shapes: any; the output has the input's shape. No parameters.
-public enum ActivationFunction: String, Sendable, CaseIterable {
+public enum ActivationFunction: String, Sendable, CaseIterable, Codable {
     case relu
     case tanh
 }

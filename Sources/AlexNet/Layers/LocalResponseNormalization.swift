@@ -1,5 +1,5 @@
 /// Whether LRN's α is used as written in the paper or divided by the window size n.
-public enum AlphaConvention: String, Sendable, CaseIterable {
+public enum AlphaConvention: String, Sendable, CaseIterable, Codable {
     /// α′ = α: the paper's formula.
     case paper
     /// α′ = α / n: cuda-convnet, Caffe, PyTorch.

@@ -4,9 +4,9 @@
 /// The layer pattern is always Figure 2's: five convolutions, then three fully connected layers;
 /// LRN after the first two activations; max-pooling after the two LRNs and after conv5;
 /// dropout after fc6 and fc7. Kernel counts are totals over both towers.
-public struct AlexNetConfiguration: Sendable, Equatable {
+public struct AlexNetConfiguration: Sendable, Equatable, Codable {
     /// One convolutional layer: kernels in all towers together, kernel size, stride, padding.
-    public struct ConvolutionSpec: Sendable, Equatable {
+    public struct ConvolutionSpec: Sendable, Equatable, Codable {
         public var kernels: Int, kernelSize: Int, stride: Int, padding: Int
         public init(kernels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0) {
             self.kernels = kernels
@@ -17,7 +17,7 @@ public struct AlexNetConfiguration: Sendable, Equatable {
     }
 
     /// Local response normalisation settings (Section 3.3).
-    public struct NormalizationSpec: Sendable, Equatable {
+    public struct NormalizationSpec: Sendable, Equatable, Codable {
         public var size = 5, k = 2.0, alpha = 1e-4, beta = 0.75
         public var convention: AlphaConvention = .paper
         public init() {}
@@ -41,8 +41,8 @@ public struct AlexNetConfiguration: Sendable, Equatable {
     public var poolingWindow = 3, poolingStride = 2
     /// Dropout probability in fc6 and fc7; nil switches dropout off.
     public var dropout: Double? = 0.5
-    /// Weights ~ N(0, σ²) with σ = 0.01 (Section 5).
-    public var weightStandardDeviation = 0.01
+    /// Weights ~ N(0, 0.01²) in the paper (Section 5).
+    public var weightInitialization = WeightInitialization.paper
     /// The bias of conv2, conv4, conv5, fc6, fc7 (the paper: 1; Caffe later used 0.1).
     /// Every other bias starts at 0.
     public var hiddenBias = 1.0

@@ -10,24 +10,9 @@
 ///
 /// Convolutions and locally connected layers are padded to keep their size ("same"), so a
 /// 24×24 crop gives 24 → 11 → 5 and a 28×28 image 28 → 13 → 6. Four hidden learned layers;
-/// every weight ~ N(0, σ²), every bias 0.
+/// weights as ``FourLayerNetConfiguration/weightInitialization`` says, every bias 0.
 public final class FourLayerNet<Scalar: TensorScalar>: Network {
-    public struct Configuration: Sendable, Equatable {
-        public var inputChannels: Int, inputSize: Int, classes: Int
-        public var activation: ActivationFunction = .relu
-        /// nil switches both LRN layers off (the 13% net); set, the 11% net.
-        public var normalization: AlexNetConfiguration.NormalizationSpec? = nil
-        public var convolutionKernels = 64, localKernels = 32
-        public var poolingWindow = 3, poolingStride = 2
-        public var weightStandardDeviation = 0.01
-        public var seed: UInt64 = 0
-
-        public init(inputChannels: Int, inputSize: Int, classes: Int) {
-            self.inputChannels = inputChannels
-            self.inputSize = inputSize
-            self.classes = classes
-        }
-    }
+    public typealias Configuration = FourLayerNetConfiguration
 
     public let configuration: Configuration
     public let conv1, conv2: Convolution<Scalar>
@@ -37,6 +22,7 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
     public let norm1, norm2: LocalResponseNormalization<Scalar>?
     public let pool1, pool2: MaxPooling<Scalar>
     public var phase: Phase = .training        // no dropout here; kept for the protocol
+    public var dropoutLayers: [Dropout<Scalar>] { [] }
 
     public init(_ c: Configuration) throws {
         configuration = c
@@ -46,19 +32,20 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
             throw ConfigurationError("FourLayerNet: a \(c.inputSize)×\(c.inputSize) input is too small for two \(c.poolingWindow)/\(c.poolingStride) poolings")
         }
         var g = RandomGenerator(seed: c.seed)
-        let σ = c.weightStandardDeviation
-        conv1 = Convolution(name: "conv1", inputChannels: c.inputChannels, outputChannels: c.convolutionKernels,
-                            kernelSize: 5, padding: 2, weightStandardDeviation: σ, generator: &g)
-        conv2 = Convolution(name: "conv2", inputChannels: c.convolutionKernels, outputChannels: c.convolutionKernels,
-                            kernelSize: 5, padding: 2, weightStandardDeviation: σ, generator: &g)
+        let K1 = c.convolutionKernels, K3 = c.localKernels, s2 = pooled2
+        func σ(_ fanIn: Int) -> Double { c.weightInitialization.standardDeviation(fanIn: fanIn) }
+        conv1 = Convolution(name: "conv1", inputChannels: c.inputChannels, outputChannels: K1,
+                            kernelSize: 5, padding: 2, weightStandardDeviation: σ(c.inputChannels * 25), generator: &g)
+        conv2 = Convolution(name: "conv2", inputChannels: K1, outputChannels: K1,
+                            kernelSize: 5, padding: 2, weightStandardDeviation: σ(K1 * 25), generator: &g)
         local3 = LocallyConnected(name: "local3", inputChannels: c.convolutionKernels, outputChannels: c.localKernels,
                                   inputHeight: pooled2, inputWidth: pooled2, kernelSize: 3, padding: 1,
-                                  weightStandardDeviation: σ, generator: &g)
+                                  weightStandardDeviation: σ(K1 * 9), generator: &g)
         local4 = LocallyConnected(name: "local4", inputChannels: c.localKernels, outputChannels: c.localKernels,
                                   inputHeight: pooled2, inputWidth: pooled2, kernelSize: 3, padding: 1,
-                                  weightStandardDeviation: σ, generator: &g)
-        fc = FullyConnected(name: "fc", inputs: c.localKernels * pooled2 * pooled2, outputs: c.classes,
-                            weightStandardDeviation: σ, generator: &g)
+                                  weightStandardDeviation: σ(K3 * 9), generator: &g)
+        fc = FullyConnected(name: "fc", inputs: K3 * s2 * s2, outputs: c.classes,
+                            weightStandardDeviation: σ(K3 * s2 * s2), generator: &g)
         (act1, act2, act3, act4) = (Activation(c.activation), Activation(c.activation),
                                     Activation(c.activation), Activation(c.activation))
         norm1 = c.normalization.map { LocalResponseNormalization(size: $0.size, k: $0.k, alpha: $0.alpha, beta: $0.beta, convention: $0.convention) }
@@ -127,5 +114,23 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
         rows.append(LayerDescription(name: "fc + softmax", outputShape: [c.classes],
                                      parameters: count(fc), multiplyAdds: fc.inputs * fc.outputs))
         return rows
+    }
+}
+
+/// The settings of a ``FourLayerNet``.
+public struct FourLayerNetConfiguration: Sendable, Equatable, Codable {
+    public var inputChannels: Int, inputSize: Int, classes: Int
+    public var activation: ActivationFunction = .relu
+    /// nil switches both LRN layers off (the 13% net); set, the 11% net.
+    public var normalization: AlexNetConfiguration.NormalizationSpec? = nil
+    public var convolutionKernels = 64, localKernels = 32
+    public var poolingWindow = 3, poolingStride = 2
+    public var weightInitialization = WeightInitialization.paper
+    public var seed: UInt64 = 0
+
+    public init(inputChannels: Int, inputSize: Int, classes: Int) {
+        self.inputChannels = inputChannels
+        self.inputSize = inputSize
+        self.classes = classes
     }
 }

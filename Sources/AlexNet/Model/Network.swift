@@ -12,6 +12,8 @@ public protocol Network<Scalar>: AnyObject {
     func backward(_ dLogits: Tensor<Scalar>)
     /// The model as a table: one row per layer (see ``LayerDescription``).
     func describe() -> [LayerDescription]
+    /// The dropout layers, whose generators a checkpoint saves and restores.
+    var dropoutLayers: [Dropout<Scalar>] { get }
 }
 
 extension Network {

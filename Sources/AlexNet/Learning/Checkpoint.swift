@@ -1,0 +1,245 @@
+import CZlib
+import Foundation
+
+/// Everything needed to resume training exactly, or to evaluate a trained network.
+///
+/// **File format, version 1** (all integers little-endian):
+///
+///     "ALEXNETC"                 8 bytes, the magic
+///     version                    UInt32 = 1
+///     payload length             UInt64
+///     payload:
+///       specification            string: JSON of ``ModelSpecification``
+///       metadata                 string: JSON object of strings (data set, seed, …)
+///       state                    string: JSON of ``TrainingState``
+///       normalization scale      Float32, then the mean image as a tensor
+///       parameter count P        UInt32
+///       P parameters             string name, tensor value
+///       P velocities             tensor each (SGD momentum buffers)
+///       generator count G        UInt32, then G × 4 UInt64 (dropout mask generators)
+///     CRC-32 of the payload      UInt32 (zlib's crc32)
+///
+/// A string is a UInt32 byte count and UTF-8 bytes; a tensor is a UInt32 rank, one UInt64 per
+/// dimension and the Float32 elements in row-major order.
+///
+/// Writing is atomic: the bytes go to a temporary file in the same directory, which is flushed
+/// to disk and then renamed over the old checkpoint, so a crash at any moment leaves either the
+/// old or the new checkpoint intact, never a mixture.
+public struct Checkpoint: Sendable, Equatable {
+    public static let magic = Array("ALEXNETC".utf8)
+    public static let version: UInt32 = 1
+
+    public var specification: ModelSpecification
+    public var metadata: [String: String]
+    public var state: TrainingState
+    public var normalization: Normalization
+    public var parameters: [(name: String, value: Tensor<Float>)]
+    public var velocities: [Tensor<Float>]
+    public var generators: [RandomGenerator]
+
+    public init(specification: ModelSpecification, metadata: [String: String], state: TrainingState,
+                normalization: Normalization, parameters: [(name: String, value: Tensor<Float>)],
+                velocities: [Tensor<Float>], generators: [RandomGenerator]) {
+        self.specification = specification
+        self.metadata = metadata
+        self.state = state
+        self.normalization = normalization
+        self.parameters = parameters
+        self.velocities = velocities
+        self.generators = generators
+    }
+
+    public static func == (a: Checkpoint, b: Checkpoint) -> Bool {
+        a.specification == b.specification && a.metadata == b.metadata && a.state == b.state
+            && a.normalization == b.normalization && a.velocities == b.velocities && a.generators == b.generators
+            && a.parameters.map(\.name) == b.parameters.map(\.name) && a.parameters.map(\.value) == b.parameters.map(\.value)
+    }
+
+    // MARK: Capturing and restoring a network
+
+    /// The current weights, momentum and dropout generators of `network`.
+    public init(network: any Network<Float>, optimizer: SGD<Float>, specification: ModelSpecification,
+                normalization: Normalization, state: TrainingState, metadata: [String: String] = [:]) {
+        self.init(specification: specification, metadata: metadata, state: state, normalization: normalization,
+                  parameters: network.parameters.map { ($0.name, $0.value) }, velocities: optimizer.velocities,
+                  generators: network.dropoutLayers.map(\.generator))
+    }
+
+    /// Copies the checkpoint's weights, momentum and generators into `network` and `optimizer`,
+    /// after checking that every parameter's name and shape match.
+    public func restore(into network: any Network<Float>, optimizer: SGD<Float>? = nil) throws {
+        let targets = network.parameters
+        guard targets.count == parameters.count else {
+            throw CheckpointError("the checkpoint has \(parameters.count) parameter tensors, the network \(targets.count)")
+        }
+        for (p, saved) in zip(targets, parameters) where p.name != saved.name || p.value.shape != saved.value.shape {
+            throw CheckpointError("parameter \(saved.name) \(saved.value.shape) does not fit the network's \(p.name) \(p.value.shape)")
+        }
+        for (p, saved) in zip(targets, parameters) { p.value = saved.value }
+        if let optimizer {
+            guard velocities.count == targets.count else { throw CheckpointError("the checkpoint has no momentum for every parameter") }
+            optimizer.velocities = velocities
+        }
+        let dropouts = network.dropoutLayers
+        guard dropouts.count == generators.count else {
+            throw CheckpointError("the checkpoint has \(generators.count) dropout generators, the network \(dropouts.count) dropout layers")
+        }
+        for (layer, g) in zip(dropouts, generators) { layer.generator = g }
+    }
+
+    // MARK: Bytes
+
+    public func encoded() throws -> [UInt8] {
+        var payload = BinaryWriter()
+        let json = JSONEncoder()
+        json.outputFormatting = [.sortedKeys]
+        json.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        payload.string(String(decoding: try json.encode(specification), as: UTF8.self))
+        payload.string(String(decoding: try json.encode(metadata), as: UTF8.self))
+        payload.string(String(decoding: try json.encode(state), as: UTF8.self))
+        payload.float(normalization.scale)
+        payload.tensor(normalization.mean)
+        payload.uint32(UInt32(parameters.count))
+        for p in parameters { payload.string(p.name); payload.tensor(p.value) }
+        for v in velocities { payload.tensor(v) }
+        payload.uint32(UInt32(generators.count))
+        for g in generators { for word in [g.state.0, g.state.1, g.state.2, g.state.3] { payload.uint64(word) } }
+
+        var file = BinaryWriter()
+        file.bytes += Self.magic
+        file.uint32(Self.version)
+        file.uint64(UInt64(payload.bytes.count))
+        file.bytes += payload.bytes
+        file.uint32(Self.crc32(payload.bytes))
+        return file.bytes
+    }
+
+    public init(decoding bytes: [UInt8], path: String = "checkpoint") throws {
+        func fail(_ why: String) -> CheckpointError { CheckpointError("\(path): \(why)") }
+        guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else {
+            throw fail("not an AlexNet checkpoint (it does not start with \"ALEXNETC\")")
+        }
+        var header = BinaryReader(bytes: bytes, offset: 8)
+        let version = try header.uint32()
+        guard version == Self.version else { throw fail("checkpoint format version \(version); this build reads version \(Self.version)") }
+        let length = Int(try header.uint64())
+        guard bytes.count == 20 + length + 4 else {
+            throw fail("truncated or padded: \(bytes.count) bytes where the header promises \(20 + length + 4)")
+        }
+        let payload = Array(bytes[20..<(20 + length)])
+        var trailer = BinaryReader(bytes: bytes, offset: 20 + length)
+        guard try trailer.uint32() == Self.crc32(payload) else {
+            throw fail("checksum mismatch: the file is corrupt")
+        }
+        var r = BinaryReader(bytes: payload, offset: 0)
+        let json = JSONDecoder()
+        json.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            specification = try json.decode(ModelSpecification.self, from: Data(try r.string().utf8))
+            metadata = try json.decode([String: String].self, from: Data(try r.string().utf8))
+            state = try json.decode(TrainingState.self, from: Data(try r.string().utf8))
+            let scale = try r.float()
+            normalization = Normalization(mean: try r.tensor(), scale: scale)
+            let count = Int(try r.uint32())
+            parameters = try (0..<count).map { _ in (try r.string(), try r.tensor()) }
+            velocities = try (0..<count).map { _ in try r.tensor() }
+            generators = try (0..<Int(try r.uint32())).map { _ in
+                var g = RandomGenerator(seed: 0)
+                g.state = (try r.uint64(), try r.uint64(), try r.uint64(), try r.uint64())
+                return g
+            }
+        } catch let error as CheckpointError {
+            throw fail(error.message)
+        } catch {
+            throw fail("unreadable contents (\(error))")
+        }
+    }
+
+    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { UInt32(CZlib.crc32(0, $0.baseAddress, UInt32($0.count))) }
+    }
+
+    // MARK: Files
+
+    /// Writes atomically: temporary file, flushed to disk, renamed over `path`, directory flushed.
+    public func write(to path: String) throws {
+        let bytes = try encoded()
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw CheckpointError("\(path): cannot create \(temporary)")
+        }
+        do {
+            try handle.write(contentsOf: bytes)
+            try handle.synchronize()              // fsync: the bytes are on disk before the rename
+            try handle.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CheckpointError("\(path): cannot write the checkpoint (\(error))")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CheckpointError("\(path): cannot rename the new checkpoint into place (\(reason))")
+        }
+        let fd = open(directory, O_RDONLY)        // make the rename itself durable
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    public static func read(from path: String) throws -> Checkpoint {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError("\(path): no such checkpoint, or it cannot be read")
+        }
+        return try Checkpoint(decoding: [UInt8](data), path: path)
+    }
+}
+
+/// A checkpoint that cannot be read, written or used, with the reason.
+public struct CheckpointError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+    public var description: String { message }
+    public init(_ message: String) { self.message = message }
+}
+
+/// Little-endian encoding of the checkpoint's fields.
+struct BinaryWriter {
+    var bytes: [UInt8] = []
+    mutating func uint32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+    mutating func uint64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+    mutating func float(_ v: Float) { uint32(v.bitPattern) }
+    mutating func string(_ s: String) { let utf8 = Array(s.utf8); uint32(UInt32(utf8.count)); bytes += utf8 }
+    mutating func tensor(_ t: Tensor<Float>) {
+        uint32(UInt32(t.rank))
+        for d in t.shape { uint64(UInt64(d)) }
+        t.scalars.withUnsafeBytes { bytes += $0 }       // Float32, little-endian hosts only (x86-64, arm64)
+    }
+}
+
+struct BinaryReader {
+    let bytes: [UInt8]
+    var offset: Int
+
+    mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
+        guard n >= 0, offset + n <= bytes.count else { throw CheckpointError("unexpected end of the payload") }
+        defer { offset += n }
+        return bytes[offset..<(offset + n)]
+    }
+    mutating func uint32() throws -> UInt32 { try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+    mutating func uint64() throws -> UInt64 { try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+    mutating func float() throws -> Float { Float(bitPattern: try uint32()) }
+    mutating func string() throws -> String { String(decoding: try take(Int(try uint32())), as: UTF8.self) }
+    mutating func tensor() throws -> Tensor<Float> {
+        let rank = Int(try uint32())
+        guard rank <= 8 else { throw CheckpointError("a tensor of rank \(rank)") }
+        let shape = try (0..<rank).map { _ in Int(try uint64()) }
+        let count = shape.reduce(1, *)
+        guard count >= 0, count <= (bytes.count - offset) / 4 else { throw CheckpointError("a tensor larger than the file") }
+        let raw = try take(4 * count)
+        var scalars = [Float](repeating: 0, count: count)
+        scalars.withUnsafeMutableBytes { $0.copyBytes(from: raw) }     // little-endian hosts only (x86-64, arm64)
+        return Tensor(shape: shape, scalars: scalars)
+    }
+}

@@ -1,0 +1,44 @@
+/// Stochastic gradient descent with momentum and weight decay, exactly as Section 5 of the
+/// paper writes it, for every parameter w with velocity v:
+///
+///     v ← μ·v − λ·ε·w − ε·⟨∂L/∂w⟩
+///     w ← w + v
+///
+/// μ = 0.9 (momentum), λ = 0.0005 (weight decay), ε the learning rate, ⟨∂L/∂w⟩ the gradient of
+/// the mean loss over the batch. Weight decay applies to parameters whose ``Parameter/decays``
+/// is true (weights, by default; the book compares decaying biases too, see `decaysBiases`).
+/// After the update every gradient is zeroed, ready to accumulate the next batch.
+public final class SGD<Scalar: TensorScalar> {
+    public var momentum: Double
+    public var weightDecay: Double
+    /// One velocity per parameter, in the order of the parameter list; starts at zero.
+    public var velocities: [Tensor<Scalar>]
+    private let parameters: [Parameter<Scalar>]
+
+    public init(parameters: [Parameter<Scalar>], momentum: Double = 0.9, weightDecay: Double = 0.0005) {
+        self.parameters = parameters
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.velocities = parameters.map { Tensor(shape: $0.value.shape) }
+    }
+
+    /// One update with learning rate ε, then zeroes the gradients.
+    @_specialize(where Scalar == Float)
+    public func step(learningRate ε: Double) {
+        let mu = Scalar(momentum), epsilon = Scalar(ε)
+        for (k, p) in parameters.enumerated() {
+            let decay = p.decays ? Scalar(weightDecay) * epsilon : 0
+            p.value.withUnsafeMutableBufferPointer { w in
+                velocities[k].withUnsafeMutableBufferPointer { v in
+                    p.gradient.withUnsafeMutableBufferPointer { g in
+                        for i in 0..<w.count {
+                            v[i] = mu * v[i] - decay * w[i] - epsilon * g[i]   // v ← μv − λεw − ε∂L/∂w
+                            w[i] += v[i]                                        // w ← w + v
+                            g[i] = 0
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

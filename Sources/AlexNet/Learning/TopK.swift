@@ -1,0 +1,29 @@
+/// Top-1 and top-5 error (Section 6 of the paper): an image counts as correct at k when its true
+/// label is among the k highest scores. Ties are counted in the label's favour: the label is
+/// within the top k when fewer than k classes score strictly higher.
+public enum TopK {
+    /// Whether `label` is among the top `k` of one row of scores.
+    public static func contains<S: TensorScalar>(_ scores: UnsafeBufferPointer<S>, label: Int, k: Int) -> Bool {
+        let target = scores[label]
+        var higher = 0
+        for s in scores where s > target { higher += 1 }
+        return higher < k
+    }
+
+    /// The number of rows of `scores` (N, K) whose label is not in the top `k`.
+    public static func mistakes<S: TensorScalar>(_ scores: Tensor<S>, labels: [Int], k: Int) -> Int {
+        precondition(scores.rank == 2 && scores.shape[0] == labels.count, "TopK: scores \(scores.shape) for \(labels.count) labels")
+        let K = scores.shape[1]
+        return scores.withUnsafeBufferPointer { s in
+            labels.indices.filter { n in
+                !contains(UnsafeBufferPointer(rebasing: s[n * K..<(n + 1) * K]), label: labels[n], k: k)
+            }.count
+        }
+    }
+
+    /// The indices and scores of the `k` highest entries of one row, highest first.
+    public static func top<S: TensorScalar>(_ scores: [S], k: Int) -> [(index: Int, score: S)] {
+        Array(scores.enumerated().sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
+            .prefix(k).map { (index: $0.offset, score: $0.element) })
+    }
+}

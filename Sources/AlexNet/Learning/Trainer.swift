@@ -1,0 +1,195 @@
+import Foundation
+
+/// How to train: the paper's recipe by default (batch 128, momentum 0.9, weight decay 0.0005,
+/// ε = 0.01), every part switchable for the book's comparisons.
+public struct TrainingOptions: Sendable {
+    public var epochs: Int
+    public var batchSize = 128
+    public var schedule = LearningRateSchedule.constant(0.01)
+    public var momentum = 0.9, weightDecay = 0.0005
+    /// Whether weight decay applies to biases too (the paper does not say; off by default).
+    public var decaysBiases = false
+    /// Training-time augmentation; evaluation uses its crop size (centre or ten views).
+    public var augmentation = Augmentation.none
+    public var evaluationViews = Evaluation.Views.centre
+    /// Seeds the data order and augmentation (the weights are seeded by the model's configuration).
+    public var seed: UInt64 = 0
+    /// Where `checkpoint.alexnet` is kept; nil: no checkpoints.
+    public var checkpointDirectory: String?
+    /// Also checkpoint every this many steps (besides each epoch's end).
+    public var checkpointEverySteps: Int?
+    /// The per-epoch CSV log; nil: none.
+    public var logPath: String?
+    public var showsProgress = true
+    /// Stop this run after this many steps (after checkpointing), as an interruption would.
+    public var stopAfterSteps: Int?
+
+    public init(epochs: Int) { self.epochs = epochs }
+}
+
+/// Training that cannot go on, with what to do about it.
+public struct TrainingError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// The training loop every chapter and the `alexnet` tool run: epochs of augmented batches,
+/// the paper's SGD, an evaluation after each epoch, a CSV log, progress on standard error,
+/// checkpoints that survive a crash, and a guard against divergence.
+public final class Trainer {
+    public let specification: ModelSpecification
+    public let network: any Network<Float>
+    public let dataset: Dataset
+    public let normalization: Normalization
+    public let optimizer: SGD<Float>
+    public let options: TrainingOptions
+    public private(set) var state: TrainingState
+    public var metadata: [String: String] = [:]
+    public let progress: ProgressDisplay
+
+    /// A trainer with a freshly initialised network. `normalization` defaults to the mean image
+    /// of the training split (raw pixel scale, as in the paper).
+    public init(specification: ModelSpecification, dataset: Dataset, options: TrainingOptions,
+                normalization: Normalization? = nil) throws {
+        let shape = specification.inputShape
+        let crop = options.augmentation.cropSize ?? min(dataset.train.height, dataset.train.width)
+        guard shape == [dataset.train.channels, crop, crop] else {
+            throw TrainingError(message: "the network takes \(shape.map(String.init).joined(separator: "×")) images, but \(dataset.name) with crop \(crop) gives \(dataset.train.channels)×\(crop)×\(crop)")
+        }
+        guard specification.classes == dataset.classes else {
+            throw TrainingError(message: "the network has \(specification.classes) outputs, \(dataset.name) has \(dataset.classes) classes")
+        }
+        self.specification = specification
+        self.network = try specification.build(Float.self)
+        self.dataset = dataset
+        self.normalization = normalization ?? .meanImage(of: dataset.train)
+        self.options = options
+        for p in network.parameters where p.name.hasSuffix(".bias") { p.decays = options.decaysBiases }
+        self.optimizer = SGD(parameters: network.parameters, momentum: options.momentum, weightDecay: options.weightDecay)
+        self.state = TrainingState(schedule: options.schedule)
+        self.progress = ProgressDisplay(enabled: options.showsProgress)
+    }
+
+    /// The checkpoint file in `directory`.
+    public static func checkpointPath(in directory: String) -> String {
+        (directory as NSString).appendingPathComponent("checkpoint.alexnet")
+    }
+
+    /// Continues from `checkpoint`: weights, momentum, generators, data position, schedule.
+    public func resume(from checkpoint: Checkpoint) throws {
+        guard checkpoint.specification == specification else {
+            throw CheckpointError("the checkpoint was made for another network (\(checkpoint.specification)); train with the same model options to resume it")
+        }
+        try checkpoint.restore(into: network, optimizer: optimizer)
+        state = checkpoint.state
+    }
+
+    /// The current state as a checkpoint.
+    public func checkpoint() -> Checkpoint {
+        Checkpoint(network: network, optimizer: optimizer, specification: specification,
+                   normalization: normalization, state: state, metadata: metadata)
+    }
+
+    private func saveCheckpoint() throws {
+        guard let directory = options.checkpointDirectory else { return }
+        try checkpoint().write(to: Self.checkpointPath(in: directory))
+    }
+
+    private func writeLog() throws {
+        guard let path = options.logPath else { return }
+        var table = CSVTable(header: EpochRecord.csvHeader)
+        for r in state.records { table.append(numbers: r.csvRow) }
+        try table.write(to: path)
+    }
+
+    /// Trains until `options.epochs` epochs are done (or `stopAfterSteps`), and returns the log.
+    @discardableResult
+    public func run() throws -> [EpochRecord] {
+        let loader = BatchLoader(split: dataset.train, batchSize: options.batchSize, augmentation: options.augmentation,
+                                 normalization: normalization, seed: options.seed)
+        let objective = SoftmaxCrossEntropy<Float>()
+        var stepsThisRun = 0
+        var runImages = 0, runSeconds = 0.0
+        while state.epoch < options.epochs {
+            let rate = state.schedule.rate(epoch: state.epoch)
+            network.phase = .training
+            for batch in loader.batches(epoch: state.epoch, startingAt: state.batchIndex) {
+                let started = Date()
+                let logits = network.forward(batch.images)
+                let loss = objective.forward(logits, labels: batch.labels)
+                guard loss.isFinite else {
+                    throw TrainingError(message: "training diverged: the loss became \(loss) at step \(state.step + 1) (epoch \(state.epoch + 1), batch \(state.batchIndex + 1)) with learning rate \(rate). Try a lower learning rate (e.g. \(rate / 10)); the last good checkpoint is kept.")
+                }
+                network.backward(objective.backward())
+                optimizer.step(learningRate: rate)
+                let seconds = Date().timeIntervalSince(started)
+                let n = batch.labels.count
+                state.epochLossSum += Double(loss) * Double(n)
+                state.epochMistakes += TopK.mistakes(logits, labels: batch.labels, k: 1)
+                state.epochImages += n
+                state.epochSeconds += seconds
+                state.elapsedSeconds += seconds
+                state.batchIndex += 1
+                state.step += 1
+                stepsThisRun += 1
+                runImages += n
+                runSeconds += seconds
+                let rateNow = Double(runImages) / max(runSeconds, 1e-9)
+                let imagesLeft = Double((options.epochs - state.epoch) * dataset.train.count - state.epochImages)
+                progress.update(epoch: state.epoch + 1, epochs: options.epochs, batch: state.batchIndex,
+                                batches: loader.batchesPerEpoch, loss: state.epochLossSum / Double(state.epochImages),
+                                error: Double(state.epochMistakes) / Double(state.epochImages),
+                                imagesPerSecond: rateNow, secondsLeft: imagesLeft / rateNow)
+                if let every = options.checkpointEverySteps, state.step % every == 0, state.batchIndex < loader.batchesPerEpoch {
+                    try saveCheckpoint()
+                }
+                if let stop = options.stopAfterSteps, stepsThisRun >= stop {
+                    try saveCheckpoint()
+                    return state.records
+                }
+            }
+            try finishEpoch(rate: rate)
+        }
+        return state.records
+    }
+
+    /// Evaluates, logs and checkpoints the epoch just trained, and moves to the next.
+    private func finishEpoch(rate: Double) throws {
+        let started = Date()
+        let crop = options.augmentation.cropSize
+        let evaluationAugmentation = Augmentation(cropSize: crop)
+        let validation = dataset.validation.map {
+            Evaluation(network: network, split: $0, normalization: normalization, augmentation: evaluationAugmentation,
+                       views: options.evaluationViews, batchSize: options.batchSize)
+        }
+        let test = Evaluation(network: network, split: dataset.test, normalization: normalization,
+                              augmentation: evaluationAugmentation, views: options.evaluationViews,
+                              batchSize: options.batchSize)
+        state.elapsedSeconds += Date().timeIntervalSince(started)
+        let record = EpochRecord(
+            epoch: state.epoch + 1, learningRate: rate,
+            trainingLoss: state.epochLossSum / Double(max(1, state.epochImages)),
+            trainingError: Double(state.epochMistakes) / Double(max(1, state.epochImages)),
+            validationTop1: validation?.top1 ?? .nan, validationTop5: validation?.top5 ?? .nan,
+            testTop1: test.top1, testTop5: test.top5,
+            imagesPerSecond: Double(state.epochImages) / max(state.epochSeconds, 1e-9),
+            wallSeconds: state.elapsedSeconds)
+        state.records.append(record)
+        // The paper's plateau rule watches the validation error; without a validation split, the test error.
+        if state.schedule.record(validationError: validation?.top1 ?? test.top1) {
+            progress.log("learning rate divided by 10: now \(state.schedule.rate(epoch: state.epoch + 1))")
+        }
+        progress.log(String(format: "epoch %d: training loss %.4f, training error %.2f%%, %@test error %.2f%% (top-5 %.2f%%), %.0f images/s",
+                            record.epoch, record.trainingLoss, 100 * record.trainingError,
+                            validation.map { String(format: "validation error %.2f%%, ", 100 * $0.top1) } ?? "",
+                            100 * test.top1, 100 * test.top5, record.imagesPerSecond))
+        state.epoch += 1
+        state.batchIndex = 0
+        state.epochLossSum = 0
+        state.epochMistakes = 0
+        state.epochImages = 0
+        state.epochSeconds = 0
+        try writeLog()
+        try saveCheckpoint()
+    }
+}

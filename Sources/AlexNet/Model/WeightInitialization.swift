@@ -1,0 +1,24 @@
+/// How a network's weights are drawn before training.
+///
+/// The paper (Section 5) draws every weight from N(0, 0.01²). That scale suits its large
+/// layers; in a small, deep net it shrinks the signal layer after layer, and training sits at
+/// chance for a long while before it starts (chapter 9 shows this). He et al.'s rule (2015),
+/// N(0, 2/fan-in), keeps the signal's scale through ReLU layers and is what the book's short
+/// runs on small images use when they say so.
+public enum WeightInitialization: Sendable, Equatable, Codable {
+    /// N(0, σ²) in every layer; the paper's is σ = 0.01.
+    case gaussian(standardDeviation: Double)
+    /// N(0, 2/fan-in), fan-in the number of inputs of one output unit.
+    case he
+
+    /// The paper's: N(0, 0.01²).
+    public static let paper = WeightInitialization.gaussian(standardDeviation: 0.01)
+
+    /// σ for a layer whose output units each see `fanIn` inputs.
+    public func standardDeviation(fanIn: Int) -> Double {
+        switch self {
+        case .gaussian(let sd): sd
+        case .he: (2 / Double(max(1, fanIn))).squareRoot()
+        }
+    }
+}
