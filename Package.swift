@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "AlexNet", targets: ["AlexNet"]),
         .executable(name: "alexnet-bench", targets: ["alexnet-bench"]),
         .executable(name: "figure-gallery", targets: ["figure-gallery"]),
+        .executable(name: "alexnet", targets: ["alexnet"]),
     ],
     targets: [
         // System libraries: OpenBLAS for GEMM, libpng and zlib for figures and gzip'd data.
@@ -44,6 +45,18 @@ let package = Package(
             path: "Benchmarks/alexnet-bench",
             swiftSettings: crossModuleOptimization),
 
+        // What the executables share: argument parsing, data-set options, image resizing.
+        .target(
+            name: "ToolSupport",
+            dependencies: ["AlexNet"],
+            swiftSettings: crossModuleOptimization),
+
+        .executableTarget(
+            name: "alexnet",
+            dependencies: ["AlexNet", "ToolSupport"],
+            path: "Tools/alexnet",
+            swiftSettings: crossModuleOptimization),
+
         .executableTarget(
             name: "figure-gallery",
             dependencies: ["AlexNet"],
@@ -52,7 +65,7 @@ let package = Package(
 
         .testTarget(
             name: "AlexNetTests",
-            dependencies: ["AlexNet"],
+            dependencies: ["AlexNet", "ToolSupport"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,46 @@
+import Testing
+@testable import AlexNet
+import ToolSupport
+
+@Suite struct ArgumentsTests {
+    @Test func valuesDefaultsAndFlags() throws {
+        let a = Arguments(["--epochs", "3", "--rate=0.5", "--flips", "image.png"], command: "t", summary: "s")
+        #expect(a.integer("--epochs", default: 1, help: "") == 3)
+        #expect(a.double("--rate", default: 0.1, help: "") == 0.5)
+        #expect(a.integer("--batch", default: 128, help: "") == 128)
+        #expect(a.flag("--flips", help: ""))
+        #expect(!a.flag("--ten-views", help: ""))
+        #expect(a.positional("IMAGE", help: "") == "image.png")
+        try a.finish()
+        #expect(a.usage.contains("--epochs N") && a.usage.contains("(default: 128)"))
+    }
+
+    @Test func usageErrorsSayWhatWasWrong() {
+        let bad = Arguments(["--epochs", "zero"], command: "t", summary: "")
+        _ = bad.integer("--epochs", default: 1, help: "")
+        #expect(throws: UsageError.self) { try bad.finish() }
+        let unknown = Arguments(["--frobnicate"], command: "t", summary: "")
+        do { try unknown.finish(); Issue.record("no error") } catch let e as UsageError {
+            #expect(e.message == "unknown option '--frobnicate'")
+        } catch { Issue.record("\(error)") }
+        let choice = Arguments(["--dataset", "mnist"], command: "t", summary: "")
+        _ = choice.choice("--dataset", default: "fashion-mnist", choices: ["fashion-mnist", "cifar10"], help: "")
+        #expect(throws: UsageError.self) { try choice.finish() }
+        let missing = Arguments(["--data-dir"], command: "t", summary: "")
+        _ = missing.optionalString("--data-dir", help: "")
+        #expect(throws: UsageError.self) { try missing.finish() }
+    }
+}
+
+@Suite struct ResizeTests {
+    @Test func scalesTheShorterSideAndCropsTheCentre() {
+        // 4×2 image: left half black, right half white; to 2×2: columns 1…2 of the 4 → black, white.
+        let image = Image(width: 4, height: 2, channels: 1, pixels: [0, 0, 255, 255, 0, 0, 255, 255])
+        let out = image.resizedAndCentreCropped(to: 2)
+        #expect(out.width == 2 && out.height == 2)
+        #expect(out.pixels == [0, 255, 0, 255])
+        let up = Image(width: 1, height: 1, channels: 3, pixels: [10, 20, 30]).resizedAndCentreCropped(to: 3)
+        #expect(up.pixels == [UInt8](repeating: 0, count: 0) + Array([[UInt8]](repeating: [10, 20, 30], count: 9).joined()))
+        #expect(Image(width: 2, height: 1, channels: 3, pixels: [1, 2, 3, 4, 5, 6]).asSplit().pixels == [1, 4, 2, 5, 3, 6])
+    }
+}

@@ -1,0 +1,64 @@
+import AlexNet
+import Foundation
+import ToolSupport
+
+/// Rebuilds the network of a checkpoint with its trained weights.
+func loadNetwork(_ checkpoint: Checkpoint) throws -> any Network<Float> {
+    let network = try checkpoint.specification.build(Float.self)
+    try checkpoint.restore(into: network)
+    return network
+}
+
+/// `alexnet evaluate`: top-1 and top-5 error of one checkpoint, or of several averaged.
+func evaluate(_ raw: ArraySlice<String>) throws {
+    let a = Arguments(raw, command: "alexnet evaluate", summary: "Top-1 and top-5 test error of a checkpoint, or of an ensemble of checkpoints whose predictions are averaged (Section 6).")
+    let data = DataArguments(a)
+    let paths = a.strings("--checkpoint", help: "a checkpoint file; give several for an ensemble", placeholder: "FILE")
+    let views = a.choice("--views", default: "centre", choices: ["centre", "ten"], help: "the centre patch, or the ten views averaged (Section 4.1)")
+    let limit = a.optionalInteger("--limit-test", help: "use only the first N test images")
+    let threads = a.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads")
+    try a.finish()
+    guard !paths.isEmpty else { throw UsageError("--checkpoint FILE is required") }
+    Threading.setThreadCount(threads)
+    var dataset = try data.load()
+    dataset = dataset.limited(train: dataset.train.count, test: limit ?? dataset.test.count)
+    var all: [Tensor<Float>] = []
+    for path in paths {
+        let checkpoint = try Checkpoint.read(from: path)
+        guard checkpoint.specification.classes == dataset.classes else {
+            throw CheckpointError("\(path) predicts \(checkpoint.specification.classes) classes; \(dataset.name) has \(dataset.classes)")
+        }
+        let network = try loadNetwork(checkpoint)
+        let crop = checkpoint.specification.inputShape[1]
+        let p = Evaluation.probabilities(of: network, on: dataset.test, normalization: checkpoint.normalization,
+                                         augmentation: Augmentation(cropSize: crop), views: views == "ten" ? .ten : .centre)
+        let e = Evaluation(probabilities: p, labels: dataset.test.labels)
+        print(String(format: "%@: top-1 error %.2f%%, top-5 error %.2f%% (%@ view%@, %d images)", path, 100 * e.top1, 100 * e.top5,
+                     views, views == "ten" ? "s" : "", e.images))
+        all.append(p)
+    }
+    if all.count > 1 {
+        let e = Evaluation(probabilities: Evaluation.ensemble(all), labels: dataset.test.labels)
+        print(String(format: "ensemble of %d: top-1 error %.2f%%, top-5 error %.2f%%", all.count, 100 * e.top1, 100 * e.top5))
+    }
+}
+
+/// `alexnet inspect`: what a checkpoint holds.
+func inspect(_ raw: ArraySlice<String>) throws {
+    let a = Arguments(raw, command: "alexnet inspect", summary: "Print what a checkpoint holds and a checksum of its weights and momentum.")
+    let path = a.optionalString("--checkpoint", help: "the checkpoint file", placeholder: "FILE")
+    try a.finish()
+    guard let path else { throw UsageError("--checkpoint FILE is required") }
+    let c = try Checkpoint.read(from: path)
+    let count = c.parameters.reduce(0) { $0 + $1.value.count }
+    var weights: [UInt8] = [], momentum: [UInt8] = []
+    for p in c.parameters { p.value.scalars.withUnsafeBytes { weights += $0 } }
+    for v in c.velocities { v.scalars.withUnsafeBytes { momentum += $0 } }
+    print("checkpoint \(path)")
+    print("  data set: \(c.metadata["dataset"] ?? "?"), \(count) parameters in \(c.parameters.count) tensors")
+    print("  \(c.state.records.count) epochs done, \(c.state.step) steps; next: epoch \(c.state.epoch + 1), batch \(c.state.batchIndex + 1), learning rate \(c.state.schedule.rate(epoch: c.state.epoch))")
+    print(String(format: "  weights CRC-32 %08x, momentum CRC-32 %08x", Checkpoint.crc32(weights), Checkpoint.crc32(momentum)))
+    for r in c.state.records {
+        print(String(format: "  epoch %d: training error %.2f%%, test error %.2f%%", r.epoch, 100 * r.trainingError, 100 * r.testTop1))
+    }
+}

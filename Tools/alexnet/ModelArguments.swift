@@ -1,0 +1,72 @@
+import AlexNet
+import ToolSupport
+
+/// The model switches of `alexnet train`: which network, and every ablation of the paper.
+struct ModelArguments {
+    var model: String
+    var activation: ActivationFunction
+    var normalization: Bool, convention: AlphaConvention
+    var pooling: (window: Int, stride: Int)
+    var dropout: Bool
+    var towers: Int
+    var initialization: WeightInitialization
+    var hiddenBias: Double
+    var widthScale: Double, hiddenWidth: Int
+    var seed: UInt64
+
+    init(_ a: Arguments) {
+        model = a.choice("--model", default: "small-alexnet", choices: ["small-alexnet", "four-layer", "paper"],
+                         help: "the paper's pattern for small images, the four-layer CIFAR net, or the full 227×227 net")
+        activation = ActivationFunction(rawValue: a.choice("--activation", default: "relu", choices: ["relu", "tanh"],
+                                                           help: "the non-linearity (Section 3.1)"))!
+        normalization = !a.flag("--no-lrn", help: "switch local response normalisation off (Section 3.3)")
+        convention = a.choice("--lrn-alpha", default: "paper", choices: ["paper", "divided"],
+                              help: "LRN's α as in the paper, or divided by n as in cuda-convnet/Caffe/PyTorch") == "paper"
+            ? .paper : .dividedBySize
+        let pool = a.choice("--pooling", default: "3/2", choices: ["3/2", "2/2"], help: "max-pooling window/stride (Section 3.4)")
+        pooling = pool == "3/2" ? (3, 2) : (2, 2)
+        dropout = !a.flag("--no-dropout", help: "switch dropout in fc6 and fc7 off (Section 4.2)")
+        towers = a.integer("--towers", default: 2, help: "2: the paper's two GPUs as groups; 1: the half-width net", range: 1...2)
+        initialization = a.choice("--init", default: "paper", choices: ["paper", "he"],
+                                  help: "weights N(0, 0.01²) as in the paper, or He's N(0, 2/fan-in)") == "paper" ? .paper : .he
+        hiddenBias = a.double("--hidden-bias", default: 1, help: "initial bias of conv2, conv4, conv5, fc6, fc7 (the paper: 1)", range: -10...10)
+        widthScale = a.double("--width-scale", default: 1.0 / 3, help: "small-alexnet: conv widths as a fraction of the paper's", range: 0.01...4)
+        hiddenWidth = a.integer("--hidden-width", default: 512, help: "small-alexnet: width of fc6 and fc7")
+        seed = UInt64(a.integer("--seed", default: 0, help: "seeds the weights, dropout, data order and augmentation", range: 0...Int.max))
+    }
+
+    /// The network for images of `channels`×`size`×`size` and `classes` classes.
+    func specification(channels: Int, size: Int, classes: Int) throws -> ModelSpecification {
+        let lrn = normalization ? { var n = AlexNetConfiguration.NormalizationSpec(); n.convention = convention; return n }() : nil
+        switch model {
+        case "four-layer":
+            var c = FourLayerNetConfiguration(inputChannels: channels, inputSize: size, classes: classes)
+            c.activation = activation
+            c.normalization = lrn
+            (c.poolingWindow, c.poolingStride) = pooling
+            c.weightInitialization = initialization
+            c.seed = seed
+            return .fourLayer(c)
+        default:
+            var c = model == "paper" ? AlexNetConfiguration.paper
+                : .small(inputChannels: channels, inputSize: size, classes: classes, widthScale: widthScale, hiddenWidth: hiddenWidth)
+            if model == "paper" {
+                guard channels == c.inputChannels, size == c.inputSize else {
+                    throw UsageError("--model paper takes 3×227×227 images; this data gives \(channels)×\(size)×\(size) (use --model small-alexnet)")
+                }
+                c.classes = classes
+            }
+            c.activation = activation
+            c.normalization = lrn
+            (c.poolingWindow, c.poolingStride) = pooling
+            c.dropout = dropout ? 0.5 : nil
+            c.towers = towers
+            if towers == 1 && model == "paper" { c = .paperOneTower }
+            c.weightInitialization = initialization
+            c.hiddenBias = hiddenBias
+            c.seed = seed
+            _ = try c.spatialSizes()
+            return .alexNet(c)
+        }
+    }
+}

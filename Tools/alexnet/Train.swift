@@ -1,0 +1,97 @@
+import AlexNet
+import Foundation
+import ToolSupport
+
+/// `alexnet train`: trains with the paper's SGD, checkpointing into --checkpoint-dir.
+func train(_ raw: ArraySlice<String>) throws {
+    let a = Arguments(raw, command: "alexnet train", summary: "Train a network with the paper's SGD (Section 5), checkpointing as it goes.")
+    let data = DataArguments(a)
+    let model = ModelArguments(a)
+    let epochs = a.integer("--epochs", default: 10, help: "epochs to train in all (a resumed run counts the earlier ones)")
+    let batch = a.integer("--batch", default: 128, help: "images per batch (the paper: 128)")
+    let rate = a.double("--learning-rate", default: 0.01, help: "initial learning rate ε (the paper: 0.01)", range: 0...100)
+    let schedule = a.string("--schedule", default: "plateau", help: "constant, plateau (÷10 when the validation error stalls, 3 times at most) or steps:E1,E2,… (÷10 at those epochs)")
+    let patience = a.integer("--patience", default: 1, help: "plateau: epochs without improvement before dividing by 10")
+    let momentum = a.double("--momentum", default: 0.9, help: "momentum μ", range: 0...0.9999)
+    let decay = a.double("--weight-decay", default: 0.0005, help: "weight decay λ", range: 0...1)
+    let decayBiases = a.flag("--decay-biases", help: "apply weight decay to biases too")
+    let crop = a.optionalInteger("--crop", help: "train on random crops of this size, test on centre crops (e.g. 24 of 28)")
+    let flips = a.flag("--flips", help: "random horizontal reflections (Section 4.1)")
+    let lighting = a.flag("--pca-lighting", help: "the paper's PCA colour augmentation (Section 4.1)")
+    let tenViews = a.flag("--ten-views", help: "evaluate on the ten views (corners, centre, mirrors) rather than the centre")
+    let validation = a.integer("--validation", default: 0, help: "hold this many training images out as a validation split", range: 0...Int.max)
+    let scale = a.double("--input-scale", default: 1, help: "multiply mean-subtracted pixels by this (the paper: raw 0…255, scale 1)", range: 1e-6...1e6)
+    let limitTrain = a.optionalInteger("--limit-train", help: "use only the first N training images")
+    let limitTest = a.optionalInteger("--limit-test", help: "use only the first N test images")
+    let threads = a.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads for OpenBLAS and the library")
+    let directory = a.optionalString("--checkpoint-dir", help: "keep checkpoint.alexnet here (required)", placeholder: "DIR")
+    let resume = a.flag("--resume", help: "continue the checkpoint in --checkpoint-dir")
+    let every = a.optionalInteger("--checkpoint-every", help: "also checkpoint every N steps (besides each epoch's end)")
+    let log = a.optionalString("--log", help: "per-epoch CSV log (default: DIR/log.csv)", placeholder: "FILE")
+    try a.finish()
+    guard let directory else { throw UsageError("--checkpoint-dir DIR is required: training never runs without a place to save it") }
+
+    Threading.setThreadCount(threads)
+    var dataset = try data.load()
+    if validation > 0 {
+        guard validation < dataset.train.count else { throw UsageError("--validation \(validation) leaves no training images") }
+        dataset = dataset.holdingOutValidation(validation, seed: model.seed)
+    }
+    dataset = dataset.limited(train: limitTrain ?? dataset.train.count, test: limitTest ?? dataset.test.count)
+    let size = crop ?? min(dataset.train.height, dataset.train.width)
+    guard size <= min(dataset.train.height, dataset.train.width) else {
+        throw UsageError("--crop \(size) is larger than the \(dataset.train.height)×\(dataset.train.width) images")
+    }
+    let specification = try model.specification(channels: dataset.train.channels, size: size, classes: dataset.classes)
+
+    var options = TrainingOptions(epochs: epochs)
+    options.batchSize = batch
+    options.momentum = momentum
+    options.weightDecay = decay
+    options.decaysBiases = decayBiases
+    options.augmentation = Augmentation(cropSize: crop, flips: flips, lighting: lighting ? .fit(dataset.train) : nil)
+    options.evaluationViews = tenViews ? .ten : .centre
+    options.seed = model.seed
+    options.checkpointDirectory = directory
+    options.checkpointEverySteps = every
+    options.logPath = log ?? (directory as NSString).appendingPathComponent("log.csv")
+    switch schedule {
+    case "constant": options.schedule = .constant(rate)
+    case "plateau": options.schedule = .plateau(rate, patience: patience)
+    case let s where s.hasPrefix("steps:"):
+        let epochs = s.dropFirst(6).split(separator: ",").map { Int($0) }
+        guard !epochs.isEmpty, epochs.allSatisfy({ $0 != nil && $0! > 0 }) else {
+            throw UsageError("--schedule steps:E1,E2,… needs positive epoch numbers, got '\(s)'")
+        }
+        options.schedule = .steps(rate, atEpochs: epochs.map { $0! - 1 })
+    default:
+        throw UsageError("--schedule must be constant, plateau or steps:E1,E2,…, got '\(schedule)'")
+    }
+
+    let trainer = try Trainer(specification: specification, dataset: dataset, options: options,
+                              normalization: .meanImage(of: dataset.train, scale: Float(scale)))
+    trainer.metadata = ["dataset": dataset.name, "classes": dataset.classNames.joined(separator: "\n"),
+                        "crop": String(size), "views": options.evaluationViews.rawValue]
+    let path = Trainer.checkpointPath(in: directory)
+    let exists = FileManager.default.fileExists(atPath: path)
+    if resume {
+        guard exists else { throw UsageError("--resume: there is no checkpoint at \(path)") }
+        let checkpoint = try Checkpoint.read(from: path)
+        guard checkpoint.normalization == trainer.normalization else {
+            throw CheckpointError("\(path) was made with other data or --input-scale; resume with the same data options")
+        }
+        try trainer.resume(from: checkpoint)
+        trainer.progress.log("resumed \(path) at epoch \(checkpoint.state.epoch + 1), batch \(checkpoint.state.batchIndex + 1) (step \(checkpoint.state.step))")
+    } else if exists {
+        throw UsageError("a checkpoint already exists at \(path); pass --resume to continue it, or choose another --checkpoint-dir")
+    }
+    if trainer.state.epoch >= epochs {
+        trainer.progress.log("the checkpoint has already trained \(trainer.state.epoch) epochs; nothing to do (raise --epochs to go on)")
+        return
+    }
+    trainer.progress.log("training \(dataset.name) (\(dataset.train.count) images) for \(epochs) epochs; \(trainer.network.parameterCount) parameters; checkpoints in \(directory)")
+    let records = try trainer.run()
+    if let last = records.last {
+        print(String(format: "epoch %d: test top-1 error %.2f%%, top-5 %.2f%%", last.epoch, 100 * last.testTop1, 100 * last.testTop5))
+    }
+}

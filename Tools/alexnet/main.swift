@@ -1,0 +1,44 @@
+// alexnet: the command-line tool for training, evaluating and using the networks of the book.
+//
+//     alexnet train     --checkpoint-dir DIR [--resume] [data, model and learning options]
+//     alexnet evaluate  --checkpoint FILE [--checkpoint FILE …] [--views centre|ten]
+//     alexnet predict   --checkpoint FILE IMAGE.png
+//     alexnet inspect   --checkpoint FILE
+//
+// Every subcommand takes --help. Usage errors exit with status 2, other failures with 1.
+import AlexNet
+import Foundation
+import ToolSupport
+
+let subcommands = ["train", "evaluate", "predict", "inspect"]
+let all = Array(CommandLine.arguments.dropFirst())
+
+runTool("alexnet") {
+    guard let name = all.first, subcommands.contains(name) else {
+        if all.first == "--help" || all.first == "-h" || all.isEmpty {
+            print("""
+            alexnet: train, evaluate and use the paper's networks.
+
+            usage: alexnet SUBCOMMAND [options]
+
+            subcommands:
+              train      train a network with the paper's SGD, with checkpoints and a CSV log
+              evaluate   top-1 and top-5 error of one checkpoint or an ensemble (centre or ten views)
+              predict    the top-5 classes of a PNG image
+              inspect    what a checkpoint holds, and a checksum of its weights
+
+            Run 'alexnet SUBCOMMAND --help' for the options of each.
+            """)
+            if all.isEmpty { exit(2) }
+            return
+        }
+        throw UsageError("unknown subcommand '\(all[0])' (one of \(subcommands.joined(separator: ", ")))")
+    }
+    let arguments = all.dropFirst()
+    switch name {
+    case "train": try train(arguments)
+    case "evaluate": try evaluate(arguments)
+    case "predict": try predict(arguments)
+    default: try inspect(arguments)
+    }
+}
