@@ -24,6 +24,9 @@ let package = Package(
         .executable(name: "alexnet-bench", targets: ["alexnet-bench"]),
         .executable(name: "figure-gallery", targets: ["figure-gallery"]),
         .executable(name: "alexnet", targets: ["alexnet"]),
+        .executable(name: "chapter-01-architecture", targets: ["chapter-01-architecture"]),
+        .executable(name: "chapter-02-gradients", targets: ["chapter-02-gradients"]),
+        .executable(name: "chapter-03-relu", targets: ["chapter-03-relu"]),
     ],
     targets: [
         // System libraries: OpenBLAS for GEMM, libpng and zlib for figures and gzip'd data.
@@ -33,10 +36,12 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // glibc's mallopt, to keep freed tensors in the heap (see Threading.swift).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         .target(
             name: "AlexNet",
-            dependencies: ["COpenBLAS", "CPNG", "CZlib"],
+            dependencies: ["COpenBLAS", "CPNG", "CZlib", "CMalloc"],
             swiftSettings: library),
 
         .executableTarget(
@@ -61,6 +66,25 @@ let package = Package(
             name: "figure-gallery",
             dependencies: ["AlexNet"],
             path: "Tools/figure-gallery",
+            swiftSettings: crossModuleOptimization),
+
+        // The book's chapters, one executable each.
+        .executableTarget(
+            name: "chapter-01-architecture",
+            dependencies: ["AlexNet", "ToolSupport"],
+            path: "Chapters/chapter-01-architecture",
+            swiftSettings: crossModuleOptimization),
+
+        .executableTarget(
+            name: "chapter-02-gradients",
+            dependencies: ["AlexNet", "ToolSupport"],
+            path: "Chapters/chapter-02-gradients",
+            swiftSettings: crossModuleOptimization),
+
+        .executableTarget(
+            name: "chapter-03-relu",
+            dependencies: ["AlexNet", "ToolSupport"],
+            path: "Chapters/chapter-03-relu",
             swiftSettings: crossModuleOptimization),
 
         .testTarget(

@@ -29,4 +29,15 @@ public struct Normalization: Sendable, Equatable {
         return Normalization(mean: Tensor(shape: [split.channels, split.height, split.width], scalars: sum.map { Float($0 / n) }),
                              scale: scale)
     }
+
+    /// The mean image of `split`, with `scale` = 1/σ, σ the standard deviation of all its pixel
+    /// values: inputs of unit variance, which the book's small nets with He's or LeCun's
+    /// initialisation expect (the paper feeds raw 0…255 values to weights of N(0, 0.01²)).
+    public static func standardizing(_ split: DatasetSplit) -> Normalization {
+        var sum = 0.0, squares = 0.0
+        for p in split.pixels { let v = Double(p); sum += v; squares += v * v }
+        let n = Double(max(1, split.pixels.count))
+        let variance = max(squares / n - (sum / n) * (sum / n), 1e-12)
+        return meanImage(of: split, scale: Float(1 / variance.squareRoot()))
+    }
 }

@@ -129,8 +129,10 @@ public enum GradientCheck {
             set(i, minus)
             let lossMinus = loss()
             set(i, original)
-            // Divide by the step actually taken after rounding to S, not the nominal 2h.
-            numeric[k] = (lossPlus - lossMinus) / Double(plus - minus)
+            // Divide by the step actually taken after rounding to S, not the nominal 2h. A step
+            // so small that it rounds away leaves the input unchanged: no slope can be seen.
+            let taken = Double(plus - minus)
+            numeric[k] = taken == 0 ? 0 : (lossPlus - lossMinus) / taken
         }
         let floor = 1e-3 * (numeric.map(abs).max() ?? 0)
         var report = Report(name: name, maxRelativeError: 0, worstIndex: indices.first ?? 0,

@@ -118,10 +118,10 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                     for t in (group * T / G)..<((group + 1) * T / G) {
                         // product (Mt, B·HoWo) = weight_t (Mt, CKK) · cols (CKK, B·HoWo)
                         weights[t].value.withUnsafeBufferPointer { w in
-                            Scalar.gemm(transposeA: false, transposeB: false, m: Mt, n: columns, k: CKK,
-                                        alpha: 1, a: w.baseAddress!, lda: CKK,
-                                        b: cols.baseAddress!, ldb: columns,
-                                        beta: 0, c: product.baseAddress!, ldc: columns)
+                            matrixMultiply(transposeA: false, transposeB: false, m: Mt, n: columns, k: CKK,
+                                           alpha: 1, a: w.baseAddress!, lda: CKK,
+                                           b: cols.baseAddress!, ldb: columns,
+                                           beta: 0, c: product.baseAddress!, ldc: columns)
                         }
                         // y[n0 + b, t·Mt + m, :] = product[m, b·HoWo ..< (b+1)·HoWo] + bias_t[m]
                         biases[t].value.withUnsafeBufferPointer { bias in
@@ -197,18 +197,18 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                         }
                         // dWeight_t (Mt, CKK) += dyBlock (Mt, B·HoWo) · colsᵀ (B·HoWo, CKK)
                         weights[t].gradient.withUnsafeMutableBufferPointer { dW in
-                            Scalar.gemm(transposeA: false, transposeB: true, m: Mt, n: CKK, k: columns,
-                                        alpha: 1, a: dyBlock.baseAddress!, lda: columns,
-                                        b: cols.baseAddress!, ldb: columns,
-                                        beta: 1, c: dW.baseAddress!, ldc: CKK)
+                            matrixMultiply(transposeA: false, transposeB: true, m: Mt, n: CKK, k: columns,
+                                           alpha: 1, a: dyBlock.baseAddress!, lda: columns,
+                                           b: cols.baseAddress!, ldb: columns,
+                                           beta: 1, c: dW.baseAddress!, ldc: CKK)
                         }
                         guard computeInputGradient else { continue }
                         // dCols (CKK, B·HoWo) (+)= weight_tᵀ (CKK, Mt) · dyBlock (Mt, B·HoWo)
                         weights[t].value.withUnsafeBufferPointer { w in
-                            Scalar.gemm(transposeA: true, transposeB: false, m: CKK, n: columns, k: Mt,
-                                        alpha: 1, a: w.baseAddress!, lda: CKK,
-                                        b: dyBlock.baseAddress!, ldb: columns,
-                                        beta: t == firstTower ? 0 : 1, c: dCols.baseAddress!, ldc: columns)
+                            matrixMultiply(transposeA: true, transposeB: false, m: CKK, n: columns, k: Mt,
+                                           alpha: 1, a: w.baseAddress!, lda: CKK,
+                                           b: dyBlock.baseAddress!, ldb: columns,
+                                           beta: t == firstTower ? 0 : 1, c: dCols.baseAddress!, ldc: columns)
                         }
                     }
                     if computeInputGradient {

@@ -44,9 +44,9 @@ public final class FullyConnected<Scalar: TensorScalar>: Layer {
             x.withUnsafeBufferPointer { x in
                 weight.value.withUnsafeBufferPointer { w in
                     // y (N, O) += x (N, I) · weightᵀ (I, O)
-                    Scalar.gemm(transposeA: false, transposeB: true, m: N, n: outputs, k: inputs,
-                                alpha: 1, a: x.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: inputs,
-                                beta: 1, c: y.baseAddress!, ldc: outputs)
+                    matrixMultiply(transposeA: false, transposeB: true, m: N, n: outputs, k: inputs,
+                                   alpha: 1, a: x.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: inputs,
+                                   beta: 1, c: y.baseAddress!, ldc: outputs)
                 }
             }
         }
@@ -66,17 +66,17 @@ public final class FullyConnected<Scalar: TensorScalar>: Layer {
             input.withUnsafeBufferPointer { x in
                 // dWeight (O, I) += dyᵀ (O, N) · x (N, I)
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
-                    Scalar.gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: N,
-                                alpha: 1, a: g.baseAddress!, lda: outputs, b: x.baseAddress!, ldb: inputs,
-                                beta: 1, c: dw.baseAddress!, ldc: inputs)
+                    matrixMultiply(transposeA: true, transposeB: false, m: outputs, n: inputs, k: N,
+                                   alpha: 1, a: g.baseAddress!, lda: outputs, b: x.baseAddress!, ldb: inputs,
+                                   beta: 1, c: dw.baseAddress!, ldc: inputs)
                 }
             }
             // dx (N, I) = dy (N, O) · weight (O, I)
             weight.value.withUnsafeBufferPointer { w in
                 dx.withUnsafeMutableBufferPointer { dx in
-                    Scalar.gemm(transposeA: false, transposeB: false, m: N, n: inputs, k: outputs,
-                                alpha: 1, a: g.baseAddress!, lda: outputs, b: w.baseAddress!, ldb: inputs,
-                                beta: 0, c: dx.baseAddress!, ldc: inputs)
+                    matrixMultiply(transposeA: false, transposeB: false, m: N, n: inputs, k: outputs,
+                                   alpha: 1, a: g.baseAddress!, lda: outputs, b: w.baseAddress!, ldb: inputs,
+                                   beta: 0, c: dx.baseAddress!, ldc: inputs)
                 }
             }
         }

@@ -22,6 +22,9 @@ public enum AlphaConvention: String, Sendable, CaseIterable, Codable {
 ///
 ///     dx[j] = dy[j] · s[j]^(−β) − 2α′β · a[j] · Σ_{i : j ∈ window(i)} t[i]
 ///
+/// **Speed.** For the paper's β = 0.75, s^(−β) is computed as 1/(√s·√√s), two square roots
+/// instead of a `pow`; other β use `pow`. The tests check both against the formula.
+///
 /// Shapes: x (N, C, H, W) → y (N, C, H, W). No parameters. Keeps x and s (both N, C, H, W).
 public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
     public let size: Int, k: Double, alpha: Double, beta: Double
@@ -43,6 +46,16 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
         self.groups = groups
     }
 
+    /// s^(−β): by square roots when β = 0.75, else by `pow`.
+    @inline(__always)
+    static func inversePower(_ s: Scalar, beta: Scalar, threeQuarters: Bool) -> Scalar {
+        if threeQuarters {
+            let root = s.squareRoot()
+            return 1 / (root * root.squareRoot())
+        }
+        return Scalar.pow(s, -beta)
+    }
+
     /// α′, the coefficient actually multiplying the sum of squares.
     public var effectiveAlpha: Double {
         convention == .paper ? alpha : alpha / Double(size)
@@ -54,7 +67,7 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
         input = x
         let (N, C, HW) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
         let groups = self.groups, Cg = C / groups, below = size / 2, above = (size - 1) / 2
-        let k = Scalar(self.k), alpha = Scalar(effectiveAlpha), beta = Scalar(self.beta)
+        let k = Scalar(self.k), alpha = Scalar(effectiveAlpha), beta = Scalar(self.beta), threeQuarters = self.beta == 0.75
         var y = Tensor<Scalar>(shape: x.shape)
         scale = Tensor<Scalar>(shape: x.shape)
         x.withUnsafeBufferPointer { xb in
@@ -75,7 +88,7 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
                     let aPlane = a.base + plane, bPlane = b.base + plane
                     for p in 0..<HW {
                         sPlane[p] = k + alpha * sPlane[p]
-                        bPlane[p] = aPlane[p] * Scalar.pow(sPlane[p], -beta)
+                        bPlane[p] = aPlane[p] * Self.inversePower(sPlane[p], beta: beta, threeQuarters: threeQuarters)
                     }
                 }
             }
@@ -88,7 +101,7 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
         precondition(dy.shape == input.shape, "LRN backward: dy \(dy.shape) vs input \(input.shape)")
         let (N, C, HW) = (input.shape[0], input.shape[1], input.shape[2] * input.shape[3])
         let groups = self.groups, Cg = C / groups, below = size / 2, above = (size - 1) / 2
-        let beta = Scalar(self.beta), twoAlphaBeta = Scalar(2 * effectiveAlpha * self.beta)
+        let beta = Scalar(self.beta), twoAlphaBeta = Scalar(2 * effectiveAlpha * self.beta), threeQuarters = self.beta == 0.75
         var dx = Tensor<Scalar>(shape: input.shape)
         var t = Tensor<Scalar>(shape: input.shape)      // t = dy · a · s^(−β−1)
         input.withUnsafeBufferPointer { ab in
@@ -104,7 +117,7 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
                 for c in 0..<Cg {
                     let plane = (n * C + c0 + c) * HW
                     for p in 0..<HW {
-                        let sInvBeta = Scalar.pow(s.base[plane + p], -beta)
+                        let sInvBeta = Self.inversePower(s.base[plane + p], beta: beta, threeQuarters: threeQuarters)
                         tp.base[plane + p] = g.base[plane + p] * a.base[plane + p] * sInvBeta / s.base[plane + p]
                         d.base[plane + p] = g.base[plane + p] * sInvBeta
                     }

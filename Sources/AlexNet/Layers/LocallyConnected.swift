@@ -86,10 +86,10 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
                     pb.update(repeating: 0)                                   // padding reads as 0
                     forEachPatchEntry(N: N, oy: oy, ox: ox) { p, q in pb[p] = xb[q] }
                     // product (N, M) = patches (N, CKK) · w_pᵀ (CKK, M)
-                    Scalar.gemm(transposeA: false, transposeB: true, m: N, n: M, k: CKK,
-                                alpha: 1, a: pb.baseAddress!, lda: CKK,
-                                b: w.baseAddress! + (oy * Wo + ox) * M * CKK, ldb: CKK,
-                                beta: 0, c: out.baseAddress!, ldc: M)
+                    matrixMultiply(transposeA: false, transposeB: true, m: N, n: M, k: CKK,
+                                   alpha: 1, a: pb.baseAddress!, lda: CKK,
+                                   b: w.baseAddress! + (oy * Wo + ox) * M * CKK, ldb: CKK,
+                                   beta: 0, c: out.baseAddress!, ldc: M)
                     for n in 0..<N {
                         for m in 0..<M {
                             yb[((n * M + m) * Ho + oy) * Wo + ox] = out[n * M + m] + b[(m * Ho + oy) * Wo + ox]
@@ -130,13 +130,13 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
                     forEachPatchEntry(N: N, oy: oy, ox: ox) { p, q in pb[p] = xb[q] }
                     let wp = (oy * Wo + ox) * M * CKK
                     // dw_p (M, CKK) += dy_pᵀ (M, N) · patches (N, CKK)
-                    Scalar.gemm(transposeA: true, transposeB: false, m: M, n: CKK, k: N,
-                                alpha: 1, a: dp.baseAddress!, lda: M, b: pb.baseAddress!, ldb: CKK,
-                                beta: 1, c: dw.baseAddress! + wp, ldc: CKK)
+                    matrixMultiply(transposeA: true, transposeB: false, m: M, n: CKK, k: N,
+                                   alpha: 1, a: dp.baseAddress!, lda: M, b: pb.baseAddress!, ldb: CKK,
+                                   beta: 1, c: dw.baseAddress! + wp, ldc: CKK)
                     // dpatches (N, CKK) = dy_p (N, M) · w_p (M, CKK), then added back onto dx
-                    Scalar.gemm(transposeA: false, transposeB: false, m: N, n: CKK, k: M,
-                                alpha: 1, a: dp.baseAddress!, lda: M, b: w.baseAddress! + wp, ldb: CKK,
-                                beta: 0, c: pb.baseAddress!, ldc: CKK)
+                    matrixMultiply(transposeA: false, transposeB: false, m: N, n: CKK, k: M,
+                                   alpha: 1, a: dp.baseAddress!, lda: M, b: w.baseAddress! + wp, ldb: CKK,
+                                   beta: 0, c: pb.baseAddress!, ldc: CKK)
                     forEachPatchEntry(N: N, oy: oy, ox: ox) { p, q in dxb[q] += pb[p] }
                 }
             }

@@ -46,12 +46,15 @@ public final class MaxPooling<Scalar: TensorScalar>: Layer {
                 let output = yp.base + plane * Ho * Wo, winner = ap.base + plane * Ho * Wo
                 for oy in 0..<Ho {
                     for ox in 0..<Wo {
-                        var best = oy * S * W + ox * S
+                        var best = oy * S * W + ox * S, top = input[best]
                         for i in 0..<Z {
                             let row = (oy * S + i) * W + ox * S
-                            for j in 0..<Z where input[row + j] > input[best] { best = row + j }
+                            for j in 0..<Z {
+                                let v = input[row + j]
+                                if v > top { top = v; best = row + j }     // strictly greater: the first maximum wins
+                            }
                         }
-                        output[oy * Wo + ox] = input[best]
+                        output[oy * Wo + ox] = top
                         winner[oy * Wo + ox] = Int32(best)
                     }
                 }

@@ -82,6 +82,7 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
     }
 
     /// Logits (N, classes) for images (N, C, 227, 227); shapes in comments are the paper's preset.
+    @_specialize(where Scalar == Float)
     public func forward(_ images: Tensor<Scalar>) -> Tensor<Scalar> {
         var x = conv1.forward(images)        // (N, 96, 55, 55)
         x = relu1.forward(x)
@@ -109,6 +110,7 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
     }
 
     /// The same layers in reverse, from ∂L/∂logits; conv1 computes no gradient for the image.
+    @_specialize(where Scalar == Float)
     public func backward(_ dLogits: Tensor<Scalar>) {
         var g = fc8.backward(dLogits)        // (N, 4096)
         g = drop7?.backward(g) ?? g

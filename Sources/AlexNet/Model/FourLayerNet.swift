@@ -55,6 +55,7 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
     }
 
     /// Shapes for a 24×24×3 crop.
+    @_specialize(where Scalar == Float)
     public func forward(_ images: Tensor<Scalar>) -> Tensor<Scalar> {
         var x = conv1.forward(images)    // (N, 64, 24, 24)
         x = act1.forward(x)
@@ -71,6 +72,7 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
         return fc.forward(x)             // (N, classes)
     }
 
+    @_specialize(where Scalar == Float)
     public func backward(_ dLogits: Tensor<Scalar>) {
         var g = fc.backward(dLogits)     // (N, 32, 5, 5)
         g = act4.backward(g)

@@ -10,6 +10,8 @@ public enum WeightInitialization: Sendable, Equatable, Codable {
     case gaussian(standardDeviation: Double)
     /// N(0, 2/fan-in), fan-in the number of inputs of one output unit.
     case he
+    /// N(0, 1/fan-in): LeCun's rule, the customary one for tanh.
+    case lecun
 
     /// The paper's: N(0, 0.01²).
     public static let paper = WeightInitialization.gaussian(standardDeviation: 0.01)
@@ -19,6 +21,7 @@ public enum WeightInitialization: Sendable, Equatable, Codable {
         switch self {
         case .gaussian(let sd): sd
         case .he: (2 / Double(max(1, fanIn))).squareRoot()
+        case .lecun: (1 / Double(max(1, fanIn))).squareRoot()
         }
     }
 }

@@ -1,25 +1,43 @@
+import CMalloc
 import COpenBLAS
 import Dispatch
 import Foundation
 
 /// How the library uses the machine's cores.
 ///
-/// Matrix multiplies run on OpenBLAS's threads; the few loops that are not matrix multiplies
-/// (im2col, pooling, normalisation) run over the batch with ``parallelFor(_:_:)`` on the same
-/// number of threads. The two never run at the same time, so the cores are never
-/// oversubscribed. OpenBLAS's thread count is process-wide, and so, honestly, is this.
+/// All parallel work runs on ``parallelFor(_:_:)``'s workers: loops over the batch (im2col,
+/// pooling, normalisation) and bands of large matrix products (``matrixMultiply``), each band a
+/// single-threaded OpenBLAS call. OpenBLAS's own threads are switched off: idle, they spin and
+/// would steal the cores from everything that is not a matrix multiply. The thread count is
+/// process-wide, as OpenBLAS's is.
 public enum Threading {
-    /// Sets the number of threads for OpenBLAS and for the library's own parallel loops.
+    /// Sets the number of threads of the library's parallel loops and matrix products.
     public static func setThreadCount(_ count: Int) {
         precondition(count >= 1, "Threading: thread count must be at least 1, got \(count)")
-        openblas_set_num_threads(Int32(count))
         storage.withLock { $0 = count }
     }
 
-    /// The current thread count (OpenBLAS's default, the core count, until set).
+    /// The current thread count (the number of active cores until set).
     public static var threadCount: Int { storage.withLock { $0 } }
 
-    private static let storage = Locked(Int(openblas_get_num_threads()))
+    private static let storage = Locked(ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Sets OpenBLAS to one thread, once per process (every matrix multiply calls this first).
+    ///
+    /// It also asks glibc to keep freed blocks in the heap rather than unmapping them: every
+    /// training step allocates and frees tensors of the same sizes, and a block returned to the
+    /// system comes back as fresh pages that fault in one by one, zeroed — 12% of a small net's
+    /// step, measured with perf.
+    @inlinable
+    public static func useSingleThreadedOpenBLAS() { _ = processConfigured }
+
+    @usableFromInline
+    static let processConfigured: Bool = {
+        openblas_set_num_threads(1)
+        mallopt(M_MMAP_THRESHOLD, 1 << 30)     // blocks up to 1 GiB come from the heap…
+        mallopt(M_TRIM_THRESHOLD, 1 << 30)     // …and up to 1 GiB of free heap is kept
+        return true
+    }()
 }
 
 /// A tiny mutex-protected box, for the one piece of process-wide state above.
