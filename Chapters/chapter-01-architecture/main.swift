@@ -75,6 +75,7 @@ runTool("chapter-01-architecture") {
     var timing = CSVTable(header: ["quantity", "value"])
     timing.append(["parameters", String(parameters)])
     timing.append(["multiply_adds_per_image", String(multiplyAdds)])
+    timing.append(["multiply_adds_per_image_billions", String(format: "%.4f", Double(multiplyAdds) / 1e9)])
     timing.append(["neurons", String(neurons.reduce(0, +))])
     timing.append(["batch", String(timedBatch)])
     timing.append(["threads", String(options.threads)])

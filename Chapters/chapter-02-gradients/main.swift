@@ -20,8 +20,10 @@ runTool("chapter-02-gradients") {
     let doubles = GradientCheck.layerCases(Double.self), floats = GradientCheck.layerCases(Float.self)
     var rows = [["layer", "worst relative error, Double", "worst relative error, Float"]]
     var table = CSVTable(header: ["layer", "double_worst_relative_error", "float_worst_relative_error"])
+    var worst = (double: 0.0, float: 0.0)
     for (d, f) in zip(doubles, floats) {
         let (ed, ef) = (d.worstRelativeError(), f.worstRelativeError())
+        worst = (max(worst.double, ed), max(worst.float, ef))
         rows.append([d.name, String(format: "%.1e", ed), String(format: "%.1e", ef)])
         table.append([d.name, String(ed), String(ef)])
     }
@@ -58,6 +60,17 @@ runTool("chapter-02-gradients") {
     try chart.write(to: options.path("chapter-02-gradients.png"))
 
     let bestDouble = zip(steps, series[0].max).min { $0.1 < $1.1 }!, bestFloat = zip(steps, series[1].max).min { $0.1 < $1.1 }!
+    var summary = CSVTable(header: ["quantity", "value"])
+    summary.append(["layers", String(doubles.count)])
+    summary.append(["double_default_step", String(GradientCheck.defaultStep(for: Double.self))])
+    summary.append(["float_default_step", String(GradientCheck.defaultStep(for: Float.self))])
+    summary.append(["double_worst_relative_error", String(worst.double)])
+    summary.append(["float_worst_relative_error", String(worst.float)])
+    summary.append(["double_best_step", String(bestDouble.0)])
+    summary.append(["double_best_step_worst_error", String(bestDouble.1)])
+    summary.append(["float_best_step", String(bestFloat.0)])
+    summary.append(["float_best_step_worst_error", String(bestFloat.1)])
+    try summary.write(to: options.path("chapter-02-gradients-summary.csv"))
     print(String(format: "\nbest step: Double h = %.0e (worst layer %.1e), Float h = %.0e (worst layer %.1e)",
                  bestDouble.0, bestDouble.1, bestFloat.0, bestFloat.1))
     print("wrote \(options.path("chapter-02-gradients.png")), \(options.path("chapter-02-gradients.csv")), \(options.path("chapter-02-gradients-layers.csv"))")

@@ -15,27 +15,43 @@ runTool("chapter-03-relu") {
                       summary: "Chapter 3: Figure 1 of the paper — epochs to a training-error threshold with ReLU and with tanh.")
     let options = ChapterOptions(a)
     let seeds = a.optionalInteger("--seeds", help: "seeds per activation (default: 3; --full 5; --quick 1)")
-    let thresholdOption = a.optionalString("--threshold", help: "training error to reach (default: 0.25 on CIFAR-10 as in the paper, 0.15 on Fashion-MNIST)", placeholder: "X")
+    let regime = a.choice("--regime", default: "paper", choices: ["paper", "standardized"],
+                          help: "paper: raw mean-subtracted pixels and N(0, 0.01²) weights for both; standardized: unit-variance pixels, He's init for ReLU and LeCun's for tanh")
+    let ratesOption = a.optionalString("--rates", help: "learning rates to sweep, comma-separated (default: 0.003,0.01,0.03)", placeholder: "R1,R2,…")
+    let imagesOption = a.optionalInteger("--images", help: "training images per epoch (default: 4,000; --quick 640; --full all)")
+    let thresholdOption = a.optionalString("--threshold", help: "training error to reach (default: 0.25 on CIFAR-10 as in the paper, 0.30 on Fashion-MNIST)", placeholder: "X")
     try a.finish()
     try options.prepare()
 
     var data = try options.data.load()
     let cifar = options.data.dataset == "cifar10"
-    let trainImages = options.budget(quick: 640, normal: cifar ? 10_000 : 10_000, full: data.train.count)
+    let trainImages = imagesOption ?? options.budget(quick: 640, normal: 4_000, full: data.train.count)
     data = data.limited(train: trainImages, test: options.budget(quick: 200, normal: 1000, full: 2000))
-    let epochs = options.epochs ?? options.budget(quick: 2, normal: 8, full: 30)
+    let epochs = options.epochs ?? options.budget(quick: 2, normal: 10, full: 30)
     let seedCount = seeds ?? options.budget(quick: 1, normal: 3, full: 5)
-    let rates = options.budget(quick: [0.01], normal: [0.003, 0.01, 0.03], full: [0.001, 0.003, 0.01, 0.03])
+    let paperRegime = regime == "paper"
+    var rates = [0.003, 0.01, 0.03]
+    if options.quick { rates = [rates[1]] }
+    if let text = ratesOption {
+        let parsed = text.split(separator: ",").compactMap { Double($0) }
+        guard !parsed.isEmpty, parsed.count == text.split(separator: ",").count, parsed.allSatisfy({ $0 > 0 }) else {
+            throw UsageError("--rates needs positive numbers separated by commas, got '\(text)'")
+        }
+        rates = parsed
+    }
     let sweepEpochs = options.budget(quick: 1, normal: 2, full: 3)
     let threshold: Double
     if let text = thresholdOption {
         guard let t = Double(text), t > 0, t < 1 else { throw UsageError("--threshold needs a number between 0 and 1, got '\(text)'") }
         threshold = t
     } else {
-        threshold = cifar ? 0.25 : 0.15
+        // The paper's 25% on CIFAR-10. On Fashion-MNIST both curves cross 30% within the default
+        // budget of ten 4,000-image epochs, while tanh does not reach 25% in it.
+        threshold = cifar ? 0.25 : 0.30
     }
-    let normalization = Normalization.standardizing(data.train)
-    print("Figure 1: the four-layer net on \(data.name), \(data.train.count) training images per epoch, no regularisation, batch 128, momentum 0.9")
+    // The paper feeds raw pixels minus the mean image; "standardized" scales them to unit variance.
+    let normalization = paperRegime ? Normalization.meanImage(of: data.train) : Normalization.standardizing(data.train)
+    print("Figure 1: the four-layer net on \(data.name), \(data.train.count) training images per epoch, no regularisation, batch 128, momentum 0.9, \(regime) regime")
 
     /// One run: training error after each epoch.
     func run(_ activation: ActivationFunction, rate: Double, seed: UInt64, epochs: Int) throws -> [Double] {
@@ -43,8 +59,8 @@ runTool("chapter-03-relu") {
         c.activation = activation
         c.convolutionKernels = 32
         c.localKernels = 32
-        // Each activation with its customary initialisation: He's for ReLU, LeCun's for tanh.
-        c.weightInitialization = activation == .relu ? .he : .lecun
+        // The paper's N(0, 0.01²) for both, or each activation's customary rule: He's for ReLU, LeCun's for tanh.
+        c.weightInitialization = paperRegime ? .paper : activation == .relu ? .he : .lecun
         c.seed = seed
         var o = TrainingOptions(epochs: epochs)
         o.batchSize = 128
@@ -106,6 +122,7 @@ runTool("chapter-03-relu") {
     summary.append(["dataset", data.name])
     summary.append(["training_images_per_epoch", String(data.train.count)])
     summary.append(["threshold", String(threshold)])
+    summary.append(["regime", regime])
     summary.append(["seeds", String(seedCount)])
     summary.append(["relu_learning_rate", String(chosen[.relu]!)])
     summary.append(["tanh_learning_rate", String(chosen[.tanh]!)])

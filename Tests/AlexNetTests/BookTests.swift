@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import AlexNet
+
+/// Book.md must never disagree with the code or the figures' data:
+/// - every code excerpt marked `<!-- excerpt PATH -->` appears, line for line, in PATH;
+/// - every number marked `<!-- csv FILE KEY [COLUMN] [percent] -->` equals, to the digits
+///   printed, the value in FILE: the row whose first cell is KEY, in COLUMN (default "value"),
+///   times 100 if `percent`.
+@Suite struct BookTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }()
+
+    static func read(_ path: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test func excerptsAreTheCodeInTheRepository() throws {
+        let book = try Self.read("Book.md")
+        let lines = book.components(separatedBy: "\n")
+        var excerpts = 0
+        for (i, line) in lines.enumerated() where line.hasPrefix("<!-- excerpt ") {
+            let path = line.dropFirst("<!-- excerpt ".count).replacingOccurrences(of: " -->", with: "")
+            #expect(lines[i + 1].hasPrefix("```"), "excerpt of \(path) is not followed by a code block")
+            let block = lines[(i + 2)...].prefix { !$0.hasPrefix("```") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            let source = try Self.read(String(path)).components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let found = source.indices.contains { start in
+                start + block.count <= source.count && Array(source[start..<(start + block.count)]) == block
+            }
+            #expect(found, "Book.md line \(i + 1): the excerpt of \(path) no longer matches the file")
+            excerpts += 1
+        }
+        #expect(excerpts >= 3)
+    }
+
+    @Test func numbersComeFromTheFiguresCSVs() throws {
+        let book = try Self.read("Book.md")
+        let pattern = try NSRegularExpression(pattern: #"(-?[0-9][0-9,]*(?:\.[0-9]+)?(?:e-?[0-9]+)?)[%×]?<!-- csv (\S+) (\S+)((?: \S+)*) -->"#)
+        let matches = pattern.matches(in: book, range: NSRange(book.startIndex..., in: book))
+        #expect(matches.count >= 5)
+        for m in matches {
+            func group(_ k: Int) -> String { String(book[Range(m.range(at: k), in: book)!]) }
+            let printed = group(1), file = group(2), key = group(3)
+            let extras = group(4).split(separator: " ").map(String.init)
+            let percent = extras.contains("percent")
+            let column = extras.first { $0 != "percent" } ?? "value"
+            let csv = try CSVTable(parsing: try Self.read(file), path: file)
+            let c = try #require(csv.header.firstIndex(of: column), "\(file) has no column \(column)")
+            let row = try #require(csv.rows.first { $0.first == key }, "\(file) has no row \(key)")
+            let value = try #require(Double(row[c]), "\(file) \(key)/\(column) is not a number") * (percent ? 100 : 1)
+            let shown = try #require(Double(printed.replacingOccurrences(of: ",", with: "")))
+            // Equal to the last digit printed: half a unit of the last place.
+            let decimals = printed.contains("e") ? 0 : printed.split(separator: ".").dropFirst().first?.count ?? 0
+            let tolerance = printed.contains("e") ? abs(shown) * 0.051 : 0.5 * pow(10, -Double(decimals)) + 1e-12
+            #expect(abs(value - shown) <= tolerance, "Book.md says \(printed) for \(file) \(key)/\(column); the CSV has \(value)")
+        }
+    }
+}
