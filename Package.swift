@@ -46,7 +46,7 @@ let package = Package(
 
         .executableTarget(
             name: "alexnet-bench",
-            dependencies: ["AlexNet"],
+            dependencies: ["AlexNet", "ToolSupport"],
             path: "Benchmarks/alexnet-bench",
             swiftSettings: crossModuleOptimization),
 

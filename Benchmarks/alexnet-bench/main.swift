@@ -13,52 +13,24 @@
 // an unspecialised generic loop runs tens of times slower than the same loop written here.
 import AlexNet
 import Foundation
-
-struct UsageError: Error { var message: String }
+import ToolSupport
 
 struct Options {
-    var net = "paper", batch = 128, steps = 3, threads = ProcessInfo.processInfo.activeProcessorCount
-    var pipeline = false, dataDirectory = FashionMNIST.defaultDirectory
+    var net: String, batch: Int, steps: Int, threads: Int
+    var pipeline: Bool, dataDirectory: String
 
-    init(_ arguments: [String]) throws {
-        var rest = arguments[...]
-        func value(_ flag: String) throws -> String {
-            guard let v = rest.popFirst() else { throw UsageError(message: "\(flag) needs a value") }
-            return v
-        }
-        func integer(_ flag: String) throws -> Int {
-            let v = try value(flag)
-            guard let n = Int(v), n >= 1 else { throw UsageError(message: "\(flag) needs a positive integer, got '\(v)'") }
-            return n
-        }
-        while let flag = rest.popFirst() {
-            switch flag {
-            case "--net": net = try value(flag)
-            case "--batch": batch = try integer(flag)
-            case "--steps": steps = try integer(flag)
-            case "--threads": threads = try integer(flag)
-            case "--pipeline": pipeline = true
-            case "--data-dir": dataDirectory = try value(flag)
-            case "--help", "-h":
-                print("usage: alexnet-bench [--net paper|one-tower|fashion|four-layer] [--batch N] [--steps N] [--threads N]")
-                print("       alexnet-bench --pipeline [--data-dir DIR] [--batch N]")
-                exit(0)
-            default: throw UsageError(message: "unknown option '\(flag)'")
-            }
-        }
+    init(_ arguments: Arguments) {
+        net = arguments.choice("--net", default: "paper", choices: ["paper", "one-tower", "fashion", "four-layer"],
+                               help: "the network to time")
+        batch = arguments.integer("--batch", default: 128, help: "images per batch")
+        steps = arguments.integer("--steps", default: 3, help: "timed repetitions (the median is printed)")
+        threads = arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads")
+        pipeline = arguments.flag("--pipeline", help: "time the data pipeline on Fashion-MNIST instead")
+        dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
     }
 }
 
-func seconds(_ body: () -> Void) -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-func median(_ xs: [Double]) -> Double {
-    let s = xs.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-}
+func seconds(_ body: () -> Void) -> Double { measureSeconds(body) }
 
 /// The same ReLU, once through the library's generic layer, called through the `any Layer`
 /// existential as a training loop would, and once as a plain Float loop here.
@@ -87,16 +59,14 @@ func benchmark(_ options: Options) throws {
     switch options.net {
     case "paper":
         network = try AlexNetModel<Float>(.paper); inputShape = [3, 227, 227]
-    case "one-tower":
-        network = try AlexNetModel<Float>(.paperOneTower); inputShape = [3, 227, 227]
     case "fashion":
         network = try AlexNetModel<Float>(.small(inputChannels: 1, inputSize: 28, classes: 10)); inputShape = [1, 28, 28]
     case "four-layer":
         var c = FourLayerNet<Float>.Configuration(inputChannels: 3, inputSize: 24, classes: 10)
         c.normalization = AlexNetConfiguration.NormalizationSpec()
         network = try FourLayerNet<Float>(c); inputShape = [3, 24, 24]
-    default:
-        throw UsageError(message: "unknown net '\(options.net)' (paper, one-tower, fashion, four-layer)")
+    default:                                                  // "one-tower"
+        network = try AlexNetModel<Float>(.paperOneTower); inputShape = [3, 227, 227]
     }
     print(network.describe().table())
     let classes = network.describe().last!.outputShape[0]
@@ -170,18 +140,15 @@ func syntheticRGB() -> DatasetSplit {
     return DatasetSplit(channels: 3, height: 8, width: 8, pixels: pixels, labels: [Int](repeating: 0, count: 2000))
 }
 
-do {
-    let options = try Options(Array(CommandLine.arguments.dropFirst()))
+runTool("alexnet-bench") {
+    let arguments = Arguments(CommandLine.arguments.dropFirst(), command: "alexnet-bench",
+                              summary: "Time the training step and the forward pass of the book's networks, or the data pipeline.")
+    let options = Options(arguments)
+    try arguments.finish()
     if options.pipeline {
         try pipelineBenchmark(options)
     } else {
         specialisationCheck()
         try benchmark(options)
     }
-} catch let error as UsageError {
-    FileHandle.standardError.write(Data("alexnet-bench: \(error.message)\n".utf8))
-    exit(2)
-} catch {
-    FileHandle.standardError.write(Data("alexnet-bench: \(error)\n".utf8))
-    exit(1)
 }

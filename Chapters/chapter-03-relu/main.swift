@@ -27,7 +27,7 @@ runTool("chapter-03-relu") {
     let cifar = options.data.dataset == "cifar10"
     let trainImages = imagesOption ?? options.budget(quick: 640, normal: 4_000, full: data.train.count)
     data = data.limited(train: trainImages, test: options.budget(quick: 200, normal: 1000, full: 2000))
-    let epochs = options.epochs ?? options.budget(quick: 2, normal: 10, full: 30)
+    let epochs = options.epochs ?? options.budget(quick: 2, normal: 8, full: 30)
     let seedCount = seeds ?? options.budget(quick: 1, normal: 3, full: 5)
     let paperRegime = regime == "paper"
     var rates = [0.003, 0.01, 0.03]
@@ -46,7 +46,7 @@ runTool("chapter-03-relu") {
         threshold = t
     } else {
         // The paper's 25% on CIFAR-10. On Fashion-MNIST both curves cross 30% within the default
-        // budget of ten 4,000-image epochs, while tanh does not reach 25% in it.
+        // budget of eight 4,000-image epochs, while tanh does not always reach 25% in it.
         threshold = cifar ? 0.25 : 0.30
     }
     // The paper feeds raw pixels minus the mean image; "standardized" scales them to unit variance.
@@ -76,16 +76,22 @@ runTool("chapter-03-relu") {
         }
     }
 
-    // 1. The learning-rate sweep: the rate with the lowest training error after a few epochs.
-    var sweep = CSVTable(header: ["activation", "learning_rate", "epochs", "training_error"])
+    // 1. The learning-rate sweep: for each activation, the rate whose worse of two seeds has the
+    //    lowest training error after a few epochs — fast, and not fast only by luck.
+    var sweep = CSVTable(header: ["activation", "learning_rate", "seed", "epochs", "training_error"])
     var chosen: [ActivationFunction: Double] = [:]
+    let sweepSeeds: [UInt64] = options.quick ? [options.seed + 1000] : [options.seed + 1000, options.seed + 1001]
     for activation in ActivationFunction.allCases {
         var best = (rate: rates[0], error: Double.infinity)
         for rate in rates {
-            let error = try run(activation, rate: rate, seed: options.seed + 1000, epochs: sweepEpochs).last ?? .nan
-            sweep.append([activation.rawValue, String(rate), String(sweepEpochs), String(error)])
-            print("  sweep: \(activation.rawValue), ε = \(rate): training error \(String(format: "%.4f", error)) after \(sweepEpochs) epoch(s)")
-            if error < best.error { best = (rate, error) }
+            var worst = 0.0
+            for seed in sweepSeeds {
+                let error = try run(activation, rate: rate, seed: seed, epochs: sweepEpochs).last ?? .nan
+                sweep.append([activation.rawValue, String(rate), String(seed), String(sweepEpochs), String(error)])
+                worst = error.isNaN ? .infinity : max(worst, error)
+            }
+            print("  sweep: \(activation.rawValue), ε = \(rate): worse of \(sweepSeeds.count) seed(s) \(String(format: "%.4f", worst)) after \(sweepEpochs) epoch(s)")
+            if worst < best.error { best = (rate, worst) }
         }
         chosen[activation] = best.rate
     }

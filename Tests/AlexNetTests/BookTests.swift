@@ -40,7 +40,7 @@ import Testing
 
     @Test func numbersComeFromTheFiguresCSVs() throws {
         let book = try Self.read("Book.md")
-        let pattern = try NSRegularExpression(pattern: #"(-?[0-9][0-9,]*(?:\.[0-9]+)?(?:e-?[0-9]+)?)[%×]?<!-- csv (\S+) (\S+)((?: \S+)*) -->"#)
+        let pattern = try NSRegularExpression(pattern: #"(-?[0-9][0-9,]*(?:\.[0-9]+)?(?:e-?[0-9]+)?)[%×]?<!-- csv (\S+) (\S+)((?: (?!-->)\S+)*) -->"#)
         let matches = pattern.matches(in: book, range: NSRange(book.startIndex..., in: book))
         #expect(matches.count >= 5)
         for m in matches {
