@@ -38,37 +38,41 @@ public final class Arguments {
         if firstError == nil { firstError = UsageError(message, command: command) }
     }
 
-    /// Removes `--name value` or `--name=value` and returns the value.
+    /// Removes the first `--name value` or `--name=value` and returns its value.
     private func take(_ name: String) -> String? {
-        var found: String?
-        var i = 0
-        while i < remaining.count {
+        for i in remaining.indices {
             if remaining[i] == name {
                 guard i + 1 < remaining.count, !remaining[i + 1].hasPrefix("--") else {
                     fail("\(name) needs a value")
                     remaining.remove(at: i)
                     return nil
                 }
-                found = remaining[i + 1]
+                let value = remaining[i + 1]
                 remaining.removeSubrange(i...(i + 1))
-            } else if remaining[i].hasPrefix(name + "=") {
-                found = String(remaining[i].dropFirst(name.count + 1))
-                remaining.remove(at: i)
-            } else {
-                i += 1
+                return value
+            }
+            if remaining[i].hasPrefix(name + "=") {
+                return String(remaining.remove(at: i).dropFirst(name.count + 1))
             }
         }
-        return found
+        return nil
+    }
+
+    /// The value of a single-valued option; giving it twice is a usage error.
+    private func takeOnce(_ name: String) -> String? {
+        let value = take(name)
+        if value != nil, take(name) != nil { fail("\(name) is given more than once") }
+        return value
     }
 
     public func string(_ name: String, default value: String, help: String) -> String {
         helpLines.append(("\(name) TEXT", "\(help) (default: \(value))"))
-        return take(name) ?? value
+        return takeOnce(name) ?? value
     }
 
     public func optionalString(_ name: String, help: String, placeholder: String = "TEXT") -> String? {
         helpLines.append(("\(name) \(placeholder)", help))
-        return take(name)
+        return takeOnce(name)
     }
 
     /// Every value of an option that may be repeated (`--checkpoint a --checkpoint b`).
@@ -81,7 +85,7 @@ public final class Arguments {
 
     public func integer(_ name: String, default value: Int, help: String, range: ClosedRange<Int> = 1...Int.max) -> Int {
         helpLines.append(("\(name) N", "\(help) (default: \(value))"))
-        guard let text = take(name) else { return value }
+        guard let text = takeOnce(name) else { return value }
         guard let n = Int(text), range.contains(n) else {
             fail("\(name) needs a whole number in \(range.lowerBound)…\(range.upperBound == Int.max ? "" : String(range.upperBound)), got '\(text)'")
             return value
@@ -91,7 +95,7 @@ public final class Arguments {
 
     public func optionalInteger(_ name: String, help: String, range: ClosedRange<Int> = 1...Int.max) -> Int? {
         helpLines.append(("\(name) N", help))
-        guard let text = take(name) else { return nil }
+        guard let text = takeOnce(name) else { return nil }
         guard let n = Int(text), range.contains(n) else {
             fail("\(name) needs a whole number of at least \(range.lowerBound), got '\(text)'")
             return nil
@@ -101,7 +105,7 @@ public final class Arguments {
 
     public func double(_ name: String, default value: Double, help: String, range: ClosedRange<Double> = 0...Double.infinity) -> Double {
         helpLines.append(("\(name) X", "\(help) (default: \(String(format: "%g", value)))"))
-        guard let text = take(name) else { return value }
+        guard let text = takeOnce(name) else { return value }
         guard let x = Double(text), x.isFinite, range.contains(x) else {
             fail("\(name) needs a number in \(range.lowerBound)…\(range.upperBound), got '\(text)'")
             return value
@@ -111,7 +115,7 @@ public final class Arguments {
 
     public func choice(_ name: String, default value: String, choices: [String], help: String) -> String {
         helpLines.append(("\(name) \(choices.joined(separator: "|"))", "\(help) (default: \(value))"))
-        guard let text = take(name) else { return value }
+        guard let text = takeOnce(name) else { return value }
         guard choices.contains(text) else {
             fail("\(name) must be one of \(choices.joined(separator: ", ")), got '\(text)'")
             return value

@@ -44,3 +44,14 @@ import ToolSupport
         #expect(Image(width: 2, height: 1, channels: 3, pixels: [1, 2, 3, 4, 5, 6]).asSplit().pixels == [1, 4, 2, 5, 3, 6])
     }
 }
+
+@Suite struct RepeatedOptionTests {
+    @Test func repeatableOptionsKeepTheirOrderAndSingleOnesRefuseRepeats() throws {
+        let a = Arguments(["--checkpoint", "a", "--checkpoint=b", "--checkpoint", "c"], command: "t", summary: "")
+        #expect(a.strings("--checkpoint", help: "") == ["a", "b", "c"])
+        try a.finish()
+        let twice = Arguments(["--epochs", "2", "--epochs", "3"], command: "t", summary: "")
+        _ = twice.integer("--epochs", default: 1, help: "")
+        #expect(throws: UsageError.self) { try twice.finish() }
+    }
+}

@@ -18,7 +18,7 @@ func evaluate(_ raw: ArraySlice<String>) throws {
     let limit = a.optionalInteger("--limit-test", help: "use only the first N test images")
     let threads = a.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads")
     try a.finish()
-    guard !paths.isEmpty else { throw UsageError("--checkpoint FILE is required") }
+    guard !paths.isEmpty else { throw UsageError("--checkpoint FILE is required", command: a.command) }
     Threading.setThreadCount(threads)
     var dataset = try data.load()
     dataset = dataset.limited(train: dataset.train.count, test: limit ?? dataset.test.count)
@@ -48,7 +48,7 @@ func inspect(_ raw: ArraySlice<String>) throws {
     let a = Arguments(raw, command: "alexnet inspect", summary: "Print what a checkpoint holds and a checksum of its weights and momentum.")
     let path = a.optionalString("--checkpoint", help: "the checkpoint file", placeholder: "FILE")
     try a.finish()
-    guard let path else { throw UsageError("--checkpoint FILE is required") }
+    guard let path else { throw UsageError("--checkpoint FILE is required", command: a.command) }
     let c = try Checkpoint.read(from: path)
     let count = c.parameters.reduce(0) { $0 + $1.value.count }
     var weights: [UInt8] = [], momentum: [UInt8] = []

@@ -9,8 +9,8 @@ func predict(_ raw: ArraySlice<String>) throws {
     let top = a.integer("--top", default: 5, help: "how many classes to print")
     let image = a.positional("IMAGE.png", help: "the picture to classify")
     try a.finish()
-    guard let path else { throw UsageError("--checkpoint FILE is required") }
-    guard let image else { throw UsageError("an IMAGE.png to classify is required") }
+    guard let path else { throw UsageError("--checkpoint FILE is required", command: a.command) }
+    guard let image else { throw UsageError("an IMAGE.png to classify is required", command: a.command) }
     let checkpoint = try Checkpoint.read(from: path)
     let network = try loadNetwork(checkpoint)
     let names = checkpoint.metadata["classes"]?.split(separator: "\n").map(String.init)

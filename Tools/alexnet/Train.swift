@@ -29,18 +29,18 @@ func train(_ raw: ArraySlice<String>) throws {
     let every = a.optionalInteger("--checkpoint-every", help: "also checkpoint every N steps (besides each epoch's end)")
     let log = a.optionalString("--log", help: "per-epoch CSV log (default: DIR/log.csv)", placeholder: "FILE")
     try a.finish()
-    guard let directory else { throw UsageError("--checkpoint-dir DIR is required: training never runs without a place to save it") }
+    guard let directory else { throw UsageError("--checkpoint-dir DIR is required: training never runs without a place to save it", command: a.command) }
 
     Threading.setThreadCount(threads)
     var dataset = try data.load()
     if validation > 0 {
-        guard validation < dataset.train.count else { throw UsageError("--validation \(validation) leaves no training images") }
+        guard validation < dataset.train.count else { throw UsageError("--validation \(validation) leaves no training images", command: a.command) }
         dataset = dataset.holdingOutValidation(validation, seed: model.seed)
     }
     dataset = dataset.limited(train: limitTrain ?? dataset.train.count, test: limitTest ?? dataset.test.count)
     let size = crop ?? min(dataset.train.height, dataset.train.width)
     guard size <= min(dataset.train.height, dataset.train.width) else {
-        throw UsageError("--crop \(size) is larger than the \(dataset.train.height)×\(dataset.train.width) images")
+        throw UsageError("--crop \(size) is larger than the \(dataset.train.height)×\(dataset.train.width) images", command: a.command)
     }
     let specification = try model.specification(channels: dataset.train.channels, size: size, classes: dataset.classes)
 
@@ -61,29 +61,32 @@ func train(_ raw: ArraySlice<String>) throws {
     case let s where s.hasPrefix("steps:"):
         let epochs = s.dropFirst(6).split(separator: ",").map { Int($0) }
         guard !epochs.isEmpty, epochs.allSatisfy({ $0 != nil && $0! > 0 }) else {
-            throw UsageError("--schedule steps:E1,E2,… needs positive epoch numbers, got '\(s)'")
+            throw UsageError("--schedule steps:E1,E2,… needs positive epoch numbers, got '\(s)'", command: a.command)
         }
         options.schedule = .steps(rate, atEpochs: epochs.map { $0! - 1 })
     default:
-        throw UsageError("--schedule must be constant, plateau or steps:E1,E2,…, got '\(schedule)'")
+        throw UsageError("--schedule must be constant, plateau or steps:E1,E2,…, got '\(schedule)'", command: a.command)
     }
 
     let trainer = try Trainer(specification: specification, dataset: dataset, options: options,
                               normalization: .meanImage(of: dataset.train, scale: Float(scale)))
     trainer.metadata = ["dataset": dataset.name, "classes": dataset.classNames.joined(separator: "\n"),
-                        "crop": String(size), "views": options.evaluationViews.rawValue]
+                        "crop": String(size), "views": options.evaluationViews.rawValue, "threads": String(threads)]
     let path = Trainer.checkpointPath(in: directory)
     let exists = FileManager.default.fileExists(atPath: path)
     if resume {
-        guard exists else { throw UsageError("--resume: there is no checkpoint at \(path)") }
+        guard exists else { throw UsageError("--resume: there is no checkpoint at \(path)", command: a.command) }
         let checkpoint = try Checkpoint.read(from: path)
         guard checkpoint.normalization == trainer.normalization else {
             throw CheckpointError("\(path) was made with other data or --input-scale; resume with the same data options")
         }
         try trainer.resume(from: checkpoint)
+        if let saved = checkpoint.metadata["threads"], saved != String(threads) {
+            trainer.progress.log("note: the checkpoint was trained with --threads \(saved), this run uses \(threads): training goes on, but not bit-identically to an uninterrupted run")
+        }
         trainer.progress.log("resumed \(path) at epoch \(checkpoint.state.epoch + 1), batch \(checkpoint.state.batchIndex + 1) (step \(checkpoint.state.step))")
     } else if exists {
-        throw UsageError("a checkpoint already exists at \(path); pass --resume to continue it, or choose another --checkpoint-dir")
+        throw UsageError("a checkpoint already exists at \(path); pass --resume to continue it, or choose another --checkpoint-dir", command: a.command)
     }
     if trainer.state.epoch >= epochs {
         trainer.progress.log("the checkpoint has already trained \(trainer.state.epoch) epochs; nothing to do (raise --epochs to go on)")
