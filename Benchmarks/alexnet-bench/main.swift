@@ -20,14 +20,16 @@ struct Options {
     var pipeline: Bool, dataDirectory: String
 
     init(_ arguments: Arguments) {
-        net = arguments.choice("--net", default: "paper", choices: ["paper", "one-tower", "fashion", "four-layer"],
-                               help: "the network to time")
+        net = arguments.choice("--net", default: "paper", choices: ["paper", "one-tower", "fashion", "four-layer", "four-layer-lrn"],
+                               help: "the network to time (four-layer: chapter 3's net on 24×24×3; -lrn: with LRN)")
         batch = arguments.integer("--batch", default: 128, help: "images per batch")
         steps = arguments.integer("--steps", default: 3, help: "timed repetitions (the median is printed)")
         threads = arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads")
         pipeline = arguments.flag("--pipeline", help: "time the data pipeline on Fashion-MNIST instead")
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
+        csv = arguments.optionalString("--csv", help: "append one row per measurement (net, pass, batch, images/s, GFLOP/s, peak MiB)", placeholder: "FILE")
     }
+    var csv: String?
 }
 
 func seconds(_ body: () -> Void) -> Double { measureSeconds(body) }
@@ -61,9 +63,9 @@ func benchmark(_ options: Options) throws {
         network = try AlexNetModel<Float>(.paper); inputShape = [3, 227, 227]
     case "fashion":
         network = try AlexNetModel<Float>(.small(inputChannels: 1, inputSize: 28, classes: 10)); inputShape = [1, 28, 28]
-    case "four-layer":
+    case "four-layer", "four-layer-lrn":
         var c = FourLayerNet<Float>.Configuration(inputChannels: 3, inputSize: 24, classes: 10)
-        c.normalization = AlexNetConfiguration.NormalizationSpec()
+        if options.net == "four-layer-lrn" { c.normalization = AlexNetConfiguration.NormalizationSpec() }
         network = try FourLayerNet<Float>(c); inputShape = [3, 24, 24]
     default:                                                  // "one-tower"
         network = try AlexNetModel<Float>(.paperOneTower); inputShape = [3, 227, 227]
@@ -81,18 +83,126 @@ func benchmark(_ options: Options) throws {
     var forward: [Double] = []
     for _ in 0..<options.steps { forward.append(seconds { _ = network.forward(images) }) }
     network.phase = .training
+    let sgd = SGD(parameters: network.parameters)
     var step: [Double] = []
     for _ in 0..<options.steps {
         step.append(seconds {
-            network.zeroGradients()
             _ = network.lossAndGradient(images: images, labels: labels)
+            sgd.step(learningRate: 0.001)                         // also zeroes the gradients
         })
     }
     let batch = Double(options.batch)
-    print(String(format: "forward:       median %.3f s per batch, %.1f images/s  (min %.3f, max %.3f)",
-                 median(forward), batch / median(forward), forward.min()!, forward.max()!))
-    print(String(format: "training step: median %.3f s per batch, %.1f images/s  (min %.3f, max %.3f; forward + backward, no update)",
-                 median(step), batch / median(step), step.min()!, step.max()!))
+    let profile = profileStages(network, images: images, labels: labels, repeats: options.steps)
+    let forwardFlops = profile.reduce(0) { $0 + $1.forwardFlops }, stepFlops = profile.reduce(0) { $0 + $1.forwardFlops + $1.backwardFlops }
+    print("\nper layer (median of \(options.steps), training mode):")
+    var rows = [["layer", "forward ms", "backward ms", "GFLOP/s", "share"]]
+    let total = profile.reduce(0) { $0 + $1.forward + $1.backward }
+    for p in profile {
+        let flops = p.forwardFlops + p.backwardFlops
+        rows.append([p.name, String(format: "%.1f", p.forward * 1e3), String(format: "%.1f", p.backward * 1e3),
+                     flops > 0 ? String(format: "%.1f", flops / (p.forward + p.backward) / 1e9) : "—",
+                     String(format: "%.1f%%", 100 * (p.forward + p.backward) / total)])
+    }
+    printTable(rows)
+    let gemm = sgemmRate(threads: options.threads)
+    let peak = peakResidentMiB()
+    print(String(format: "\nforward:       median %.3f s per batch, %.1f images/s, %.1f GFLOP/s  (min %.3f, max %.3f)",
+                 median(forward), batch / median(forward), forwardFlops / median(forward) / 1e9, forward.min()!, forward.max()!))
+    print(String(format: "training step: median %.3f s per batch, %.1f images/s, %.1f GFLOP/s  (min %.3f, max %.3f; forward + backward + SGD)",
+                 median(step), batch / median(step), stepFlops / median(step) / 1e9, step.min()!, step.max()!))
+    print(String(format: "sgemm (2048³, %d threads, as the library runs it): %.1f GFLOP/s; the step reaches %.0f%% of it",
+                 options.threads, gemm, 100 * stepFlops / median(step) / 1e9 / gemm))
+    print(String(format: "peak resident memory: %.0f MiB", peak))
+    if let path = options.csv {
+        let exists = FileManager.default.fileExists(atPath: path)
+        var table = exists ? try CSVTable.read(from: path)
+            : CSVTable(header: ["net", "pass", "batch", "images_per_second", "gflops", "peak_mib", "sgemm_gflops"])
+        table.append([options.net, "forward", String(options.batch), String(format: "%.2f", batch / median(forward)),
+                      String(format: "%.2f", forwardFlops / median(forward) / 1e9), String(format: "%.0f", peak), String(format: "%.1f", gemm)])
+        table.append([options.net, "training", String(options.batch), String(format: "%.2f", batch / median(step)),
+                      String(format: "%.2f", stepFlops / median(step) / 1e9), String(format: "%.0f", peak), String(format: "%.1f", gemm)])
+        try table.write(to: path)
+    }
+}
+
+/// One layer's median forward and backward times and its floating-point operations.
+struct StageTiming {
+    var name: String
+    var forward = 0.0, backward = 0.0
+    var forwardFlops = 0.0, backwardFlops = 0.0
+}
+
+/// Times every stage of `network` alone: forward in order, then backward in reverse, as the
+/// model runs them (the first convolution computes no gradient for the image).
+func profileStages(_ network: any Network<Float>, images: Tensor<Float>, labels: [Int], repeats: Int) -> [StageTiming] {
+    let stages = network.stages
+    var times = stages.map { StageTiming(name: $0.name) }
+    var forwardRuns = [[Double]](repeating: [], count: stages.count), backwardRuns = forwardRuns
+    network.phase = .training
+    for _ in 0..<repeats {
+        var x = images
+        for (i, stage) in stages.enumerated() {
+            let input = x
+            forwardRuns[i].append(seconds { x = stage.layer.forward(input) })
+            // Multiply-adds of the layers that multiply matrices: 2 flops each forward, 4 backward.
+            let macs = multiplyAdds(stage.layer, output: x)
+            times[i].forwardFlops = 2 * macs
+            times[i].backwardFlops = (i == 0 ? 2 : 4) * macs
+        }
+        let objective = SoftmaxCrossEntropy<Float>()
+        _ = objective.forward(x, labels: labels)
+        var g = objective.backward()
+        for i in stages.indices.reversed() {
+            let dy = g
+            if i == 0, let conv = stages[i].layer as? Convolution<Float> {
+                backwardRuns[i].append(seconds { conv.backwardParametersOnly(dy) })
+            } else {
+                backwardRuns[i].append(seconds { g = stages[i].layer.backward(dy) })
+            }
+        }
+        network.zeroGradients()
+    }
+    for i in times.indices {
+        times[i].forward = median(forwardRuns[i])
+        times[i].backward = median(backwardRuns[i])
+    }
+    return times
+}
+
+/// N·M·Ho·Wo·(C/G)·K·K for a convolution, N·I·O for a fully connected layer, 0 otherwise.
+func multiplyAdds(_ layer: any Layer<Float>, output y: Tensor<Float>) -> Double {
+    if let c = layer as? Convolution<Float> {
+        return Double(y.count * c.inputChannels / c.groups * c.kernelSize * c.kernelSize)
+    }
+    if let f = layer as? FullyConnected<Float> { return Double(y.count * f.inputs) }
+    if let l = layer as? LocallyConnected<Float> { return Double(y.count * l.inputChannels * l.kernelSize * l.kernelSize) }
+    return 0
+}
+
+/// GFLOP/s of a 2048×2048×2048 single-precision product through `matrixMultiply`.
+func sgemmRate(threads: Int) -> Double {
+    let n = 2048
+    var g = RandomGenerator(seed: 2)
+    let a = Tensor<Float>.normal(shape: [n, n], standardDeviation: 1, generator: &g)
+    var c = Tensor<Float>(shape: [n, n])
+    let runs = (0..<3).map { _ in
+        seconds {
+            a.withUnsafeBufferPointer { a in
+                c.withUnsafeMutableBufferPointer { c in
+                    matrixMultiply(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a.baseAddress!, lda: n,
+                                   b: a.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n)
+                }
+            }
+        }
+    }
+    return 2 * Double(n * n * n) / median(runs) / 1e9
+}
+
+/// The process's peak resident set size, in MiB (getrusage).
+func peakResidentMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024          // kilobytes on Linux
 }
 
 /// Images per second of loading + augmentation + batch assembly on Fashion-MNIST.

@@ -139,3 +139,23 @@ import Testing
         #expect(throws: ConfigurationError.self) { try FourLayerNet<Float>(.init(inputChannels: 1, inputSize: 4, classes: 2)) }
     }
 }
+
+@Suite struct StagesTests {
+    /// The profiler's list of stages must be the forward pass, layer for layer.
+    @Test func runningTheStagesInOrderIsTheForwardPass() throws {
+        let alex = try AlexNetModel<Double>(AlexNetModelTests.tinyConfiguration())
+        alex.phase = .inference
+        var c = FourLayerNetConfiguration(inputChannels: 3, inputSize: 15, classes: 3)
+        c.normalization = AlexNetConfiguration.NormalizationSpec()
+        c.convolutionKernels = 4
+        c.localKernels = 3
+        let four = try FourLayerNet<Double>(c)
+        let images: Tensor<Double> = randomTensor([2, 3, 15, 15], seed: 8)
+        for net in [alex, four] as [any Network<Double>] {
+            var x = images
+            for stage in net.stages { x = stage.layer.forward(x) }
+            #expect(x == net.forward(images))
+        }
+        #expect(alex.stages.count == 22 && four.stages.count == 13)
+    }
+}

@@ -22,11 +22,10 @@ public final class Activation<Scalar: TensorScalar>: Layer {
 
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var y = x
-        y.withUnsafeMutableBufferPointer { y in
-            switch function {
-            case .relu: for i in 0..<y.count { y[i] = max(0, y[i]) }
-            case .tanh: for i in 0..<y.count { y[i] = Scalar.tanh(y[i]) }
+        var y = Tensor<Scalar>(shape: x.shape)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                Self.forward(function, x.baseAddress!, y.baseAddress!, count: y.count)
             }
         }
         output = y
@@ -36,15 +35,35 @@ public final class Activation<Scalar: TensorScalar>: Layer {
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(dy.shape == output.shape, "activation backward: dy \(dy.shape) vs output \(output.shape)")
-        var dx = dy
+        var dx = Tensor<Scalar>(shape: dy.shape)
         dx.withUnsafeMutableBufferPointer { dx in
-            output.withUnsafeBufferPointer { y in
-                switch function {
-                case .relu: for i in 0..<dx.count where y[i] <= 0 { dx[i] = 0 }   // dx = dy · [y > 0]
-                case .tanh: for i in 0..<dx.count { dx[i] *= 1 - y[i] * y[i] }     // dx = dy · (1 − y²)
+            dy.withUnsafeBufferPointer { dy in
+                output.withUnsafeBufferPointer { y in
+                    Self.backward(function, dy.baseAddress!, y.baseAddress!, dx.baseAddress!, count: dx.count)
                 }
             }
         }
         return dx
+    }
+
+    // The loops are functions of their own, specialised for Float: a loop inside nested
+    // closures of a generic method is not always specialised with it, and then runs through
+    // generic witnesses element by element (measured: ReLU's backward 8× slower).
+
+    @_specialize(where Scalar == Float)
+    static func forward(_ f: ActivationFunction, _ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, count: Int) {
+        switch f {
+        case .relu: for i in 0..<count { y[i] = max(0, x[i]) }               // y = max(0, x)
+        case .tanh: for i in 0..<count { y[i] = Scalar.tanh(x[i]) }          // y = tanh x
+        }
+    }
+
+    @_specialize(where Scalar == Float)
+    static func backward(_ f: ActivationFunction, _ dy: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>,
+                         _ dx: UnsafeMutablePointer<Scalar>, count: Int) {
+        switch f {
+        case .relu: for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }       // dx = dy · [y > 0]
+        case .tanh: for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }  // dx = dy · (1 − y²)
+        }
     }
 }

@@ -136,6 +136,20 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         conv1.backwardParametersOnly(g)
     }
 
+    public var stages: [(name: String, layer: any Layer<Scalar>)] {
+        var list: [(String, any Layer<Scalar>)] = [("conv1", conv1), ("relu1", relu1)]
+        if let norm1 { list.append(("norm1", norm1)) }
+        list += [("pool1", pool1), ("conv2", conv2), ("relu2", relu2)]
+        if let norm2 { list.append(("norm2", norm2)) }
+        list += [("pool2", pool2), ("conv3", conv3), ("relu3", relu3), ("conv4", conv4), ("relu4", relu4),
+                 ("conv5", conv5), ("relu5", relu5), ("pool5", pool5), ("fc6", fc6), ("relu6", relu6)]
+        if let drop6 { list.append(("drop6", drop6)) }
+        list += [("fc7", fc7), ("relu7", relu7)]
+        if let drop7 { list.append(("drop7", drop7)) }
+        list.append(("fc8", fc8))
+        return list
+    }
+
     public var dropoutLayers: [Dropout<Scalar>] { [drop6, drop7].compactMap { $0 } }
 
     public var parameters: [Parameter<Scalar>] {

@@ -24,6 +24,15 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
     public var phase: Phase = .training        // no dropout here; kept for the protocol
     public var dropoutLayers: [Dropout<Scalar>] { [] }
 
+    public var stages: [(name: String, layer: any Layer<Scalar>)] {
+        var list: [(String, any Layer<Scalar>)] = [("conv1", conv1), ("act1", act1), ("pool1", pool1)]
+        if let norm1 { list.append(("norm1", norm1)) }
+        list += [("conv2", conv2), ("act2", act2)]
+        if let norm2 { list.append(("norm2", norm2)) }
+        list += [("pool2", pool2), ("local3", local3), ("act3", act3), ("local4", local4), ("act4", act4), ("fc", fc)]
+        return list
+    }
+
     public init(_ c: Configuration) throws {
         configuration = c
         let pooled1 = (c.inputSize - c.poolingWindow) / c.poolingStride + 1

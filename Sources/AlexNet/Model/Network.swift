@@ -14,6 +14,9 @@ public protocol Network<Scalar>: AnyObject {
     func describe() -> [LayerDescription]
     /// The dropout layers, whose generators a checkpoint saves and restores.
     var dropoutLayers: [Dropout<Scalar>] { get }
+    /// Every layer in the order `forward` calls it, with its name: for profiling one layer at a
+    /// time. Running the stages in order computes exactly `forward` (a test checks this).
+    var stages: [(name: String, layer: any Layer<Scalar>)] { get }
 }
 
 extension Network {

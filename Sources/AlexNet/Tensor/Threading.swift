@@ -34,8 +34,8 @@ public enum Threading {
     @usableFromInline
     static let processConfigured: Bool = {
         openblas_set_num_threads(1)
-        mallopt(M_MMAP_THRESHOLD, 1 << 30)     // blocks up to 1 GiB come from the heap…
-        mallopt(M_TRIM_THRESHOLD, 1 << 30)     // …and up to 1 GiB of free heap is kept
+        mallopt(M_MMAP_MAX, 0)                 // every block comes from the heap (none is mmap'ed)…
+        mallopt(M_TRIM_THRESHOLD, 1 << 30)     // …and up to 1 GiB of free heap is kept for reuse
         return true
     }()
 }
