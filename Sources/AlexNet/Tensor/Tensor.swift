@@ -19,10 +19,21 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     public var scalars: [Scalar]
 
     /// A tensor of the given shape filled with `value` (zero by default).
+    ///
+    /// Zeros are written as bytes (an IEEE zero is all zero bits): in code that runs generically,
+    /// unspecialised, filling element by element costs a witness call per element.
     public init(shape: [Int], repeating value: Scalar = 0) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative extent in shape \(shape)")
         self.shape = shape
-        self.scalars = Array(repeating: value, count: shape.reduce(1, *))
+        let count = shape.reduce(1, *)
+        if value == 0 {
+            self.scalars = Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
+                initialized = count
+            }
+        } else {
+            self.scalars = Array(repeating: value, count: count)
+        }
     }
 
     /// A tensor holding `scalars`, which must have exactly `shape.reduce(1, *)` elements.
