@@ -52,16 +52,7 @@ func expectGradientsCorrect<L: Layer>(_ layer: L, input: Tensor<L.Scalar>, entri
     return reports
 }
 
-/// A Double tensor with distinct, well-separated values (no ties, nothing near a ReLU kink):
-/// a random permutation of ±(0.1 + 0.05·k).
+/// Distinct values, none near zero (see GradientCheck.distinctTensor).
 func distinctTensor(_ shape: [Int], seed: UInt64) -> Tensor<Double> {
-    let count = shape.reduce(1, *)
-    var g = RandomGenerator(seed: seed)
-    var values = [Double](repeating: 0, count: count)
-    for k in 0..<count {
-        let magnitude = 0.1 + 0.05 * Double(k)
-        values[k] = k % 2 == 0 ? magnitude : -magnitude
-    }
-    values.shuffle(using: &g)
-    return Tensor(shape: shape, scalars: values)
+    GradientCheck.distinctTensor(shape, seed: seed)
 }

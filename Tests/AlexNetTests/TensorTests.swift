@@ -55,3 +55,43 @@ import Testing
         }
     }
 }
+
+/// `matrixMultiply`, the fast path every layer uses (bands on several threads), against the
+/// definition, with products large enough to be split, both ways, in every transpose.
+@Suite struct MatrixMultiplyTests {
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)], [(40, 3000, 20), (3000, 40, 20)])
+    func bandsMatchTheDefinition(transposes: (Bool, Bool), size: (Int, Int, Int)) {
+        let (tA, tB) = transposes, (m, n, k) = size
+        #expect(m * n * k >= 1 << 20)                  // large enough to be split into bands
+        let a: Tensor<Double> = randomTensor(tA ? [k, m] : [m, k], seed: 3)
+        let b: Tensor<Double> = randomTensor(tB ? [n, k] : [k, n], seed: 4)
+        var c = Tensor<Double>(shape: [m, n], repeating: 1)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    matrixMultiply(transposeA: tA, transposeB: tB, m: m, n: n, k: k, alpha: 2, a: a.baseAddress!,
+                                   lda: tA ? m : k, b: b.baseAddress!, ldb: tB ? k : n, beta: 0.5,
+                                   c: c.baseAddress!, ldc: n)
+                }
+            }
+        }
+        var worst = 0.0
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0
+                for p in 0..<k { sum += a.scalars[tA ? p * m + i : i * k + p] * b.scalars[tB ? j * k + p : p * n + j] }
+                worst = max(worst, abs(c.scalars[i * n + j] - (2 * sum + 0.5)))
+            }
+        }
+        #expect(worst < 1e-11)
+    }
+}
+
+@Suite struct ProgressDisplayTests {
+    @Test func durations() {
+        #expect(ProgressDisplay.duration(12.4) == "12s")
+        #expect(ProgressDisplay.duration(247) == "4:07")
+        #expect(ProgressDisplay.duration(3903) == "1:05:03")
+        #expect(ProgressDisplay.duration(.infinity) == "?")
+    }
+}

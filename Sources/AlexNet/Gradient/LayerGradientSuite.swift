@@ -15,23 +15,27 @@ public struct LayerGradientCase<Scalar: TensorScalar> {
 }
 
 extension GradientCheck {
+    /// A tensor of distinct values, none near zero: ±(0.1 + 0.05·k/⌈count/20⌉) for k = 0, 1, …
+    /// in a seeded random order. Inputs for layers with kinks (ReLU at 0, ties in max-pooling),
+    /// so that a finite-difference step never crosses one.
+    public static func distinctTensor<Scalar: TensorScalar>(_ shape: [Int], seed: UInt64) -> Tensor<Scalar> {
+        var g = RandomGenerator(seed: seed)
+        let count = shape.reduce(1, *)
+        var values = (0..<count).map { k -> Scalar in
+            let magnitude = Scalar(0.1 + 0.05 * Double(k) / Double(max(1, count / 20)))
+            return k % 2 == 0 ? magnitude : -magnitude
+        }
+        values.shuffle(using: &g)
+        return Tensor(shape: shape, scalars: values)
+    }
+
     /// One case per layer and per configuration the paper uses.
     public static func layerCases<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self) -> [LayerGradientCase<Scalar>] {
         func random(_ shape: [Int], _ seed: UInt64) -> Tensor<Scalar> {
             var g = RandomGenerator(seed: seed)
             return .normal(shape: shape, standardDeviation: 1, generator: &g)
         }
-        /// ±(0.1 + 0.05·k) in random order: distinct values, none near zero.
-        func distinct(_ shape: [Int], _ seed: UInt64) -> Tensor<Scalar> {
-            var g = RandomGenerator(seed: seed)
-            let count = shape.reduce(1, *)
-            var values = (0..<count).map { k -> Scalar in
-                let magnitude = Scalar(0.1 + 0.05 * Double(k) / Double(max(1, count / 20)))
-                return k % 2 == 0 ? magnitude : -magnitude
-            }
-            values.shuffle(using: &g)
-            return Tensor(shape: shape, scalars: values)
-        }
+        func distinct(_ shape: [Int], _ seed: UInt64) -> Tensor<Scalar> { distinctTensor(shape, seed: seed) }
         func layer(_ name: String, _ make: @escaping () -> any Layer<Scalar>, input: @escaping () -> Tensor<Scalar>)
             -> LayerGradientCase<Scalar> {
             LayerGradientCase(name: name) { step in check(make(), input: input(), step: step) }

@@ -14,6 +14,7 @@ public enum Threading {
     /// Sets the number of threads of the library's parallel loops and matrix products.
     public static func setThreadCount(_ count: Int) {
         precondition(count >= 1, "Threading: thread count must be at least 1, got \(count)")
+        configureProcess()
         storage.withLock { $0 = count }
     }
 
@@ -22,14 +23,13 @@ public enum Threading {
 
     private static let storage = Locked(ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Sets OpenBLAS to one thread, once per process (every matrix multiply calls this first).
-    ///
-    /// It also asks glibc to keep freed blocks in the heap rather than unmapping them: every
-    /// training step allocates and frees tensors of the same sizes, and a block returned to the
-    /// system comes back as fresh pages that fault in one by one, zeroed — 12% of a small net's
-    /// step, measured with perf.
+    /// Once per process: sets OpenBLAS to one thread, and asks glibc to keep freed blocks in the
+    /// heap rather than unmapping them. Every training step allocates and frees tensors of the
+    /// same sizes, and a block returned to the system comes back as fresh pages that fault in one
+    /// by one, zeroed — 12% of a small net's step, measured with perf. Every matrix multiply and
+    /// ``setThreadCount(_:)`` call this first.
     @inlinable
-    public static func useSingleThreadedOpenBLAS() { _ = processConfigured }
+    public static func configureProcess() { _ = processConfigured }
 
     @usableFromInline
     static let processConfigured: Bool = {
