@@ -10,14 +10,23 @@
 ///
 /// **Computation.** For each output position p the layer is a small fully connected layer on
 /// the N patches under it: patches_p (N, C·K·K) · w_pᵀ (C·K·K, M) = y_p (N, M). Backward:
-/// dw_p += dy_pᵀ · patches_p, dpatches_p = dy_p · w_p, scattered back onto dx.
+/// dw_p += dy_pᵀ · patches_p, dpatches_p = dy_p · w_p, added back onto dx. The positions are
+/// independent, so they run in parallel, each product a single-threaded GEMM; only the adding
+/// back onto dx, where patches overlap, runs per image instead. The patches of the forward pass
+/// are kept for the backward pass, in buffers reused from step to step.
 /// Initialisation: w ~ N(0, σ²), bias constant.
 public final class LocallyConnected<Scalar: TensorScalar>: Layer {
     public let inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int, padding: Int
     public let inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int
     public let weight: Parameter<Scalar>     // (Ho, Wo, M, C, K, K)
     public let bias: Parameter<Scalar>       // (M, Ho, Wo)
-    private var input = Tensor<Scalar>(shape: [0])
+    private var inputShape: [Int] = []
+    /// patches (Ho·Wo, N, C·K·K) of the last forward pass; reused as dpatches in the backward pass.
+    private var patches: [Scalar] = []
+    /// Whether `patches` holds the last forward pass's patches (a backward pass consumes them).
+    private var patchesAreCurrent = false
+    /// (Ho·Wo, N, M): y_p in the forward pass, dy_p in the backward pass.
+    private var perPosition: [Scalar] = []
 
     public init(name: String = "local", inputChannels: Int, outputChannels: Int,
                 inputHeight: Int, inputWidth: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
@@ -44,21 +53,51 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
 
     public var parameters: [Parameter<Scalar>] { [weight, bias] }
 
-    /// Visits the patch under output position (oy, ox) of every image: `body(p, q)` for each
-    /// patch entry p = n·CKK + (c·K + i)·K + j lying inside the image at x offset
-    /// q = ((n·C + c)·H + iy)·W + ix. Entries over the padding are skipped.
-    private func forEachPatchEntry(N: Int, oy: Int, ox: Int, _ body: (Int, Int) -> Void) {
-        let (C, H, W, K) = (inputChannels, inputHeight, inputWidth, kernelSize)
+    /// patches[p][n][(c·K + i)·K + j] = x[n, c, oy·S − P + i, ox·S − P + j] for p = oy·Wo + ox
+    /// (0 over the padding): one parallel task per position.
+    @_specialize(where Scalar == Float)
+    private func gatherPatches(_ x: UnsafePointer<Scalar>, N: Int, into patches: UnsafeMutablePointer<Scalar>) {
+        let (C, H, W, K, S, P, Wo) = (inputChannels, inputHeight, inputWidth, kernelSize, stride, padding, outputWidth)
         let CKK = C * K * K
-        for n in 0..<N {
-            for c in 0..<C {
-                for i in 0..<K {
-                    let iy = oy * stride - padding + i
-                    if iy < 0 || iy >= H { continue }
-                    for j in 0..<K {
-                        let ix = ox * stride - padding + j
-                        if ix < 0 || ix >= W { continue }
-                        body(n * CKK + (c * K + i) * K + j, ((n * C + c) * H + iy) * W + ix)
+        let source = SendablePointer(x), target = SendablePointer(patches)
+        parallelFor(outputHeight * Wo) { p in
+            let (oy, ox) = (p / Wo, p % Wo)
+            for n in 0..<N {
+                for c in 0..<C {
+                    let image = source.base + (n * C + c) * H * W
+                    for i in 0..<K {
+                        let row = target.base + (p * N + n) * CKK + (c * K + i) * K
+                        let iy = oy * S - P + i
+                        for j in 0..<K {
+                            let ix = ox * S - P + j
+                            row[j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? image[iy * W + ix] : 0
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// dx[n, c, oy·S − P + i, ox·S − P + j] += dpatches[p][n][(c·K + i)·K + j]: the adjoint of
+    /// ``gatherPatches(_:N:into:)``, one parallel task per image (patches of an image overlap).
+    @_specialize(where Scalar == Float)
+    private func scatterPatches(_ dpatches: UnsafePointer<Scalar>, N: Int, onto dx: UnsafeMutablePointer<Scalar>) {
+        let (C, H, W, K, S, P, Wo) = (inputChannels, inputHeight, inputWidth, kernelSize, stride, padding, outputWidth)
+        let CKK = C * K * K, positions = outputHeight * Wo
+        let source = SendablePointer(dpatches), target = SendablePointer(dx)
+        parallelFor(N) { n in
+            for p in 0..<positions {
+                let (oy, ox) = (p / Wo, p % Wo)
+                for c in 0..<C {
+                    let image = target.base + (n * C + c) * H * W
+                    for i in 0..<K {
+                        let iy = oy * S - P + i
+                        if iy < 0 || iy >= H { continue }
+                        let row = source.base + (p * N + n) * CKK + (c * K + i) * K
+                        for j in 0..<K {
+                            let ix = ox * S - P + j
+                            if ix >= 0 && ix < W { image[iy * W + ix] += row[j] }
+                        }
                     }
                 }
             }
@@ -69,32 +108,35 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.shape.count == 4 && Array(x.shape[1...]) == [inputChannels, inputHeight, inputWidth],
                      "LocallyConnected: expected (N, \(inputChannels), \(inputHeight), \(inputWidth)), got \(x.shape)")
-        input = x
-        let N = x.shape[0], M = outputChannels, (Ho, Wo) = (outputHeight, outputWidth)
+        inputShape = x.shape
+        let N = x.shape[0], M = outputChannels, positions = outputHeight * outputWidth
         let CKK = inputChannels * kernelSize * kernelSize
-        var y = Tensor<Scalar>(shape: [N, M, Ho, Wo])
-        var patch = [Scalar](repeating: 0, count: N * CKK)        // (N, CKK)
-        var product = [Scalar](repeating: 0, count: N * M)        // (N, M)
-        x.withUnsafeBufferPointer { xb in
-        y.withUnsafeMutableBufferPointer { yb in
-        patch.withUnsafeMutableBufferPointer { pb in
-        product.withUnsafeMutableBufferPointer { out in
+        resize(&patches, to: positions * N * CKK)
+        resize(&perPosition, to: positions * N * M)
+        var y = Tensor<Scalar>(shape: [N, M, outputHeight, outputWidth])
+        x.withUnsafeBufferPointer { x in
+        patches.withUnsafeMutableBufferPointer { patches in
+        perPosition.withUnsafeMutableBufferPointer { products in
+        y.withUnsafeMutableBufferPointer { y in
         weight.value.withUnsafeBufferPointer { w in
         bias.value.withUnsafeBufferPointer { b in
-            for oy in 0..<Ho {
-                for ox in 0..<Wo {
-                    pb.update(repeating: 0)                                   // padding reads as 0
-                    forEachPatchEntry(N: N, oy: oy, ox: ox) { p, q in pb[p] = xb[q] }
-                    // product (N, M) = patches (N, CKK) · w_pᵀ (CKK, M)
-                    matrixMultiply(transposeA: false, transposeB: true, m: N, n: M, k: CKK,
-                                   alpha: 1, a: pb.baseAddress!, lda: CKK,
-                                   b: w.baseAddress! + (oy * Wo + ox) * M * CKK, ldb: CKK,
-                                   beta: 0, c: out.baseAddress!, ldc: M)
-                    for n in 0..<N {
-                        for m in 0..<M {
-                            yb[((n * M + m) * Ho + oy) * Wo + ox] = out[n * M + m] + b[(m * Ho + oy) * Wo + ox]
-                        }
-                    }
+            gatherPatches(x.baseAddress!, N: N, into: patches.baseAddress!)
+            patchesAreCurrent = true
+            let (pp, yp, wp, bp) = (SendablePointer(patches.baseAddress!), SendablePointer(products.baseAddress!),
+                                    SendablePointer(w.baseAddress!), SendablePointer(b.baseAddress!))
+            parallelFor(positions) { p in
+                // y_p (N, M) = patches_p (N, CKK) · w_pᵀ (CKK, M)
+                Scalar.gemm(transposeA: false, transposeB: true, m: N, n: M, k: CKK,
+                            alpha: 1, a: pp.base + p * N * CKK, lda: CKK,
+                            b: wp.base + p * M * CKK, ldb: CKK,
+                            beta: 0, c: yp.base + p * N * M, ldc: M)
+            }
+            // y[n, m, p] = y_p[n, m] + bias[m, p], one task per image
+            let out = SendablePointer(y.baseAddress!)
+            parallelFor(N) { n in
+                for m in 0..<M {
+                    let row = out.base + (n * M + m) * positions
+                    for p in 0..<positions { row[p] = yp.base[(p * N + n) * M + m] + bp.base[m * positions + p] }
                 }
             }
         }}}}}}
@@ -103,44 +145,52 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
 
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        let N = input.shape[0], M = outputChannels, (Ho, Wo) = (outputHeight, outputWidth)
-        precondition(dy.shape == [N, M, Ho, Wo], "LocallyConnected backward: dy \(dy.shape)")
+        precondition(patchesAreCurrent, "LocallyConnected backward: needs a forward pass first (one backward per forward)")
+        let N = inputShape[0], M = outputChannels, positions = outputHeight * outputWidth
+        precondition(dy.shape == [N, M, outputHeight, outputWidth], "LocallyConnected backward: dy \(dy.shape)")
+        patchesAreCurrent = false
         let CKK = inputChannels * kernelSize * kernelSize
-        var dx = Tensor<Scalar>(shape: input.shape)
-        var patch = [Scalar](repeating: 0, count: N * CKK)        // (N, CKK)
-        var dyAt = [Scalar](repeating: 0, count: N * M)           // dy_p (N, M)
-        input.withUnsafeBufferPointer { xb in
-        dx.withUnsafeMutableBufferPointer { dxb in
-        dy.withUnsafeBufferPointer { g in
-        patch.withUnsafeMutableBufferPointer { pb in
-        dyAt.withUnsafeMutableBufferPointer { dp in
+        var dx = Tensor<Scalar>(shape: inputShape)
+        dy.withUnsafeBufferPointer { dy in
+        patches.withUnsafeMutableBufferPointer { patches in
+        perPosition.withUnsafeMutableBufferPointer { dyAt in
+        dx.withUnsafeMutableBufferPointer { dx in
         weight.value.withUnsafeBufferPointer { w in
         weight.gradient.withUnsafeMutableBufferPointer { dw in
         bias.gradient.withUnsafeMutableBufferPointer { db in
-            for oy in 0..<Ho {
-                for ox in 0..<Wo {
-                    for n in 0..<N {
-                        for m in 0..<M {
-                            let v = g[((n * M + m) * Ho + oy) * Wo + ox]
-                            dp[n * M + m] = v
-                            db[(m * Ho + oy) * Wo + ox] += v
-                        }
-                    }
-                    pb.update(repeating: 0)
-                    forEachPatchEntry(N: N, oy: oy, ox: ox) { p, q in pb[p] = xb[q] }
-                    let wp = (oy * Wo + ox) * M * CKK
-                    // dw_p (M, CKK) += dy_pᵀ (M, N) · patches (N, CKK)
-                    matrixMultiply(transposeA: true, transposeB: false, m: M, n: CKK, k: N,
-                                   alpha: 1, a: dp.baseAddress!, lda: M, b: pb.baseAddress!, ldb: CKK,
-                                   beta: 1, c: dw.baseAddress! + wp, ldc: CKK)
-                    // dpatches (N, CKK) = dy_p (N, M) · w_p (M, CKK), then added back onto dx
-                    matrixMultiply(transposeA: false, transposeB: false, m: N, n: CKK, k: M,
-                                   alpha: 1, a: dp.baseAddress!, lda: M, b: w.baseAddress! + wp, ldb: CKK,
-                                   beta: 0, c: pb.baseAddress!, ldc: CKK)
-                    forEachPatchEntry(N: N, oy: oy, ox: ox) { p, q in dxb[q] += pb[p] }
+            let (g, pp, dp) = (SendablePointer(dy.baseAddress!), SendablePointer(patches.baseAddress!),
+                               SendablePointer(dyAt.baseAddress!))
+            let (wp, dwp, dbp) = (SendablePointer(w.baseAddress!), SendablePointer(dw.baseAddress!),
+                                  SendablePointer(db.baseAddress!))
+            parallelFor(positions) { p in
+                // dy_p[n, m] = dy[n, m, p];  dbias[m, p] += Σ_n dy_p[n, m]
+                let dyP = dp.base + p * N * M
+                for n in 0..<N {
+                    for m in 0..<M { dyP[n * M + m] = g.base[(n * M + m) * positions + p] }
                 }
+                for m in 0..<M {
+                    var sum: Scalar = 0
+                    for n in 0..<N { sum += dyP[n * M + m] }
+                    dbp.base[m * positions + p] += sum
+                }
+                let patchesP = pp.base + p * N * CKK
+                // dw_p (M, CKK) += dy_pᵀ (M, N) · patches_p (N, CKK)
+                Scalar.gemm(transposeA: true, transposeB: false, m: M, n: CKK, k: N,
+                            alpha: 1, a: dyP, lda: M, b: patchesP, ldb: CKK,
+                            beta: 1, c: dwp.base + p * M * CKK, ldc: CKK)
+                // dpatches_p (N, CKK) = dy_p (N, M) · w_p (M, CKK), over patches_p (no longer needed)
+                Scalar.gemm(transposeA: false, transposeB: false, m: N, n: CKK, k: M,
+                            alpha: 1, a: dyP, lda: M, b: wp.base + p * M * CKK, ldb: CKK,
+                            beta: 0, c: patchesP, ldc: CKK)
             }
-        }}}}}}}}
+            scatterPatches(patches.baseAddress!, N: N, onto: dx.baseAddress!)
+        }}}}}}}
         return dx
     }
+}
+
+/// Makes `buffer` hold exactly `count` scalars, reallocating only when the count changes: the
+/// layers' working buffers live from one step to the next instead of being allocated each time.
+func resize<Scalar: TensorScalar>(_ buffer: inout [Scalar], to count: Int) {
+    if buffer.count != count { buffer = [Scalar](repeating: 0, count: count) }
 }
