@@ -16,8 +16,12 @@
 ///
 /// **Initialisation** (Section 5): w ~ N(0, 0.01²) unless set by the model; bias as given.
 ///
-/// **Computation.** im2col over a chunk of images, then one GEMM per tower; the naive seven
-/// loops of ``DirectConvolution`` are the tested twin.
+/// **Computation.** The batch is split into one contiguous run of images per worker
+/// (``Threading/threadCount``); each worker takes its images a chunk at a time through im2col
+/// and one single-threaded GEMM per tower, in its own buffers, which are kept from step to step.
+/// The weight gradient is summed per worker and the sums added in worker order, so a run is
+/// reproducible at a given thread count. The naive seven loops of ``DirectConvolution`` are the
+/// tested twin.
 public final class Convolution<Scalar: TensorScalar>: Layer {
     public let inputChannels: Int, outputChannels: Int
     public let kernelSize: Int, stride: Int, padding: Int
@@ -33,6 +37,11 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     public var columnBufferLimit = 1 << 21
 
     private var input = Tensor<Scalar>(shape: [0])   // x (N, C, H, W), kept for backward
+    /// The workers' buffers, each `workers` equal slices: padded chunk (also the padded dx of
+    /// col2im), column matrix, a tower's product or dy block, the column gradient, and the
+    /// partial parameter gradients (every tower's weight, then every tower's bias).
+    private var padded: [Scalar] = [], columns: [Scalar] = [], block: [Scalar] = []
+    private var columnGradients: [Scalar] = [], partialGradients: [Scalar] = []
 
     public init(
         name: String = "conv",
@@ -94,9 +103,23 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                                    K: kernelSize, S: stride, P: padding, Ho: out[2], Wo: out[3])
     }
 
-    /// How many images go through im2col at once.
-    func chunkSize(_ g: ConvolutionGeometry, batch: Int) -> Int {
-        max(1, min(batch, columnBufferLimit / max(1, g.Cg * g.K * g.K * g.Ho * g.Wo)))
+    /// How many images go through im2col at once, for a worker given `images` of them.
+    func chunkSize(_ g: ConvolutionGeometry, batch images: Int) -> Int {
+        max(1, min(images, columnBufferLimit / max(1, g.Cg * g.K * g.K * g.Ho * g.Wo)))
+    }
+
+    /// How the batch is shared: worker w takes images `runs[w]`, in chunks of `chunk`.
+    private func plan(_ g: ConvolutionGeometry, batch N: Int) -> (runs: [Range<Int>], chunk: Int) {
+        let workers = max(1, min(Threading.threadCount, N))
+        let runs = (0..<workers).map { w in (N * w / workers)..<(N * (w + 1) / workers) }
+        return (runs, chunkSize(g, batch: (N + workers - 1) / workers))
+    }
+
+    /// The im2col part of a chunk: pads images n0..<n0+B of one group and lays out their columns.
+    private static func columns(of x: UnsafePointer<Scalar>, _ g: ConvolutionGeometry, images n0: Int, count B: Int,
+                                group: Int, padded: UnsafeMutablePointer<Scalar>, into cols: UnsafeMutablePointer<Scalar>) {
+        pad(x, geometry: g, images: n0, count: B, firstChannel: group * g.Cg, into: padded)
+        im2col(padded: padded, geometry: g, count: B, into: cols)
     }
 
     @_specialize(where Scalar == Float)
@@ -105,42 +128,49 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         let g = geometry(x.shape)
         let N = x.shape[0], M = outputChannels, T = towers, G = groups
         let Mt = M / T, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo
-        let chunk = chunkSize(g, batch: N)
+        let (runs, chunk) = plan(g, batch: N)
+        let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mt * chunk * HoWo)
+        resize(&padded, to: runs.count * paddedSize)
+        resize(&columns, to: runs.count * columnSize)
+        resize(&block, to: runs.count * blockSize)
         var y = Tensor<Scalar>(shape: [N, M, g.Ho, g.Wo])
-        var cols = [Scalar](repeating: 0, count: CKK * chunk * HoWo)       // (CKK, B·Ho·Wo)
-        var product = [Scalar](repeating: 0, count: Mt * chunk * HoWo)     // (Mt, B·Ho·Wo)
+        let w = weights.map { $0.value }, b = biases.map { $0.value }
         x.withUnsafeBufferPointer { x in
         y.withUnsafeMutableBufferPointer { y in
-        cols.withUnsafeMutableBufferPointer { cols in
-        product.withUnsafeMutableBufferPointer { product in
-            for n0 in Swift.stride(from: 0, to: N, by: chunk) {
-                let B = min(chunk, N - n0), columns = B * HoWo
-                for group in 0..<G {
-                    im2col(x.baseAddress!, geometry: g, images: n0, count: B,
-                           firstChannel: group * g.Cg, into: cols.baseAddress!)
-                    for t in (group * T / G)..<((group + 1) * T / G) {
-                        // product (Mt, B·HoWo) = weight_t (Mt, CKK) · cols (CKK, B·HoWo)
-                        weights[t].value.withUnsafeBufferPointer { w in
-                            matrixMultiply(transposeA: false, transposeB: false, m: Mt, n: columns, k: CKK,
-                                           alpha: 1, a: w.baseAddress!, lda: CKK,
-                                           b: cols.baseAddress!, ldb: columns,
-                                           beta: 0, c: product.baseAddress!, ldc: columns)
-                        }
-                        // y[n0 + b, t·Mt + m, :] = product[m, b·HoWo ..< (b+1)·HoWo] + bias_t[m]
-                        biases[t].value.withUnsafeBufferPointer { bias in
+        padded.withUnsafeMutableBufferPointer { padded in
+        columns.withUnsafeMutableBufferPointer { columns in
+        block.withUnsafeMutableBufferPointer { block in
+        withPointers(to: w) { w in
+        withPointers(to: b) { bias in
+            let (xp, yp) = (SendablePointer(x.baseAddress!), SendablePointer(y.baseAddress!))
+            let (padded, cols, product) = (SendablePointer(padded.baseAddress!), SendablePointer(columns.baseAddress!),
+                                           SendablePointer(block.baseAddress!))
+            parallelFor(runs.count) { worker in
+                let padded = padded.base + worker * paddedSize, cols = cols.base + worker * columnSize
+                let product = product.base + worker * blockSize
+                for n0 in Swift.stride(from: runs[worker].lowerBound, to: runs[worker].upperBound, by: chunk) {
+                    let B = min(chunk, runs[worker].upperBound - n0), columns = B * HoWo
+                    for group in 0..<G {
+                        Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
+                        for t in (group * T / G)..<((group + 1) * T / G) {
+                            // product (Mt, B·HoWo) = weight_t (Mt, CKK) · cols (CKK, B·HoWo)
+                            Scalar.gemm(transposeA: false, transposeB: false, m: Mt, n: columns, k: CKK,
+                                        alpha: 1, a: w[t].base, lda: CKK, b: cols, ldb: columns,
+                                        beta: 0, c: product, ldc: columns)
+                            // y[n0 + b, t·Mt + m, :] = product[m, b·HoWo ..< (b+1)·HoWo] + bias_t[m]
                             for b in 0..<B {
                                 for m in 0..<Mt {
-                                    let src = product.baseAddress! + (m * B + b) * HoWo
-                                    let dst = y.baseAddress! + ((n0 + b) * M + t * Mt + m) * HoWo
-                                    let beta = bias[m]
-                                    for p in 0..<HoWo { dst[p] = src[p] + beta }
+                                    let source = product + (m * B + b) * HoWo
+                                    let target = yp.base + ((n0 + b) * M + t * Mt + m) * HoWo
+                                    let beta = bias[t].base[m]
+                                    for p in 0..<HoWo { target[p] = source[p] + beta }
                                 }
                             }
                         }
                     }
                 }
             }
-        }}}}
+        }}}}}}}
         return y
     }
 
@@ -165,61 +195,100 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         let N = input.shape[0], M = outputChannels, T = towers, G = groups
         precondition(dy.shape == [N, M, g.Ho, g.Wo], "convolution backward: dy \(dy.shape) does not match the output")
         let Mt = M / T, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo
-        let chunk = chunkSize(g, batch: N)
-        var cols = [Scalar](repeating: 0, count: CKK * chunk * HoWo)       // (CKK, B·Ho·Wo)
-        var dCols = computeInputGradient ? cols : []                        // (CKK, B·Ho·Wo)
-        var dyBlock = [Scalar](repeating: 0, count: Mt * chunk * HoWo)      // (Mt, B·Ho·Wo)
+        let (runs, chunk) = plan(g, batch: N)
+        let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mt * chunk * HoWo)
+        // Per worker: T weight gradients (Mt·CKK each), then T bias gradients (Mt each).
+        let gradientSize = T * (Mt * CKK + Mt)
+        resize(&padded, to: runs.count * paddedSize)
+        resize(&columns, to: runs.count * columnSize)
+        resize(&block, to: runs.count * blockSize)
+        resize(&columnGradients, to: computeInputGradient ? runs.count * columnSize : 0)
+        resize(&partialGradients, to: runs.count * gradientSize)
+        let w = weights.map { $0.value }
         input.withUnsafeBufferPointer { x in
         dy.withUnsafeBufferPointer { dy in
         dx.withUnsafeMutableBufferPointer { dx in
-        cols.withUnsafeMutableBufferPointer { cols in
-        dCols.withUnsafeMutableBufferPointer { dCols in
-        dyBlock.withUnsafeMutableBufferPointer { dyBlock in
-            for n0 in Swift.stride(from: 0, to: N, by: chunk) {
-                let B = min(chunk, N - n0), columns = B * HoWo
-                for group in 0..<G {
-                    im2col(x.baseAddress!, geometry: g, images: n0, count: B,
-                           firstChannel: group * g.Cg, into: cols.baseAddress!)
-                    let firstTower = group * T / G
-                    for t in firstTower..<((group + 1) * T / G) {
-                        // dyBlock[m, b·HoWo + p] = dy[n0 + b, t·Mt + m, p]   (inverse of the forward scatter)
-                        for b in 0..<B {
-                            for m in 0..<Mt {
-                                (dyBlock.baseAddress! + (m * B + b) * HoWo).update(
-                                    from: dy.baseAddress! + ((n0 + b) * M + t * Mt + m) * HoWo, count: HoWo)
+        padded.withUnsafeMutableBufferPointer { padded in
+        columns.withUnsafeMutableBufferPointer { columns in
+        block.withUnsafeMutableBufferPointer { block in
+        columnGradients.withUnsafeMutableBufferPointer { columnGradients in
+        partialGradients.withUnsafeMutableBufferPointer { partialGradients in
+        withPointers(to: w) { w in
+            let (xp, dyp) = (SendablePointer(x.baseAddress!), SendablePointer(dy.baseAddress!))
+            // Both nil when the input gradient is skipped.
+            let dxp = computeInputGradient ? SendablePointer(dx.baseAddress!) : nil
+            let dColumns = computeInputGradient ? SendablePointer(columnGradients.baseAddress!) : nil
+            let (padded, cols, dyBlocks) = (SendablePointer(padded.baseAddress!), SendablePointer(columns.baseAddress!),
+                                            SendablePointer(block.baseAddress!))
+            let partial = SendablePointer(partialGradients.baseAddress!)
+            parallelFor(runs.count) { worker in
+                let padded = padded.base + worker * paddedSize, cols = cols.base + worker * columnSize
+                let dyBlock = dyBlocks.base + worker * blockSize, dCols = dColumns.map { $0.base + worker * columnSize }
+                let dWeight = partial.base + worker * gradientSize, dBias = dWeight + T * Mt * CKK
+                dWeight.update(repeating: 0, count: gradientSize)
+                for n0 in Swift.stride(from: runs[worker].lowerBound, to: runs[worker].upperBound, by: chunk) {
+                    let B = min(chunk, runs[worker].upperBound - n0), columns = B * HoWo
+                    for group in 0..<G {
+                        Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
+                        let firstTower = group * T / G
+                        for t in firstTower..<((group + 1) * T / G) {
+                            // dyBlock[m, b·HoWo + p] = dy[n0 + b, t·Mt + m, p]   (inverse of the forward scatter)
+                            for b in 0..<B {
+                                for m in 0..<Mt {
+                                    (dyBlock + (m * B + b) * HoWo).update(
+                                        from: dyp.base + ((n0 + b) * M + t * Mt + m) * HoWo, count: HoWo)
+                                }
                             }
-                        }
-                        // dBias_t[m] += Σ_columns dyBlock[m, ·]
-                        biases[t].gradient.withUnsafeMutableBufferPointer { dBias in
+                            // dBias_t[m] += Σ_columns dyBlock[m, ·]
                             for m in 0..<Mt {
-                                let row = dyBlock.baseAddress! + m * columns
+                                let row = dyBlock + m * columns
                                 var sum: Scalar = 0
                                 for p in 0..<columns { sum += row[p] }
-                                dBias[m] += sum
+                                dBias[t * Mt + m] += sum
                             }
+                            // dWeight_t (Mt, CKK) += dyBlock (Mt, B·HoWo) · colsᵀ (B·HoWo, CKK)
+                            Scalar.gemm(transposeA: false, transposeB: true, m: Mt, n: CKK, k: columns,
+                                        alpha: 1, a: dyBlock, lda: columns, b: cols, ldb: columns,
+                                        beta: 1, c: dWeight + t * Mt * CKK, ldc: CKK)
+                            guard let dCols else { continue }
+                            // dCols (CKK, B·HoWo) (+)= weight_tᵀ (CKK, Mt) · dyBlock (Mt, B·HoWo)
+                            Scalar.gemm(transposeA: true, transposeB: false, m: CKK, n: columns, k: Mt,
+                                        alpha: 1, a: w[t].base, lda: CKK, b: dyBlock, ldb: columns,
+                                        beta: t == firstTower ? 0 : 1, c: dCols, ldc: columns)
                         }
-                        // dWeight_t (Mt, CKK) += dyBlock (Mt, B·HoWo) · colsᵀ (B·HoWo, CKK)
-                        weights[t].gradient.withUnsafeMutableBufferPointer { dW in
-                            matrixMultiply(transposeA: false, transposeB: true, m: Mt, n: CKK, k: columns,
-                                           alpha: 1, a: dyBlock.baseAddress!, lda: columns,
-                                           b: cols.baseAddress!, ldb: columns,
-                                           beta: 1, c: dW.baseAddress!, ldc: CKK)
+                        if let dCols, let dxp {
+                            padded.update(repeating: 0, count: B * g.Cg * g.Hp * g.Wp)
+                            col2im(dCols, geometry: g, images: n0, count: B, firstChannel: group * g.Cg,
+                                   padded: padded, into: dxp.base)
                         }
-                        guard computeInputGradient else { continue }
-                        // dCols (CKK, B·HoWo) (+)= weight_tᵀ (CKK, Mt) · dyBlock (Mt, B·HoWo)
-                        weights[t].value.withUnsafeBufferPointer { w in
-                            matrixMultiply(transposeA: true, transposeB: false, m: CKK, n: columns, k: Mt,
-                                           alpha: 1, a: w.baseAddress!, lda: CKK,
-                                           b: dyBlock.baseAddress!, ldb: columns,
-                                           beta: t == firstTower ? 0 : 1, c: dCols.baseAddress!, ldc: columns)
-                        }
-                    }
-                    if computeInputGradient {
-                        col2im(dCols.baseAddress!, geometry: g, images: n0, count: B,
-                               firstChannel: group * g.Cg, into: dx.baseAddress!)
                     }
                 }
             }
-        }}}}}}
+            // The parameter gradients: += the workers' sums, in worker order.
+            for t in 0..<T {
+                weights[t].gradient.withUnsafeMutableBufferPointer { dW in
+                    for worker in 0..<runs.count {
+                        let source = partial.base + worker * gradientSize + t * Mt * CKK
+                        for k in 0..<(Mt * CKK) { dW[k] += source[k] }
+                    }
+                }
+                biases[t].gradient.withUnsafeMutableBufferPointer { dB in
+                    for worker in 0..<runs.count {
+                        let source = partial.base + worker * gradientSize + T * Mt * CKK + t * Mt
+                        for m in 0..<Mt { dB[m] += source[m] }
+                    }
+                }
+            }
+        }}}}}}}}}
     }
+}
+
+/// Calls `body` with a pointer to the storage of each tensor, all valid for its duration.
+func withPointers<Scalar: TensorScalar, R>(to tensors: [Tensor<Scalar>],
+                                           _ body: ([SendablePointer<Scalar>]) -> R) -> R {
+    func nest(_ i: Int, _ pointers: [SendablePointer<Scalar>]) -> R {
+        if i == tensors.count { return body(pointers) }
+        return tensors[i].withUnsafeBufferPointer { nest(i + 1, pointers + [SendablePointer($0.baseAddress!)]) }
+    }
+    return nest(0, [])
 }

@@ -7,7 +7,7 @@ import Foundation
 /// precision (fast) and in double precision (where a centred finite difference is accurate
 /// to about 1e-10, see ``GradientCheck``). The requirements are the few transcendental
 /// functions the layers need and a matrix multiply, which each type routes to OpenBLAS.
-public protocol TensorScalar: BinaryFloatingPoint, Sendable, CustomStringConvertible
+public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
