@@ -46,6 +46,37 @@ import Testing
         expectGradientsCorrect(lrn, input: randomTensor([2, 8, 3, 3], seed: 4))
     }
 
+    /// The blocked layer (its pixels taken 64 at a time, s recomputed in the backward pass)
+    /// against the formulas as plain loops, on planes of 81 pixels (a full block and a partial
+    /// one), two groups, both the square-root path (β = 0.75) and `pow`, odd and even windows.
+    @Test(arguments: [(5, 0.75), (5, 0.6), (4, 0.75)])
+    func blockedLayerMatchesTheFormulas(_ size: Int, _ beta: Double) {
+        let (k, alpha, groups) = (2.0, 0.05, 2)
+        let lrn = LocalResponseNormalization<Double>(size: size, k: k, alpha: alpha, beta: beta, groups: groups)
+        let x: Tensor<Double> = randomTensor([2, 10, 9, 9], seed: 8, standardDeviation: 3)
+        let dy: Tensor<Double> = randomTensor(x.shape, seed: 9)
+        let (N, C, HW, Cg) = (2, 10, 81, 5)
+        func window(_ c: Int) -> ClosedRange<Int> {       // within c's group
+            let c0 = c / Cg * Cg, local = c % Cg
+            return (c0 + max(0, local - size / 2))...(c0 + min(Cg - 1, local + (size - 1) / 2))
+        }
+        var s = Tensor<Double>(shape: x.shape), y = s, dx = s
+        for n in 0..<N { for c in 0..<C { for p in 0..<HW {
+            s.scalars[(n * C + c) * HW + p] = k + alpha * window(c).reduce(0) { $0 + Foundation.pow(x.scalars[(n * C + $1) * HW + p], 2) }
+            y.scalars[(n * C + c) * HW + p] = x.scalars[(n * C + c) * HW + p] / Foundation.pow(s.scalars[(n * C + c) * HW + p], beta)
+        }}}
+        for n in 0..<N { for j in 0..<C { for p in 0..<HW {
+            let at = { (c: Int) in (n * C + c) * HW + p }
+            var sum = 0.0
+            for i in 0..<C where window(i).contains(j) {
+                sum += dy.scalars[at(i)] * x.scalars[at(i)] * Foundation.pow(s.scalars[at(i)], -beta - 1)
+            }
+            dx.scalars[at(j)] = dy.scalars[at(j)] * Foundation.pow(s.scalars[at(j)], -beta) - 2 * alpha * beta * x.scalars[at(j)] * sum
+        }}}
+        expectClose(lrn.forward(x), y, tolerance: 1e-13)
+        expectClose(lrn.backward(dy), dx, tolerance: 1e-13)
+    }
+
     @Test func gradientCheckEvenWindow() {
         let lrn = LocalResponseNormalization<Double>(size: 4, k: 1, alpha: 0.8, beta: 0.6)
         expectGradientsCorrect(lrn, input: randomTensor([1, 6, 2, 3], seed: 5))

@@ -36,6 +36,16 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
         }
     }
 
+    /// A tensor of the given shape whose elements are not set: for a layer that writes every
+    /// element of its output before anything reads it, and so need not pay for zero-filling
+    /// tens of megabytes first. Reading an element before writing it gives an arbitrary value.
+    public init(uninitializedShape shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative extent in shape \(shape)")
+        self.shape = shape
+        let count = shape.reduce(1, *)
+        self.scalars = Array(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     /// A tensor holding `scalars`, which must have exactly `shape.reduce(1, *)` elements.
     public init(shape: [Int], scalars: [Scalar]) {
         precondition(shape.reduce(1, *) == scalars.count,
