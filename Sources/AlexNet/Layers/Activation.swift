@@ -22,10 +22,14 @@ public final class Activation<Scalar: TensorScalar>: Layer {
 
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var y = Tensor<Scalar>(shape: x.shape)
+        var y = Tensor<Scalar>(uninitializedShape: x.shape)
+        let function = self.function
         x.withUnsafeBufferPointer { x in
             y.withUnsafeMutableBufferPointer { y in
-                Self.forward(function, x.baseAddress!, y.baseAddress!, count: y.count)
+                let (xp, yp) = (SendablePointer(x.baseAddress!), SendablePointer(y.baseAddress!))
+                parallelForRanges(y.count) { r in
+                    Self.forward(function, xp.base + r.lowerBound, yp.base + r.lowerBound, count: r.count)
+                }
             }
         }
         output = y
@@ -35,11 +39,17 @@ public final class Activation<Scalar: TensorScalar>: Layer {
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(dy.shape == output.shape, "activation backward: dy \(dy.shape) vs output \(output.shape)")
-        var dx = Tensor<Scalar>(shape: dy.shape)
+        var dx = Tensor<Scalar>(uninitializedShape: dy.shape)
+        let function = self.function
         dx.withUnsafeMutableBufferPointer { dx in
             dy.withUnsafeBufferPointer { dy in
                 output.withUnsafeBufferPointer { y in
-                    Self.backward(function, dy.baseAddress!, y.baseAddress!, dx.baseAddress!, count: dx.count)
+                    let (dyp, yp, dxp) = (SendablePointer(dy.baseAddress!), SendablePointer(y.baseAddress!),
+                                          SendablePointer(dx.baseAddress!))
+                    parallelForRanges(dx.count) { r in
+                        Self.backward(function, dyp.base + r.lowerBound, yp.base + r.lowerBound,
+                                      dxp.base + r.lowerBound, count: r.count)
+                    }
                 }
             }
         }

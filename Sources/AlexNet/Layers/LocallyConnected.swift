@@ -113,7 +113,7 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         let CKK = inputChannels * kernelSize * kernelSize
         resize(&patches, to: positions * N * CKK)
         resize(&perPosition, to: positions * N * M)
-        var y = Tensor<Scalar>(shape: [N, M, outputHeight, outputWidth])
+        var y = Tensor<Scalar>(uninitializedShape: [N, M, outputHeight, outputWidth])   // every element is written below
         x.withUnsafeBufferPointer { x in
         patches.withUnsafeMutableBufferPointer { patches in
         perPosition.withUnsafeMutableBufferPointer { products in

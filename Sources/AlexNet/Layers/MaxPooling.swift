@@ -34,8 +34,8 @@ public final class MaxPooling<Scalar: TensorScalar>: Layer {
         inputShape = x.shape
         let (H, W, Ho, Wo, Z, S) = (x.shape[2], x.shape[3], out[2], out[3], windowSize, stride)
         let planes = out[0] * out[1]
-        var y = Tensor<Scalar>(shape: out)
-        argmax = [Int32](repeating: 0, count: y.count)
+        var y = Tensor<Scalar>(uninitializedShape: out)         // every element is written below
+        if argmax.count != y.count { argmax = [Int32](repeating: 0, count: y.count) }
         x.withUnsafeBufferPointer { xb in
         y.withUnsafeMutableBufferPointer { yb in
         argmax.withUnsafeMutableBufferPointer { ab in

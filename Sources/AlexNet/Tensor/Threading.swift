@@ -77,3 +77,11 @@ public func parallelFor(_ count: Int, _ body: @Sendable (Int) -> Void) {
         for i in start..<end { body(i) }
     }
 }
+
+/// Runs `body` on ``Threading/threadCount`` contiguous, nearly equal parts of 0..<count, in
+/// parallel: for element-wise loops over a whole tensor, each part one tight loop.
+@inlinable
+public func parallelForRanges(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let parts = max(1, min(Threading.threadCount, count))
+    parallelFor(parts) { w in body((count * w / parts)..<(count * (w + 1) / parts)) }
+}
