@@ -32,7 +32,8 @@ def main():
     for net in args.nets.split(","):
         for r in range(args.rounds):
             print(f"round {r + 1}/{args.rounds}: {net}", flush=True)
-            common = ["--net", net, "--batch", str(args.batch), "--threads", str(args.threads), "--steps", "3", "--csv"]
+            common = ["--net", net, "--batch", str(args.batch), "--threads", str(args.threads),
+                      "--steps", "3" if net in ("paper", "one-tower") else "10", "--csv"]
             subprocess.run([bench] + common + [ours], check=True, stdout=subprocess.DEVNULL)
             subprocess.run([sys.executable, os.path.join(ROOT, "Scripts", "pytorch_reference.py")] + common + [theirs],
                            check=True, stdout=subprocess.DEVNULL)

@@ -243,9 +243,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                             // dBias_t[m] += Σ_columns dyBlock[m, ·]
                             for m in 0..<Mt {
                                 let row = dyBlock + m * columns
-                                var sum: Scalar = 0
-                                for p in 0..<columns { sum += row[p] }
-                                dBias[t * Mt + m] += sum
+                                dBias[t * Mt + m] += sum(row, count: columns)
                             }
                             // dWeight_t (Mt, CKK) += dyBlock (Mt, B·HoWo) · colsᵀ (B·HoWo, CKK)
                             Scalar.gemm(transposeA: false, transposeB: true, m: Mt, n: CKK, k: columns,
@@ -282,6 +280,22 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
             }
         }}}}}}}}}
     }
+}
+
+/// Σ x[0..<count], in 16 interleaved partial sums: a single running sum is a chain of
+/// dependent additions that no compiler may reorder, four cycles each (measured: the bias
+/// gradient's sums took a quarter of the convolution's backward time outside the GEMMs; with
+/// partial sums conv1's backward pass went from 7.9 to 6.1 ms in the four-layer net).
+@inline(__always)
+func sum<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, count: Int) -> Scalar {
+    var partial = SIMD16<Scalar>.zero, k = 0
+    while k + 16 <= count {
+        partial += UnsafeRawPointer(x + k).loadUnaligned(as: SIMD16<Scalar>.self)
+        k += 16
+    }
+    var total = partial.sum()
+    while k < count { total += x[k]; k += 1 }
+    return total
 }
 
 /// Calls `body` with a pointer to the storage of each tensor, all valid for its duration.
