@@ -37,23 +37,23 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(N: 2, C: 3, M: 4, H: 7, W: 7, K: 3, S: 1, P: 1, G: 1, T: 1),
+        Case(N: 5, C: 3, M: 4, H: 7, W: 7, K: 3, S: 1, P: 1, G: 1, T: 1),
         Case(N: 3, C: 4, M: 6, H: 9, W: 8, K: 3, S: 2, P: 1, G: 2, T: 2),     // grouped, stride > 1, padding
-        Case(N: 2, C: 3, M: 4, H: 11, W: 11, K: 5, S: 3, P: 0, G: 1, T: 2),   // conv1-like: one group, two towers
+        Case(N: 4, C: 3, M: 4, H: 11, W: 11, K: 5, S: 3, P: 0, G: 1, T: 2),   // conv1-like: one group, two towers
         Case(N: 2, C: 4, M: 4, H: 5, W: 6, K: 3, S: 1, P: 2, G: 1, T: 2),     // conv3-like: both towers read
         Case(N: 1, C: 6, M: 3, H: 4, W: 4, K: 4, S: 1, P: 0, G: 3, T: 3),
         Case(N: 2, C: 2, M: 2, H: 3, W: 3, K: 3, S: 2, P: 2, G: 2, T: 2),     // padding wider than stride
     ]
 
-    /// im2col + GEMM against the seven-loop definition, forward and backward, with a column
-    /// buffer small enough to force several chunks.
-    @Test(arguments: cases)
-    func im2colMatchesDirectConvolution(_ c: Case) {
+    /// im2col + GEMM against the seven-loop definition, forward and backward, both with chunks
+    /// of one image (written straight into y) and with chunks of several (rearranged).
+    @Test(arguments: cases, [50, 1 << 19])
+    func im2colMatchesDirectConvolution(_ c: Case, columnBufferLimit: Int) {
         var g = RandomGenerator(seed: 5)
         let conv = Convolution<Double>(inputChannels: c.C, outputChannels: c.M, kernelSize: c.K, stride: c.S,
                                        padding: c.P, groups: c.G, towers: c.T, weightStandardDeviation: 1,
                                        biasValue: 0.25, generator: &g)
-        conv.columnBufferLimit = 50      // chunks of one image
+        conv.columnBufferLimit = columnBufferLimit      // 50: chunks of one image
         let x: Tensor<Double> = randomTensor([c.N, c.C, c.H, c.W], seed: 6)
         let (w, b) = wholeWeight(conv)
         let y = conv.forward(x)

@@ -105,8 +105,12 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     }
 
     /// How many images go through im2col at once, for a worker given `images` of them.
+    /// One image whenever its output plane has 256 positions or more: a product that wide runs
+    /// as fast as a chunk's (measured), and a chunk of one image needs no rearranging — its
+    /// product is y's own (Mt, Ho·Wo) block and its dy block is dy's.
     func chunkSize(_ g: ConvolutionGeometry, batch images: Int) -> Int {
-        max(1, min(images, columnBufferLimit / max(1, g.Cg * g.K * g.K * g.Ho * g.Wo)))
+        if g.Ho * g.Wo >= 256 { return 1 }
+        return max(1, min(images, columnBufferLimit / max(1, g.Cg * g.K * g.K * g.Ho * g.Wo)))
     }
 
     /// How the batch is shared: worker w takes images `runs[w]`, in chunks of `chunk`.
@@ -154,10 +158,19 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                     for group in 0..<G {
                         Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
                         for t in (group * T / G)..<((group + 1) * T / G) {
-                            // product (Mt, B·HoWo) = weight_t (Mt, CKK) · cols (CKK, B·HoWo)
+                            // product (Mt, B·HoWo) = weight_t (Mt, CKK) · cols (CKK, B·HoWo), for one
+                            // image straight into y[n0, t·Mt ..< (t+1)·Mt], then + bias_t
+                            let yBlock = yp.base + (n0 * M + t * Mt) * HoWo
                             Scalar.gemm(transposeA: false, transposeB: false, m: Mt, n: columns, k: CKK,
                                         alpha: 1, a: w[t].base, lda: CKK, b: cols, ldb: columns,
-                                        beta: 0, c: product, ldc: columns)
+                                        beta: 0, c: B == 1 ? yBlock : product, ldc: columns)
+                            if B == 1 {
+                                for m in 0..<Mt {
+                                    let row = yBlock + m * HoWo, beta = bias[t].base[m]
+                                    for p in 0..<HoWo { row[p] += beta }
+                                }
+                                continue
+                            }
                             // y[n0 + b, t·Mt + m, :] = product[m, b·HoWo ..< (b+1)·HoWo] + bias_t[m]
                             for b in 0..<B {
                                 for m in 0..<Mt {
@@ -224,7 +237,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
             let partial = SendablePointer(partialGradients.baseAddress!)
             parallelFor(runs.count) { worker in
                 let padded = padded.base + worker * paddedSize, cols = cols.base + worker * columnSize
-                let dyBlock = dyBlocks.base + worker * blockSize, dCols = dColumns.map { $0.base + worker * columnSize }
+                let dyBlocks = dyBlocks.base + worker * blockSize, dCols = dColumns.map { $0.base + worker * columnSize }
                 let dWeight = partial.base + worker * gradientSize, dBias = dWeight + T * Mt * CKK
                 dWeight.update(repeating: 0, count: gradientSize)
                 for n0 in Swift.stride(from: runs[worker].lowerBound, to: runs[worker].upperBound, by: chunk) {
@@ -233,11 +246,15 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                         Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
                         let firstTower = group * T / G
                         for t in firstTower..<((group + 1) * T / G) {
-                            // dyBlock[m, b·HoWo + p] = dy[n0 + b, t·Mt + m, p]   (inverse of the forward scatter)
-                            for b in 0..<B {
-                                for m in 0..<Mt {
-                                    (dyBlock + (m * B + b) * HoWo).update(
-                                        from: dyp.base + ((n0 + b) * M + t * Mt + m) * HoWo, count: HoWo)
+                            // dyBlock[m, b·HoWo + p] = dy[n0 + b, t·Mt + m, p]   (inverse of the forward scatter);
+                            // for one image, dy's own block
+                            let dyBlock = B == 1 ? dyp.base + (n0 * M + t * Mt) * HoWo : dyBlocks
+                            if B > 1 {
+                                for b in 0..<B {
+                                    for m in 0..<Mt {
+                                        (dyBlocks + (m * B + b) * HoWo).update(
+                                            from: dyp.base + ((n0 + b) * M + t * Mt + m) * HoWo, count: HoWo)
+                                    }
                                 }
                             }
                             // dBias_t[m] += Σ_columns dyBlock[m, ·]
