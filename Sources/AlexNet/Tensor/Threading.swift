@@ -5,9 +5,11 @@ import Foundation
 
 /// How the library uses the machine's cores.
 ///
-/// All parallel work runs on ``parallelFor(_:_:)``'s workers: loops over the batch (im2col,
-/// pooling, normalisation) and bands of large matrix products (``matrixMultiply``), each band a
-/// single-threaded OpenBLAS call. OpenBLAS's own threads are switched off: idle, they spin and
+/// All parallel work runs on ``parallelFor(_:_:)``'s workers: a convolution's runs of images
+/// (each through im2col and single-threaded GEMMs), a locally connected layer's positions,
+/// loops over the batch (pooling, normalisation), element-wise loops
+/// (``parallelForRanges(_:_:)``) and bands of large matrix products (``matrixMultiply``), each
+/// band a single-threaded OpenBLAS call. OpenBLAS's own threads are switched off: idle, they spin and
 /// would steal the cores from everything that is not a matrix multiply. The thread count is
 /// process-wide, as OpenBLAS's is.
 public enum Threading {
