@@ -81,6 +81,8 @@ runTool("chapter-01-architecture") {
     timing.append(["threads", String(options.threads)])
     timing.append(["forward_images_per_second", String(format: "%.2f", Double(timedBatch) / forward)])
     timing.append(["training_images_per_second", String(format: "%.2f", Double(timedBatch) / step)])
+    // One epoch of the paper's 1.2 million training images at this rate.
+    timing.append(["imagenet_epoch_hours", String(format: "%.1f", 1.2e6 * step / Double(timedBatch) / 3600)])
     try timing.write(to: options.path("chapter-01-architecture-summary.csv"))
     try LayerDiagram.render(rows, title: "AlexNet: output shape of every layer (227×227×3 input, 60,965,224 parameters)")
         .writePNG(to: options.path("chapter-01-architecture.png"))

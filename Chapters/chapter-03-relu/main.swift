@@ -11,6 +11,7 @@ import Foundation
 import ToolSupport
 
 runTool("chapter-03-relu") {
+    let started = Date()
     let a = Arguments(CommandLine.arguments.dropFirst(), command: "chapter-03-relu",
                       summary: "Chapter 3: Figure 1 of the paper — epochs to a training-error threshold with ReLU and with tanh.")
     let options = ChapterOptions(a)
@@ -135,11 +136,18 @@ runTool("chapter-03-relu") {
     func format(_ xs: [Double?]) -> String { xs.map { $0.map { String(format: "%.2f", $0) } ?? "not reached" }.joined(separator: " ") }
     summary.append(["relu_epochs_to_threshold", format(relu)])
     summary.append(["tanh_epochs_to_threshold", format(tanh)])
+    func medianReached(_ xs: [Double?]) -> String {
+        let reached = xs.compactMap { $0 }
+        return reached.isEmpty ? "nan" : String(format: "%.2f", median(reached))
+    }
+    summary.append(["relu_epochs_median", medianReached(relu)])
+    summary.append(["tanh_epochs_median", medianReached(tanh)])
     summary.append(["speedup_median", ratios.isEmpty ? "nan" : String(format: "%.2f", median(ratios))])
     summary.append(["speedup_min", ratios.isEmpty ? "nan" : String(format: "%.2f", ratios.min()!)])
     summary.append(["speedup_max", ratios.isEmpty ? "nan" : String(format: "%.2f", ratios.max()!)])
     summary.append(["paper_speedup", "6"])
     summary.append(["seconds", String(format: "%.0f", elapsed)])
+    summary.append(["total_minutes", String(format: "%.1f", Date().timeIntervalSince(started) / 60)])   // the sweep too
     try summary.write(to: options.path("chapter-03-relu-summary.csv"))
 
     // 4. The figure: mean training error over seeds with its range, and the threshold.
