@@ -91,6 +91,8 @@ func benchmark(_ options: Options) throws {
             sgd.step(learningRate: 0.001)                         // also zeroes the gradients
         })
     }
+    // The update alone (its cost does not depend on the gradients' values).
+    let update = median((0..<options.steps).map { _ in seconds { sgd.step(learningRate: 0.001) } })
     let batch = Double(options.batch)
     let profile = profileStages(network, images: images, labels: labels, repeats: options.steps)
     let forwardFlops = profile.reduce(0) { $0 + $1.forwardFlops }, stepFlops = profile.reduce(0) { $0 + $1.forwardFlops + $1.backwardFlops }
@@ -104,6 +106,7 @@ func benchmark(_ options: Options) throws {
                      String(format: "%.1f%%", 100 * (p.forward + p.backward) / total)])
     }
     printTable(rows)
+    print(String(format: "SGD update (momentum, weight decay, zeroing the gradients): %.1f ms", update * 1e3))
     let gemm = sgemmRate(threads: options.threads)
     let peak = peakResidentMiB()
     print(String(format: "\nforward:       median %.3f s per batch, %.1f images/s, %.1f GFLOP/s  (min %.3f, max %.3f)",

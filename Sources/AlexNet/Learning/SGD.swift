@@ -31,10 +31,17 @@ public final class SGD<Scalar: TensorScalar> {
             p.value.withUnsafeMutableBufferPointer { w in
                 velocities[k].withUnsafeMutableBufferPointer { v in
                     p.gradient.withUnsafeMutableBufferPointer { g in
-                        for i in 0..<w.count {
-                            v[i] = mu * v[i] - decay * w[i] - epsilon * g[i]   // v ← μv − λεw − ε∂L/∂w
-                            w[i] += v[i]                                        // w ← w + v
-                            g[i] = 0
+                        // Element by element, so the workers' parts give the same result at any
+                        // thread count (the paper's net has 61 million of each).
+                        let (wp, vp, gp) = (SendablePointer(w.baseAddress!), SendablePointer(v.baseAddress!),
+                                            SendablePointer(g.baseAddress!))
+                        parallelForRanges(w.count) { range in
+                            let (w, v, g) = (wp.base, vp.base, gp.base)
+                            for i in range {
+                                v[i] = mu * v[i] - decay * w[i] - epsilon * g[i]   // v ← μv − λεw − ε∂L/∂w
+                                w[i] += v[i]                                        // w ← w + v
+                                g[i] = 0
+                            }
                         }
                     }
                 }
