@@ -33,6 +33,23 @@ import Testing
         #expect(dx.scalars.reduce(0, +) == 10)
     }
 
+    /// The written-out 3 × 3 window against the loop, on windows full of ties (entries drawn
+    /// from three values), inside rows of 7: same maximum, same first winner.
+    @Test func theThreeByThreeWindowMatchesTheLoop() {
+        var g = RandomGenerator(seed: 21)
+        var plane = [Double](repeating: 0, count: 7 * 3)
+        for _ in 0..<2000 {
+            for k in plane.indices { plane[k] = Double(g.next() % 3) }
+            plane.withUnsafeBufferPointer { p in
+                for x in 0..<5 {
+                    let fast = MaxPooling<Double>.maximum3x3(p.baseAddress! + x, rowLength: 7)
+                    let loop = MaxPooling<Double>.maximum(p.baseAddress! + x, window: 3, rowLength: 7)
+                    #expect(fast == loop)
+                }
+            }
+        }
+    }
+
     @Test func tiesGoToTheFirstMaximumInRowMajorOrder() {
         let pool = MaxPooling<Double>(windowSize: 2, stride: 2)
         let x = Tensor<Double>(shape: [1, 1, 2, 2], scalars: [5, 5, 5, 5])
