@@ -11,8 +11,9 @@
 /// **Towers.** The weights are kept as T separate parameter blocks along the output channels,
 /// one per tower, each (M/T, C/G, K, K) with its own bias (M/T). Block t uses input group
 /// t·G/T, so T must be a multiple of G. Concatenated, the blocks are exactly the usual
-/// (M, C/G, K, K) weight of a grouped convolution (PyTorch's layout); kept apart, a tower can
-/// be run on its own worker. By default T = G.
+/// (M, C/G, K, K) weight of a grouped convolution (PyTorch's layout), which is how they are
+/// multiplied: the towers that read one group as one stacked product. Kept apart, they are the
+/// paper's per-GPU parameters, saved and reported tower by tower. By default T = G.
 ///
 /// **Initialisation** (Section 5): w ~ N(0, 0.01²) unless set by the model; bias as given.
 ///
@@ -43,6 +44,8 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     /// partial parameter gradients (every tower's weight, then every tower's bias).
     private var padded: [Scalar] = [], columns: [Scalar] = [], block: [Scalar] = []
     private var columnGradients: [Scalar] = [], partialGradients: [Scalar] = []
+    /// The towers' weights and biases stacked (see ``stackTowers()``), refreshed each pass.
+    private var stackedWeights: [Scalar] = [], stackedBiases: [Scalar] = []
 
     public init(
         name: String = "conv",
@@ -127,27 +130,45 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         im2col(padded: padded, geometry: g, count: B, into: cols)
     }
 
+    /// All towers' weights as one (M, C/G·K·K) matrix and their biases as one (M) vector, in
+    /// tower order, which is group order: the towers that read group g are the rows
+    /// g·M/G ..< (g+1)·M/G, multiplied as one stacked product (one GEMM instead of one per
+    /// tower, with the column matrix packed once; the paper's conv1 and conv3 have two towers
+    /// that read the same group).
+    private func stackTowers() {
+        resize(&stackedWeights, to: weights.reduce(0) { $0 + $1.value.count })
+        stackedWeights.withUnsafeMutableBufferPointer { target in
+            var offset = 0
+            for w in weights {
+                w.value.withUnsafeBufferPointer { (target.baseAddress! + offset).update(from: $0.baseAddress!, count: $0.count) }
+                offset += w.value.count
+            }
+        }
+        stackedBiases = biases.flatMap(\.value.scalars)
+    }
+
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         input = x
         let g = geometry(x.shape)
-        let N = x.shape[0], M = outputChannels, T = towers, G = groups
-        let Mt = M / T, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo
+        let N = x.shape[0], M = outputChannels, G = groups
+        let Mg = M / G, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo       // Mg: outputs reading one group
         let (runs, chunk) = plan(g, batch: N)
-        let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mt * chunk * HoWo)
+        let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mg * chunk * HoWo)
         resize(&padded, to: runs.count * paddedSize)
         resize(&columns, to: runs.count * columnSize)
         resize(&block, to: runs.count * blockSize)
+        stackTowers()
         var y = Tensor<Scalar>(uninitializedShape: [N, M, g.Ho, g.Wo])   // every element is written below
-        let w = weights.map { $0.value }, b = biases.map { $0.value }
         x.withUnsafeBufferPointer { x in
         y.withUnsafeMutableBufferPointer { y in
         padded.withUnsafeMutableBufferPointer { padded in
         columns.withUnsafeMutableBufferPointer { columns in
         block.withUnsafeMutableBufferPointer { block in
-        withPointers(to: w) { w in
-        withPointers(to: b) { bias in
+        stackedWeights.withUnsafeBufferPointer { w in
+        stackedBiases.withUnsafeBufferPointer { bias in
             let (xp, yp) = (SendablePointer(x.baseAddress!), SendablePointer(y.baseAddress!))
+            let (wp, bp) = (SendablePointer(w.baseAddress!), SendablePointer(bias.baseAddress!))
             let (padded, cols, product) = (SendablePointer(padded.baseAddress!), SendablePointer(columns.baseAddress!),
                                            SendablePointer(block.baseAddress!))
             parallelFor(runs.count) { worker in
@@ -157,28 +178,25 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                     let B = min(chunk, runs[worker].upperBound - n0), columns = B * HoWo
                     for group in 0..<G {
                         Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
-                        for t in (group * T / G)..<((group + 1) * T / G) {
-                            // product (Mt, B·HoWo) = weight_t (Mt, CKK) · cols (CKK, B·HoWo), for one
-                            // image straight into y[n0, t·Mt ..< (t+1)·Mt], then + bias_t
-                            let yBlock = yp.base + (n0 * M + t * Mt) * HoWo
-                            Scalar.gemm(transposeA: false, transposeB: false, m: Mt, n: columns, k: CKK,
-                                        alpha: 1, a: w[t].base, lda: CKK, b: cols, ldb: columns,
-                                        beta: 0, c: B == 1 ? yBlock : product, ldc: columns)
-                            if B == 1 {
-                                for m in 0..<Mt {
-                                    let row = yBlock + m * HoWo, beta = bias[t].base[m]
-                                    for p in 0..<HoWo { row[p] += beta }
-                                }
-                                continue
+                        // product (Mg, B·HoWo) = weight_group (Mg, CKK) · cols (CKK, B·HoWo), for one
+                        // image straight into y[n0, group·Mg ..< (group+1)·Mg], then + bias
+                        let yBlock = yp.base + (n0 * M + group * Mg) * HoWo, beta = bp.base + group * Mg
+                        Scalar.gemm(transposeA: false, transposeB: false, m: Mg, n: columns, k: CKK,
+                                    alpha: 1, a: wp.base + group * Mg * CKK, lda: CKK, b: cols, ldb: columns,
+                                    beta: 0, c: B == 1 ? yBlock : product, ldc: columns)
+                        if B == 1 {
+                            for m in 0..<Mg {
+                                let row = yBlock + m * HoWo
+                                for p in 0..<HoWo { row[p] += beta[m] }
                             }
-                            // y[n0 + b, t·Mt + m, :] = product[m, b·HoWo ..< (b+1)·HoWo] + bias_t[m]
-                            for b in 0..<B {
-                                for m in 0..<Mt {
-                                    let source = product + (m * B + b) * HoWo
-                                    let target = yp.base + ((n0 + b) * M + t * Mt + m) * HoWo
-                                    let beta = bias[t].base[m]
-                                    for p in 0..<HoWo { target[p] = source[p] + beta }
-                                }
+                            continue
+                        }
+                        // y[n0 + b, group·Mg + m, :] = product[m, b·HoWo ..< (b+1)·HoWo] + bias[group·Mg + m]
+                        for b in 0..<B {
+                            for m in 0..<Mg {
+                                let source = product + (m * B + b) * HoWo
+                                let target = yp.base + ((n0 + b) * M + group * Mg + m) * HoWo
+                                for p in 0..<HoWo { target[p] = source[p] + beta[m] }
                             }
                         }
                     }
@@ -208,17 +226,17 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         let g = geometry(input.shape)
         let N = input.shape[0], M = outputChannels, T = towers, G = groups
         precondition(dy.shape == [N, M, g.Ho, g.Wo], "convolution backward: dy \(dy.shape) does not match the output")
-        let Mt = M / T, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo
+        let Mt = M / T, Mg = M / G, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo
         let (runs, chunk) = plan(g, batch: N)
-        let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mt * chunk * HoWo)
-        // Per worker: T weight gradients (Mt·CKK each), then T bias gradients (Mt each).
-        let gradientSize = T * (Mt * CKK + Mt)
+        let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mg * chunk * HoWo)
+        // Per worker: the stacked weight gradient (M, CKK), then the bias gradient (M).
+        let gradientSize = M * CKK + M
         resize(&padded, to: runs.count * paddedSize)
         resize(&columns, to: runs.count * columnSize)
         resize(&block, to: runs.count * blockSize)
         resize(&columnGradients, to: computeInputGradient ? runs.count * columnSize : 0)
         resize(&partialGradients, to: runs.count * gradientSize)
-        let w = weights.map { $0.value }
+        stackTowers()
         input.withUnsafeBufferPointer { x in
         dy.withUnsafeBufferPointer { dy in
         dx.withUnsafeMutableBufferPointer { dx in
@@ -227,8 +245,8 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         block.withUnsafeMutableBufferPointer { block in
         columnGradients.withUnsafeMutableBufferPointer { columnGradients in
         partialGradients.withUnsafeMutableBufferPointer { partialGradients in
-        withPointers(to: w) { w in
-            let (xp, dyp) = (SendablePointer(x.baseAddress!), SendablePointer(dy.baseAddress!))
+        stackedWeights.withUnsafeBufferPointer { w in
+            let (xp, dyp, wp) = (SendablePointer(x.baseAddress!), SendablePointer(dy.baseAddress!), SendablePointer(w.baseAddress!))
             // Both nil when the input gradient is skipped.
             let dxp = computeInputGradient ? SendablePointer(dx.baseAddress!) : nil
             let dColumns = computeInputGradient ? SendablePointer(columnGradients.baseAddress!) : nil
@@ -238,49 +256,44 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
             parallelFor(runs.count) { worker in
                 let padded = padded.base + worker * paddedSize, cols = cols.base + worker * columnSize
                 let dyBlocks = dyBlocks.base + worker * blockSize, dCols = dColumns.map { $0.base + worker * columnSize }
-                let dWeight = partial.base + worker * gradientSize, dBias = dWeight + T * Mt * CKK
+                let dWeight = partial.base + worker * gradientSize, dBias = dWeight + M * CKK
                 dWeight.update(repeating: 0, count: gradientSize)
                 for n0 in Swift.stride(from: runs[worker].lowerBound, to: runs[worker].upperBound, by: chunk) {
                     let B = min(chunk, runs[worker].upperBound - n0), columns = B * HoWo
                     for group in 0..<G {
                         Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
-                        let firstTower = group * T / G
-                        for t in firstTower..<((group + 1) * T / G) {
-                            // dyBlock[m, b·HoWo + p] = dy[n0 + b, t·Mt + m, p]   (inverse of the forward scatter);
-                            // for one image, dy's own block
-                            let dyBlock = B == 1 ? dyp.base + (n0 * M + t * Mt) * HoWo : dyBlocks
-                            if B > 1 {
-                                for b in 0..<B {
-                                    for m in 0..<Mt {
-                                        (dyBlocks + (m * B + b) * HoWo).update(
-                                            from: dyp.base + ((n0 + b) * M + t * Mt + m) * HoWo, count: HoWo)
-                                    }
+                        // dyBlock[m, b·HoWo + p] = dy[n0 + b, group·Mg + m, p]   (inverse of the forward scatter);
+                        // for one image, dy's own block
+                        let dyBlock = B == 1 ? dyp.base + (n0 * M + group * Mg) * HoWo : dyBlocks
+                        if B > 1 {
+                            for b in 0..<B {
+                                for m in 0..<Mg {
+                                    (dyBlocks + (m * B + b) * HoWo).update(
+                                        from: dyp.base + ((n0 + b) * M + group * Mg + m) * HoWo, count: HoWo)
                                 }
                             }
-                            // dBias_t[m] += Σ_columns dyBlock[m, ·]
-                            for m in 0..<Mt {
-                                let row = dyBlock + m * columns
-                                dBias[t * Mt + m] += sum(row, count: columns)
-                            }
-                            // dWeight_t (Mt, CKK) += dyBlock (Mt, B·HoWo) · colsᵀ (B·HoWo, CKK)
-                            Scalar.gemm(transposeA: false, transposeB: true, m: Mt, n: CKK, k: columns,
-                                        alpha: 1, a: dyBlock, lda: columns, b: cols, ldb: columns,
-                                        beta: 1, c: dWeight + t * Mt * CKK, ldc: CKK)
-                            guard let dCols else { continue }
-                            // dCols (CKK, B·HoWo) (+)= weight_tᵀ (CKK, Mt) · dyBlock (Mt, B·HoWo)
-                            Scalar.gemm(transposeA: true, transposeB: false, m: CKK, n: columns, k: Mt,
-                                        alpha: 1, a: w[t].base, lda: CKK, b: dyBlock, ldb: columns,
-                                        beta: t == firstTower ? 0 : 1, c: dCols, ldc: columns)
                         }
-                        if let dCols, let dxp {
-                            padded.update(repeating: 0, count: B * g.Cg * g.Hp * g.Wp)
-                            col2im(dCols, geometry: g, images: n0, count: B, firstChannel: group * g.Cg,
-                                   padded: padded, into: dxp.base)
+                        // dBias[group·Mg + m] += Σ_columns dyBlock[m, ·]
+                        for m in 0..<Mg {
+                            dBias[group * Mg + m] += sum(dyBlock + m * columns, count: columns)
                         }
+                        // dWeight_group (Mg, CKK) += dyBlock (Mg, B·HoWo) · colsᵀ (B·HoWo, CKK)
+                        Scalar.gemm(transposeA: false, transposeB: true, m: Mg, n: CKK, k: columns,
+                                    alpha: 1, a: dyBlock, lda: columns, b: cols, ldb: columns,
+                                    beta: 1, c: dWeight + group * Mg * CKK, ldc: CKK)
+                        guard let dCols, let dxp else { continue }
+                        // dCols (CKK, B·HoWo) = weight_groupᵀ (CKK, Mg) · dyBlock (Mg, B·HoWo), added back
+                        Scalar.gemm(transposeA: true, transposeB: false, m: CKK, n: columns, k: Mg,
+                                    alpha: 1, a: wp.base + group * Mg * CKK, lda: CKK, b: dyBlock, ldb: columns,
+                                    beta: 0, c: dCols, ldc: columns)
+                        padded.update(repeating: 0, count: B * g.Cg * g.Hp * g.Wp)
+                        col2im(dCols, geometry: g, images: n0, count: B, firstChannel: group * g.Cg,
+                               padded: padded, into: dxp.base)
                     }
                 }
             }
-            // The parameter gradients: += the workers' sums, in worker order.
+            // The parameter gradients: += the workers' sums, in worker order; tower t owns rows
+            // t·Mt ..< (t+1)·Mt of the stacked gradient.
             for t in 0..<T {
                 weights[t].gradient.withUnsafeMutableBufferPointer { dW in
                     for worker in 0..<runs.count {
@@ -290,7 +303,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                 }
                 biases[t].gradient.withUnsafeMutableBufferPointer { dB in
                     for worker in 0..<runs.count {
-                        let source = partial.base + worker * gradientSize + T * Mt * CKK + t * Mt
+                        let source = partial.base + worker * gradientSize + M * CKK + t * Mt
                         for m in 0..<Mt { dB[m] += source[m] }
                     }
                 }
@@ -313,14 +326,4 @@ func sum<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, count: Int) -> Scalar
     var total = partial.sum()
     while k < count { total += x[k]; k += 1 }
     return total
-}
-
-/// Calls `body` with a pointer to the storage of each tensor, all valid for its duration.
-func withPointers<Scalar: TensorScalar, R>(to tensors: [Tensor<Scalar>],
-                                           _ body: ([SendablePointer<Scalar>]) -> R) -> R {
-    func nest(_ i: Int, _ pointers: [SendablePointer<Scalar>]) -> R {
-        if i == tensors.count { return body(pointers) }
-        return tensors[i].withUnsafeBufferPointer { nest(i + 1, pointers + [SendablePointer($0.baseAddress!)]) }
-    }
-    return nest(0, [])
 }
