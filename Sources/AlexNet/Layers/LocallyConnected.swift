@@ -78,7 +78,7 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         }
     }
 
-    /// dx[n, c, oy·S − P + i, ox·S − P + j] += dpatches[p][n][(c·K + i)·K + j]: the adjoint of
+    /// dx[n, c, oy·S − P + i, ox·S − P + j] = Σ dpatches[p][n][(c·K + i)·K + j]: the adjoint of
     /// ``gatherPatches(_:N:into:)``, one parallel task per image (patches of an image overlap).
     @_specialize(where Scalar == Float)
     private func scatterPatches(_ dpatches: UnsafePointer<Scalar>, N: Int, onto dx: UnsafeMutablePointer<Scalar>) {
@@ -86,6 +86,7 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         let CKK = C * K * K, positions = outputHeight * Wo
         let source = SendablePointer(dpatches), target = SendablePointer(dx)
         parallelFor(N) { n in
+            (target.base + n * C * H * W).update(repeating: 0, count: C * H * W)   // dx[n] starts at 0, in cache
             for p in 0..<positions {
                 let (oy, ox) = (p / Wo, p % Wo)
                 for c in 0..<C {
@@ -150,7 +151,7 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         precondition(dy.shape == [N, M, outputHeight, outputWidth], "LocallyConnected backward: dy \(dy.shape)")
         patchesAreCurrent = false
         let CKK = inputChannels * kernelSize * kernelSize
-        var dx = Tensor<Scalar>(shape: inputShape)
+        var dx = Tensor<Scalar>(uninitializedShape: inputShape)     // scatterPatches zeroes each image first
         dy.withUnsafeBufferPointer { dy in
         patches.withUnsafeMutableBufferPointer { patches in
         perPosition.withUnsafeMutableBufferPointer { dyAt in

@@ -92,14 +92,16 @@ public final class MaxPooling<Scalar: TensorScalar>: Layer {
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(dy.count == argmax.count, "MaxPooling backward: dy \(dy.shape) does not match the last output")
         let HW = inputShape[2] * inputShape[3], HoWo = dy.shape[2] * dy.shape[3]
-        var dx = Tensor<Scalar>(shape: inputShape)
+        var dx = Tensor<Scalar>(uninitializedShape: inputShape)     // each plane is zeroed below
         dy.withUnsafeBufferPointer { g in
         dx.withUnsafeMutableBufferPointer { d in
         argmax.withUnsafeBufferPointer { a in
             let gp = SendablePointer(g.baseAddress!), dp = SendablePointer(d.baseAddress!)
             let ap = SendablePointer(a.baseAddress!)
             parallelFor(dy.shape[0] * dy.shape[1]) { plane in
+                // Zeroed here, just before the adds, while the plane is in cache.
                 let dxPlane = dp.base + plane * HW
+                dxPlane.update(repeating: 0, count: HW)
                 for p in 0..<HoWo {          // dx[argmax] += dy: overlapping windows may share a winner
                     dxPlane[Int(ap.base[plane * HoWo + p])] += gp.base[plane * HoWo + p]
                 }
