@@ -19,7 +19,7 @@
 ///
 /// **Computation.** The batch is split into one contiguous run of images per worker
 /// (``Threading/threadCount``); each worker takes its images a chunk at a time through im2col
-/// and one single-threaded GEMM per tower, in its own buffers, which are kept from step to step.
+/// and one single-threaded GEMM per group, in its own buffers, which are kept from step to step.
 /// The weight gradient is summed per worker and the sums added in worker order, so a run is
 /// reproducible at a given thread count. The naive seven loops of ``DirectConvolution`` are the
 /// tested twin.
@@ -40,8 +40,8 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
 
     private var input = Tensor<Scalar>(shape: [0])   // x (N, C, H, W), kept for backward
     /// The workers' buffers, each `workers` equal slices: padded chunk (also the padded dx of
-    /// col2im), column matrix, a tower's product or dy block, the column gradient, and the
-    /// partial parameter gradients (every tower's weight, then every tower's bias).
+    /// col2im), column matrix, a group's product or dy block, the column gradient, and the
+    /// partial parameter gradients (the stacked weight, then the stacked bias).
     private var padded: [Scalar] = [], columns: [Scalar] = [], block: [Scalar] = []
     private var columnGradients: [Scalar] = [], partialGradients: [Scalar] = []
     /// The towers' weights and biases stacked (see ``stackTowers()``), refreshed each pass.
