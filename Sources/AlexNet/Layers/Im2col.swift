@@ -55,6 +55,45 @@ func copyRowSpilling<Scalar: TensorScalar>(from source: UnsafePointer<Scalar>, t
     }
 }
 
+extension ConvolutionGeometry {
+    /// Visits the rows of the column matrix of `B` images in memory order, the one loop nest
+    /// that ``im2col`` and ``col2im`` share: row ((c·K + i)·K + j)·B·Ho + b·Ho + oy starts at
+    /// scalar `column` of the matrix, and its entry ox is padded[`padded` + ox·S], where
+    ///
+    ///     column = (((c·K + i)·K + j)·B + b)·Ho·Wo + oy·Wo,   padded = ((b·Cg + c)·Hp + oy·S + i)·Wp + j
+    @inline(__always)
+    func forEachColumnRow(images B: Int, _ body: (_ column: Int, _ padded: Int) -> Void) {
+        var column = 0
+        for c in 0..<Cg {
+            for i in 0..<K {
+                for j in 0..<K {
+                    for b in 0..<B {
+                        var padded = ((b * Cg + c) * Hp + i) * Wp + j      // at oy = 0
+                        for _ in 0..<Ho {
+                            body(column, padded)
+                            column += Wo
+                            padded += S * Wp
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Visits the W-wide image rows of images n0..<n0+B, channels c0..<c0+Cg, that ``pad``
+    /// copies into the padded chunk and ``col2im`` copies back out: row y of x[n0 + b, c0 + c]
+    /// starts at scalar `image` of x (N, C, H, W), and at scalar `padded` of the chunk.
+    @inline(__always)
+    func forEachImageRow(images n0: Int, count B: Int, firstChannel c0: Int,
+                         _ body: (_ image: Int, _ padded: Int) -> Void) {
+        for b in 0..<B {
+            for c in 0..<Cg {
+                for y in 0..<H { body((((n0 + b) * C + c0 + c) * H + y) * W, ((b * Cg + c) * Hp + P + y) * Wp + P) }
+            }
+        }
+    }
+}
+
 /// padded[b, c, P + y, P + x] = x[n0 + b, c0 + c, y, x], zero on the border.
 @_specialize(where Scalar == Float)
 func pad<Scalar: TensorScalar>(
@@ -62,78 +101,53 @@ func pad<Scalar: TensorScalar>(
     images n0: Int, count B: Int, firstChannel c0: Int,
     into padded: UnsafeMutablePointer<Scalar>
 ) {
-    let (H, W, P, Hp, Wp) = (g.H, g.W, g.P, g.Hp, g.Wp)
-    if P > 0 { padded.update(repeating: 0, count: B * g.Cg * Hp * Wp) }
-    for b in 0..<B {
-        for c in 0..<g.Cg {
-            let plane = x + ((n0 + b) * g.C + c0 + c) * H * W
-            let target = padded + ((b * g.Cg + c) * Hp + P) * Wp + P
-            for y in 0..<H { (target + y * Wp).update(from: plane + y * W, count: W) }
-        }
+    if g.P > 0 { padded.update(repeating: 0, count: B * g.Cg * g.Hp * g.Wp) }
+    g.forEachImageRow(images: n0, count: B, firstChannel: c0) { image, row in
+        (padded + row).update(from: x + image, count: g.W)
     }
 }
 
-/// Fills `cols` (Cg·K·K, B·Ho·Wo) from `padded` (B, Cg, Hp, Wp), the output of ``pad``.
+/// Fills `cols` (Cg·K·K, B·Ho·Wo) from `padded` (B, Cg, Hp, Wp), the output of ``pad``:
+/// cols[column + ox] = padded[row + ox·S] along every row of ``ConvolutionGeometry/forEachColumnRow(images:_:)``.
+/// The rows come in increasing address order, as ``copyRowSpilling(from:to:count:)`` needs.
 @_specialize(where Scalar == Float)
 func im2col<Scalar: TensorScalar>(
     padded: UnsafePointer<Scalar>, geometry g: ConvolutionGeometry, count B: Int,
     into cols: UnsafeMutablePointer<Scalar>
 ) {
-    let (K, S, Hp, Wp, Ho, Wo) = (g.K, g.S, g.Hp, g.Wp, g.Ho, g.Wo)
-    var target = cols                           // rows of Wo outputs, in increasing address order
-    for c in 0..<g.Cg {
-        for i in 0..<K {
-            for j in 0..<K {
-                for b in 0..<B {
-                    let plane = padded + (b * g.Cg + c) * Hp * Wp
-                    for oy in 0..<Ho {
-                        let source = plane + (oy * S + i) * Wp + j     // source[ox·S] = padded[b, c, oy·S + i, ox·S + j]
-                        if S == 1 {
-                            copyRowSpilling(from: source, to: target, count: Wo)
-                        } else {
-                            for ox in 0..<Wo { target[ox] = source[ox * S] }
-                        }
-                        target += Wo
-                    }
-                }
-            }
+    let (S, Wo) = (g.S, g.Wo)
+    g.forEachColumnRow(images: B) { column, row in
+        let (target, source) = (cols + column, padded + row)
+        if S == 1 {
+            copyRowSpilling(from: source, to: target, count: Wo)
+        } else {
+            for ox in 0..<Wo { target[ox] = source[ox * S] }
         }
     }
 }
 
 /// Adds `cols` (Cg·K·K, B·Ho·Wo) onto `padded` (B, Cg, Hp, Wp), which must start at zero, and
-/// writes its interior into `dx[n0 + b, c0 + c]`: the adjoint of ``pad`` and ``im2col``.
+/// writes its interior into `dx[n0 + b, c0 + c]`: the adjoint of ``pad`` and ``im2col``,
+/// padded[row + ox·S] += cols[column + ox] along the same rows.
 @_specialize(where Scalar == Float)
 func col2im<Scalar: TensorScalar>(
     _ cols: UnsafePointer<Scalar>, geometry g: ConvolutionGeometry,
     images n0: Int, count B: Int, firstChannel c0: Int,
     padded: UnsafeMutablePointer<Scalar>, into dx: UnsafeMutablePointer<Scalar>
 ) {
-    let (K, S, P, H, W, Hp, Wp, Ho, Wo) = (g.K, g.S, g.P, g.H, g.W, g.Hp, g.Wp, g.Ho, g.Wo)
-    var source = cols
-    for c in 0..<g.Cg {
-        for i in 0..<K {
-            for j in 0..<K {
-                for b in 0..<B {
-                    let plane = padded + (b * g.Cg + c) * Hp * Wp
-                    for oy in 0..<Ho {
-                        let target = plane + (oy * S + i) * Wp + j
-                        if S == 1 {
-                            for ox in 0..<Wo { target[ox] += source[ox] }
-                        } else {
-                            for ox in 0..<Wo { target[ox * S] += source[ox] }
-                        }
-                        source += Wo
-                    }
-                }
-            }
+    let (S, Wo) = (g.S, g.Wo)
+    if S == 1 {
+        g.forEachColumnRow(images: B) { column, row in
+            let (target, source) = (padded + row, cols + column)
+            for ox in 0..<Wo { target[ox] += source[ox] }
+        }
+    } else {
+        g.forEachColumnRow(images: B) { column, row in
+            let (target, source) = (padded + row, cols + column)
+            for ox in 0..<Wo { target[ox * S] += source[ox] }
         }
     }
-    for b in 0..<B {
-        for c in 0..<g.Cg {
-            let plane = dx + ((n0 + b) * g.C + c0 + c) * H * W
-            let interior = padded + ((b * g.Cg + c) * Hp + P) * Wp + P
-            for y in 0..<H { (plane + y * W).update(from: interior + y * Wp, count: W) }
-        }
+    g.forEachImageRow(images: n0, count: B, firstChannel: c0) { image, row in
+        (dx + image).update(from: padded + row, count: g.W)
     }
 }
