@@ -30,30 +30,68 @@ import Testing
 
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func gemmMatchesTheDefinition(transposeA: Bool, transposeB: Bool) {
-        let (m, n, k) = (5, 7, 3)
-        let a: Tensor<Double> = randomTensor(transposeA ? [k, m] : [m, k], seed: 1)
-        let b: Tensor<Double> = randomTensor(transposeB ? [n, k] : [k, n], seed: 2)
-        var c = Tensor<Double>(shape: [m, n], repeating: 1)
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    Double.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                alpha: 2, a: a.baseAddress!, lda: transposeA ? m : k,
-                                b: b.baseAddress!, ldb: transposeB ? k : n,
-                                beta: 0.5, c: c.baseAddress!, ldc: n)
-                }
-            }
-        }
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = 0.0
-                for p in 0..<k {
-                    sum += (transposeA ? a[p, i] : a[i, p]) * (transposeB ? b[j, p] : b[p, j])
-                }
-                #expect(abs(c[i, j] - (2 * sum + 0.5)) < 1e-12)
+        let worst = worstProductError(transposeA: transposeA, transposeB: transposeB, m: 5, n: 7, k: 3, seed: 1,
+                                      multiply: Double.gemm)
+        #expect(worst < 1e-12)
+    }
+
+    /// The layers' uninitialised outputs: the right shape, and in debug builds (the tests) every
+    /// element NaN, so that a layer that forgets an element fails its comparison.
+    @Test func uninitializedTensorsHaveTheirShapeAndAreNaNInTests() {
+        let t = Tensor<Float>(uninitializedShape: [2, 3, 5])
+        #expect(t.shape == [2, 3, 5] && t.count == 30)
+        #if DEBUG
+        #expect(t.scalars.allSatisfy { $0.isNaN })
+        #endif
+    }
+
+    /// The interleaved partial sums against a plain running sum, for every count around the
+    /// 16-wide blocks (integer values, so both are exact).
+    @Test func partialSumsMatchARunningSum() {
+        let x = (0..<50).map { Double(($0 * 7) % 11) - 5 }
+        x.withUnsafeBufferPointer { x in
+            for count in 0...50 {
+                let running = x.prefix(count).reduce(0) { $0 + $1 }
+                #expect(sum(x.baseAddress!, count: count) == running)
             }
         }
     }
+
+    /// Every index visited exactly once, whether there are fewer elements than threads or many.
+    @Test(arguments: [0, 1, 2, 3, 7, 1000])
+    func parallelRangesCoverEveryIndexOnce(count: Int) {
+        var visits = [Int](repeating: 0, count: count)
+        visits.withUnsafeMutableBufferPointer { v in
+            let p = SendablePointer(v.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+            parallelForRanges(count) { range in for i in range { p.base[i] += 1 } }
+        }
+        #expect(visits.allSatisfy { $0 == 1 })
+    }
+}
+
+/// C = 2·op(A)·op(B) + 0.5·C through `multiply`, against the definition: the largest error.
+func worstProductError(transposeA tA: Bool, transposeB tB: Bool, m: Int, n: Int, k: Int, seed: UInt64,
+                       multiply: (Bool, Bool, Int, Int, Int, Double, UnsafePointer<Double>, Int,
+                                  UnsafePointer<Double>, Int, Double, UnsafeMutablePointer<Double>, Int) -> Void) -> Double {
+    let a: Tensor<Double> = randomTensor(tA ? [k, m] : [m, k], seed: seed)
+    let b: Tensor<Double> = randomTensor(tB ? [n, k] : [k, n], seed: seed + 1)
+    var c = Tensor<Double>(shape: [m, n], repeating: 1)
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            c.withUnsafeMutableBufferPointer { c in
+                multiply(tA, tB, m, n, k, 2, a.baseAddress!, tA ? m : k, b.baseAddress!, tB ? k : n, 0.5, c.baseAddress!, n)
+            }
+        }
+    }
+    var worst = 0.0
+    for i in 0..<m {
+        for j in 0..<n {
+            var sum = 0.0
+            for p in 0..<k { sum += a.scalars[tA ? p * m + i : i * k + p] * b.scalars[tB ? j * k + p : p * n + j] }
+            worst = max(worst, abs(c.scalars[i * n + j] - (2 * sum + 0.5)))
+        }
+    }
+    return worst
 }
 
 /// `matrixMultiply`, the fast path every layer uses (bands on several threads), against the
@@ -63,25 +101,9 @@ import Testing
     func bandsMatchTheDefinition(transposes: (Bool, Bool), size: (Int, Int, Int)) {
         let (tA, tB) = transposes, (m, n, k) = size
         #expect(m * n * k >= 1 << 20)                  // large enough to be split into bands
-        let a: Tensor<Double> = randomTensor(tA ? [k, m] : [m, k], seed: 3)
-        let b: Tensor<Double> = randomTensor(tB ? [n, k] : [k, n], seed: 4)
-        var c = Tensor<Double>(shape: [m, n], repeating: 1)
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    matrixMultiply(transposeA: tA, transposeB: tB, m: m, n: n, k: k, alpha: 2, a: a.baseAddress!,
-                                   lda: tA ? m : k, b: b.baseAddress!, ldb: tB ? k : n, beta: 0.5,
-                                   c: c.baseAddress!, ldc: n)
-                }
-            }
-        }
-        var worst = 0.0
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = 0.0
-                for p in 0..<k { sum += a.scalars[tA ? p * m + i : i * k + p] * b.scalars[tB ? j * k + p : p * n + j] }
-                worst = max(worst, abs(c.scalars[i * n + j] - (2 * sum + 0.5)))
-            }
+        let worst = worstProductError(transposeA: tA, transposeB: tB, m: m, n: n, k: k, seed: 3) {
+            matrixMultiply(transposeA: $0, transposeB: $1, m: $2, n: $3, k: $4, alpha: $5, a: $6, lda: $7,
+                           b: $8, ldb: $9, beta: $10, c: $11, ldc: $12)
         }
         #expect(worst < 1e-11)
     }

@@ -311,19 +311,3 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         }}}}}}}}}
     }
 }
-
-/// Σ x[0..<count], in 16 interleaved partial sums: a single running sum is a chain of
-/// dependent additions that no compiler may reorder, four cycles each (measured: the bias
-/// gradient's sums took a quarter of the convolution's backward time outside the GEMMs; with
-/// partial sums conv1's backward pass went from 7.9 to 6.1 ms in the four-layer net).
-@inline(__always)
-func sum<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, count: Int) -> Scalar {
-    var partial = SIMD16<Scalar>.zero, k = 0
-    while k + 16 <= count {
-        partial += UnsafeRawPointer(x + k).loadUnaligned(as: SIMD16<Scalar>.self)
-        k += 16
-    }
-    var total = partial.sum()
-    while k < count { total += x[k]; k += 1 }
-    return total
-}

@@ -189,9 +189,3 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         return dx
     }
 }
-
-/// Makes `buffer` hold exactly `count` scalars, reallocating only when the count changes: the
-/// layers' working buffers live from one step to the next instead of being allocated each time.
-func resize<Scalar: TensorScalar>(_ buffer: inout [Scalar], to count: Int) {
-    if buffer.count != count { buffer = [Scalar](repeating: 0, count: count) }
-}

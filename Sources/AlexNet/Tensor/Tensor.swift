@@ -38,12 +38,19 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
 
     /// A tensor of the given shape whose elements are not set: for a layer that writes every
     /// element of its output before anything reads it, and so need not pay for zero-filling
-    /// tens of megabytes first. Reading an element before writing it gives an arbitrary value.
+    /// tens of megabytes first. Reading an element before writing it gives an arbitrary value
+    /// in release builds; debug builds (the tests) fill the tensor with NaN, all bits set, so
+    /// an element a layer forgets to write shows up in every comparison.
     public init(uninitializedShape shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative extent in shape \(shape)")
         self.shape = shape
         let count = shape.reduce(1, *)
-        self.scalars = Array(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        self.scalars = Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            #if DEBUG
+            UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0xFF)
+            #endif
+            initialized = count
+        }
     }
 
     /// A tensor holding `scalars`, which must have exactly `shape.reduce(1, *)` elements.
