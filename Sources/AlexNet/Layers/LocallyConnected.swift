@@ -157,12 +157,12 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         perPosition.withUnsafeMutableBufferPointer { dyAt in
         dx.withUnsafeMutableBufferPointer { dx in
         weight.value.withUnsafeBufferPointer { w in
-        weight.gradient.withUnsafeMutableBufferPointer { dw in
-        bias.gradient.withUnsafeMutableBufferPointer { db in
+        weight.gradient.withUnsafeMutableBufferPointer { dWeight in
+        bias.gradient.withUnsafeMutableBufferPointer { dBias in
             let (g, pp, dp) = (SendablePointer(dy.baseAddress!), SendablePointer(patches.baseAddress!),
                                SendablePointer(dyAt.baseAddress!))
-            let (wp, dwp, dbp) = (SendablePointer(w.baseAddress!), SendablePointer(dw.baseAddress!),
-                                  SendablePointer(db.baseAddress!))
+            let (wp, dWeightP, dBiasP) = (SendablePointer(w.baseAddress!), SendablePointer(dWeight.baseAddress!),
+                                          SendablePointer(dBias.baseAddress!))
             parallelFor(positions) { p in
                 // dy_p[n, m] = dy[n, m, p];  dbias[m, p] += Σ_n dy_p[n, m]
                 let dyP = dp.base + p * N * M
@@ -172,13 +172,13 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
                 for m in 0..<M {
                     var sum: Scalar = 0
                     for n in 0..<N { sum += dyP[n * M + m] }
-                    dbp.base[m * positions + p] += sum
+                    dBiasP.base[m * positions + p] += sum
                 }
                 let patchesP = pp.base + p * N * CKK
                 // dw_p (M, CKK) += dy_pᵀ (M, N) · patches_p (N, CKK)
                 Scalar.gemm(transposeA: true, transposeB: false, m: M, n: CKK, k: N,
                             alpha: 1, a: dyP, lda: M, b: patchesP, ldb: CKK,
-                            beta: 1, c: dwp.base + p * M * CKK, ldc: CKK)
+                            beta: 1, c: dWeightP.base + p * M * CKK, ldc: CKK)
                 // dpatches_p (N, CKK) = dy_p (N, M) · w_p (M, CKK), over patches_p (no longer needed)
                 Scalar.gemm(transposeA: false, transposeB: false, m: N, n: CKK, k: M,
                             alpha: 1, a: dyP, lda: M, b: wp.base + p * M * CKK, ldb: CKK,
