@@ -39,12 +39,14 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // The CPUID and XGETBV instructions, to see which BLAS kernel the processor can run.
+        .systemLibrary(name: "CCPUID", path: "Sources/CCPUID"),
         // glibc's mallopt, to keep freed tensors in the heap (see Threading.swift).
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         .target(
             name: "AlexNet",
-            dependencies: ["COpenBLAS", "CPNG", "CZlib", "CMalloc"],
+            dependencies: ["COpenBLAS", "CCPUID", "CPNG", "CZlib", "CMalloc"],
             swiftSettings: library),
 
         .executableTarget(
@@ -67,7 +69,7 @@ let package = Package(
 
         .executableTarget(
             name: "figure-gallery",
-            dependencies: ["AlexNet"],
+            dependencies: ["AlexNet", "ToolSupport"],
             path: "Tools/figure-gallery",
             swiftSettings: crossModuleOptimization),
 

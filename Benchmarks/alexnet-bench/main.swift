@@ -70,6 +70,7 @@ func benchmark(_ options: Options) throws {
     default:                                                  // "one-tower"
         network = try AlexNetModel<Float>(.paperOneTower); inputShape = [3, 227, 227]
     }
+    for line in BLASKernelSelection.report { print(line) }
     print(network.describe().table())
     let classes = network.describe().last!.outputShape[0]
     var g = RandomGenerator(seed: 1)
@@ -113,17 +114,22 @@ func benchmark(_ options: Options) throws {
                  median(forward), batch / median(forward), forwardFlops / median(forward) / 1e9, forward.min()!, forward.max()!))
     print(String(format: "training step: median %.3f s per batch, %.1f images/s, %.1f GFLOP/s  (min %.3f, max %.3f; forward + backward + SGD)",
                  median(step), batch / median(step), stepFlops / median(step) / 1e9, step.min()!, step.max()!))
-    print(String(format: "sgemm (2048³, %d threads, as the library runs it): %.1f GFLOP/s; the step reaches %.0f%% of it",
+    print(String(format: "sgemm (2048³, %d threads, as the library runs it, \(BLASKernel.current) kernel): %.1f GFLOP/s; the step reaches %.0f%% of it",
                  options.threads, gemm, 100 * stepFlops / median(step) / 1e9 / gemm))
     print(String(format: "peak resident memory: %.0f MiB", peak))
     if let path = options.csv {
         let exists = FileManager.default.fileExists(atPath: path)
-        var table = exists ? try CSVTable.read(from: path)
-            : CSVTable(header: ["net", "pass", "batch", "images_per_second", "gflops", "peak_mib", "sgemm_gflops"])
+        let header = ["net", "pass", "batch", "images_per_second", "gflops", "peak_mib", "sgemm_gflops", "blas_kernel"]
+        var table = exists ? try CSVTable.read(from: path) : CSVTable(header: header)
+        guard table.header == header else {
+            throw UsageError("\(path) has the columns \(table.header.joined(separator: ",")), not this benchmark's \(header.joined(separator: ",")): name a new file")
+        }
         table.append([options.net, "forward", String(options.batch), String(format: "%.2f", batch / median(forward)),
-                      String(format: "%.2f", forwardFlops / median(forward) / 1e9), String(format: "%.0f", peak), String(format: "%.1f", gemm)])
+                      String(format: "%.2f", forwardFlops / median(forward) / 1e9), String(format: "%.0f", peak), String(format: "%.1f", gemm),
+                      BLASKernel.current])
         table.append([options.net, "training", String(options.batch), String(format: "%.2f", batch / median(step)),
-                      String(format: "%.2f", stepFlops / median(step) / 1e9), String(format: "%.0f", peak), String(format: "%.1f", gemm)])
+                      String(format: "%.2f", stepFlops / median(step) / 1e9), String(format: "%.0f", peak), String(format: "%.1f", gemm),
+                      BLASKernel.current])
         try table.write(to: path)
     }
 }

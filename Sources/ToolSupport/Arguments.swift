@@ -169,7 +169,10 @@ public final class Arguments {
 
 /// Runs an executable's body: a ``UsageError`` prints its message and a hint and exits with
 /// status 2; any other error prints "command: message" and exits with status 1. Nothing traps.
+/// First it makes sure that the matrix products run the best BLAS kernel for the CPU
+/// (``BLASKernelSelection/ensureBestKernel(command:)``), which may restart the program once.
 public func runTool(_ command: String, _ body: () throws -> Void) -> Never {
+    BLASKernelSelection.ensureBestKernel(command: command)
     do {
         try body()
         exit(0)

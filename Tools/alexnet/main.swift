@@ -4,6 +4,7 @@
 //     alexnet evaluate  --checkpoint FILE [--checkpoint FILE …] [--views centre|ten]
 //     alexnet predict   --checkpoint FILE IMAGE.png
 //     alexnet inspect   --checkpoint FILE
+//     alexnet --version  (and the BLAS kernel that runs, with the CPU's features)
 //
 // Every subcommand takes --help. Usage errors exit with status 2, other failures with 1.
 import AlexNet
@@ -15,6 +16,11 @@ let all = Array(CommandLine.arguments.dropFirst())
 
 runTool("alexnet") {
     guard let name = all.first, subcommands.contains(name) else {
+        if all.first == "--version" {
+            print("alexnet (AlexNet in Swift)")
+            for line in BLASKernelSelection.report { print(line) }
+            return
+        }
         if all.first == "--help" || all.first == "-h" || all.isEmpty {
             print("""
             alexnet: train, evaluate and use the paper's networks.
@@ -27,7 +33,8 @@ runTool("alexnet") {
               predict    the top-5 classes of a PNG image
               inspect    what a checkpoint holds, and a checksum of its weights
 
-            Run 'alexnet SUBCOMMAND --help' for the options of each.
+            Run 'alexnet SUBCOMMAND --help' for the options of each, and 'alexnet --version' for
+            the BLAS kernel that runs the matrix products.
             """)
             if all.isEmpty { exit(2) }
             return
