@@ -69,6 +69,71 @@ import Testing
         expectClose(Tensor(shape: b.shape, scalars: db.flatMap(\.scalars)), direct.dBias, tolerance: 1e-12)
     }
 
+    static let winogradCases: [Case] = [
+        Case(N: 3, C: 4, M: 5, H: 7, W: 7, K: 3, S: 1, P: 1, G: 1, T: 1),     // odd output: partial tiles
+        Case(N: 2, C: 6, M: 4, H: 8, W: 9, K: 3, S: 1, P: 0, G: 2, T: 2),     // no padding, groups
+        Case(N: 4, C: 4, M: 6, H: 11, W: 11, K: 5, S: 1, P: 2, G: 2, T: 2),   // conv2-like: 5×5, own tower
+        Case(N: 2, C: 4, M: 4, H: 5, W: 6, K: 3, S: 1, P: 2, G: 1, T: 2),     // conv3-like: both towers read
+        Case(N: 1, C: 3, M: 2, H: 5, W: 5, K: 5, S: 1, P: 0, G: 1, T: 1),     // a single output pixel
+        Case(N: 5, C: 2, M: 3, H: 6, W: 4, K: 5, S: 1, P: 1, G: 1, T: 1),
+    ]
+
+    /// Winograd's F(2×2, K×K) against the seven-loop definition, forward and backward, with
+    /// chunks of one image and of the whole batch, in Double (the transforms are exact but for
+    /// rounding).
+    @Test(arguments: winogradCases, [1, 1 << 18])
+    func winogradMatchesDirectConvolution(_ c: Case, tileBufferLimit: Int) {
+        var g = RandomGenerator(seed: 25)
+        let conv = Convolution<Double>(inputChannels: c.C, outputChannels: c.M, kernelSize: c.K, stride: c.S,
+                                       padding: c.P, groups: c.G, towers: c.T, weightStandardDeviation: 1,
+                                       biasValue: 0.25, generator: &g)
+        conv.algorithm = .winograd
+        conv.winogradTileBufferLimit = tileBufferLimit
+        let x: Tensor<Double> = randomTensor([c.N, c.C, c.H, c.W], seed: 26)
+        let (w, b) = wholeWeight(conv)
+        let y = conv.forward(x)
+        expectClose(y, DirectConvolution.forward(x, weight: w, bias: b, stride: c.S, padding: c.P, groups: c.G),
+                    tolerance: 1e-12)
+        let dy: Tensor<Double> = randomTensor(y.shape, seed: 27)
+        let dx = conv.backward(dy)
+        let direct = DirectConvolution.backward(dy, input: x, weight: w, stride: c.S, padding: c.P, groups: c.G)
+        let (dw, db) = (conv.weights.map(\.gradient), conv.biases.map(\.gradient))
+        expectClose(dx, direct.dx, tolerance: 1e-12)
+        expectClose(Tensor(shape: w.shape, scalars: dw.flatMap(\.scalars)), direct.dWeight, tolerance: 1e-12)
+        expectClose(Tensor(shape: b.shape, scalars: db.flatMap(\.scalars)), direct.dBias, tolerance: 1e-12)
+    }
+
+    /// In Float the transforms round differently from a direct sum: the four-layer net's conv2
+    /// (5×5, 64 channels, the worst case of the two kernel sizes) against the direct sum in Double.
+    @Test func winogradInFloatIsCloseToTheDirectSum() {
+        var g1 = RandomGenerator(seed: 31), g2 = RandomGenerator(seed: 31)
+        let float = Convolution<Float>(inputChannels: 64, outputChannels: 64, kernelSize: 5, padding: 2,
+                                       weightStandardDeviation: 0.05, generator: &g1)
+        let double = Convolution<Double>(inputChannels: 64, outputChannels: 64, kernelSize: 5, padding: 2,
+                                         weightStandardDeviation: 0.05, generator: &g2)
+        #expect(float.algorithm == .winograd && double.algorithm == .winograd)
+        double.algorithm = .im2col
+        let x: Tensor<Double> = randomTensor([2, 64, 11, 11], seed: 32)
+        let y = float.forward(Tensor(shape: x.shape, scalars: x.scalars.map(Float.init)))
+        let reference = double.forward(x)
+        let scale = reference.scalars.map(abs).max()!
+        let worst = zip(y.scalars, reference.scalars).map { abs(Double($0) - $1) }.max()!
+        #expect(worst / scale < 1e-5, "relative error \(worst / scale)")
+    }
+
+    @Test func winogradIsChosenWhereItApplies() {
+        var g = RandomGenerator(seed: 1)
+        let make = { (C: Int, K: Int, S: Int, G: Int) in
+            Convolution<Float>(inputChannels: C, outputChannels: 2 * G, kernelSize: K, stride: S, padding: 1, groups: G, generator: &g).algorithm
+        }
+        #expect(make(64, 5, 1, 1) == .winograd)
+        #expect(make(64, 3, 1, 2) == .winograd)
+        #expect(make(32, 3, 1, 4) == .im2col)        // 8 channels per group: transforms would not pay
+        #expect(make(64, 3, 2, 1) == .im2col)        // stride 2
+        #expect(make(64, 7, 1, 1) == .im2col)
+        #expect(make(3, 5, 1, 1) == .im2col)         // a first layer
+    }
+
     @Test func chunkingDoesNotChangeTheResult() {
         var g1 = RandomGenerator(seed: 9), g2 = RandomGenerator(seed: 9)
         let whole = Convolution<Float>(inputChannels: 4, outputChannels: 4, kernelSize: 3, padding: 1, groups: 2,

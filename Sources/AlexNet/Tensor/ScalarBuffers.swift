@@ -21,3 +21,29 @@ func sum<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, count: Int) -> Scalar
     while k < count { total += x[k]; k += 1 }
     return total
 }
+
+/// A kernel's working memory: a block of scalars owned by one layer, grown when a pass needs
+/// more and freed with the layer. Its contents are undefined after it grows; the kernels write
+/// before they read. Handing out a pointer (``reserve(_:)``) keeps the hot code free of nested
+/// `withUnsafe…` closures.
+final class ScratchBuffer<Scalar: TensorScalar> {
+    private var base: UnsafeMutablePointer<Scalar>
+    private var capacity: Int
+
+    init() {
+        capacity = 1
+        base = .allocate(capacity: capacity)
+    }
+
+    /// The block, holding at least `count` scalars, valid until the next call.
+    func reserve(_ count: Int) -> SendablePointer<Scalar> {
+        if count > capacity {
+            base.deallocate()
+            capacity = count
+            base = .allocate(capacity: capacity)
+        }
+        return SendablePointer(base)
+    }
+
+    deinit { base.deallocate() }
+}

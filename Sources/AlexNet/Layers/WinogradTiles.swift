@@ -1,0 +1,287 @@
+/// The arithmetic of F(2×2, r×r) on raw buffers: the kernels' transform U = G g Gᵀ and its
+/// adjoint, and the tiles' transforms V = Bᵀ d B, y = Aᵀ M A and their adjoints, each step one
+/// `y += a·x` over contiguous channels (see ``WinogradTransform`` for the method and
+/// ``WinogradConvolution`` for the buffers). A value type, so that the workers of
+/// ``parallelFor(_:_:)`` can share it.
+struct WinogradKernels<Scalar: TensorScalar>: Sendable {
+    /// The tile size n = K + 1.
+    let n: Int
+    /// Bᵀ, Aᵀ and G by rows, and by columns (their transposes) for the adjoint passes.
+    let BT, BTt, AT, ATt, G, Gt: SparseRows<Scalar>
+
+    init(_ t: WinogradTransform) {
+        n = t.n
+        (BT, BTt) = (SparseRows(t.BT, rows: t.n, columns: t.n), SparseRows(t.BT, rows: t.n, columns: t.n, transposed: true))
+        (AT, ATt) = (SparseRows(t.AT, rows: 2, columns: t.n), SparseRows(t.AT, rows: 2, columns: t.n, transposed: true))
+        (G, Gt) = (SparseRows(t.G, rows: t.n, columns: t.r), SparseRows(t.G, rows: t.n, columns: t.r, transposed: true))
+    }
+
+    // MARK: Kernels, vectorised over the outputs m.
+
+    /// U[ξy·n + ξx][c][m] = Σ_k Σ_l G[ξy][k] G[ξx][l] · w[m][c][k][l] for w (M, Cg, K, K);
+    /// `scratch` holds Cg·K·K·M + n·K·M scalars.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func transformKernels(_ w: UnsafePointer<Scalar>, M: Int, Cg: Int, K: Int,
+                          into U: UnsafeMutablePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>) {
+        let (wT, rows) = (scratch, scratch + Cg * K * K * M)
+        // wT[c][k][l][m] = w[m][c][k][l]
+        for m in 0..<M { for q in 0..<(Cg * K * K) { wT[q * M + m] = w[m * Cg * K * K + q] } }
+        for c in 0..<Cg {
+            // rows[ξy][l] = Σ_k G[ξy][k] · wT[c][k][l]
+            for l in 0..<K {
+                applyRows(G, outputs: n, wT + (c * K * K + l) * M, inStride: K * M,
+                          rows + l * M, outStride: K * M, count: M, accumulate: false)
+            }
+            // U[ξy·n + ξx][c] = Σ_l G[ξx][l] · rows[ξy][l]
+            for ξy in 0..<n {
+                applyRows(G, outputs: n, rows + ξy * K * M, inStride: M,
+                          U + (ξy * n * Cg + c) * M, outStride: Cg * M, count: M, accumulate: false)
+            }
+        }
+    }
+
+    /// dW[m][c][k][l] += Σ_ξy Σ_ξx G[ξy][k] G[ξx][l] · dU[ξy·n + ξx][c][m]: the adjoint of
+    /// ``transformKernels(_:M:Cg:K:into:scratch:)``, into dW (M, Cg, K, K).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func addKernelGradient(_ dU: UnsafePointer<Scalar>, M: Int, Cg: Int, K: Int,
+                           into dW: UnsafeMutablePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>) {
+        let (dwT, rows) = (scratch, scratch + Cg * K * K * M)
+        for c in 0..<Cg {
+            // rows[ξy][l] = Σ_ξx G[ξx][l] · dU[ξy·n + ξx][c]
+            for ξy in 0..<n {
+                applyRows(Gt, outputs: K, dU + (ξy * n * Cg + c) * M, inStride: Cg * M,
+                          rows + ξy * K * M, outStride: M, count: M, accumulate: false)
+            }
+            // dwT[c][k][l] = Σ_ξy G[ξy][k] · rows[ξy][l]
+            for l in 0..<K {
+                applyRows(Gt, outputs: K, rows + l * M, inStride: K * M,
+                          dwT + (c * K * K + l) * M, outStride: K * M, count: M, accumulate: false)
+            }
+        }
+        for m in 0..<M { for q in 0..<(Cg * K * K) { dW[m * Cg * K * K + q] += dwT[q * M + m] } }
+    }
+
+    // MARK: Tiles, vectorised over the channels. Tile t of a chunk is image b = t / (TH·TW),
+    // row ty = t / TW mod TH, column tx = t mod TW; its patch starts at packed[b][2·ty][2·tx].
+
+    /// V[ξy·n + ξx][t] = Σ_i Σ_j Bᵀ[ξy][i] Bᵀ[ξx][j] · d[i][j] for every tile t of the chunk;
+    /// V is n² matrices (T, Cg). `rows` holds n²·Cg scalars.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func transformTiles(_ packed: UnsafePointer<Scalar>, _ s: WinogradTiling, count B: Int,
+                        into V: UnsafeMutablePointer<Scalar>, scratch rows: UnsafeMutablePointer<Scalar>) {
+        let (Cg, We, T) = (s.g.Cg, s.We, B * s.TH * s.TW)
+        for t in 0..<T {
+            let patch = packed + s.patchOffset(tile: t) * Cg           // d[i][j] at patch + (i·We + j)·Cg
+            // rows[i][ξx] = Σ_j Bᵀ[ξx][j] · d[i][j]
+            for i in 0..<n {
+                applyRows(BT, outputs: n, patch + i * We * Cg, inStride: Cg, rows + i * n * Cg, outStride: Cg,
+                          count: Cg, accumulate: false)
+            }
+            // V[ξy·n + ξx][t] = Σ_i Bᵀ[ξy][i] · rows[i][ξx]
+            for ξx in 0..<n {
+                applyRows(BT, outputs: n, rows + ξx * Cg, inStride: n * Cg, V + (ξx * T + t) * Cg, outStride: n * T * Cg,
+                          count: Cg, accumulate: false)
+            }
+        }
+    }
+
+    /// dpacked[patch of t][i][j] += Σ_ξy Σ_ξx Bᵀ[ξy][i] Bᵀ[ξx][j] · dV[ξy·n + ξx][t]: the
+    /// adjoint of ``transformTiles(_:_:count:into:scratch:)``; patches overlap, so the adds accumulate.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func addTileGradients(_ dV: UnsafePointer<Scalar>, _ s: WinogradTiling, count B: Int,
+                          into dpacked: UnsafeMutablePointer<Scalar>, scratch rows: UnsafeMutablePointer<Scalar>) {
+        let (Cg, We, T) = (s.g.Cg, s.We, B * s.TH * s.TW)
+        for t in 0..<T {
+            let patch = dpacked + s.patchOffset(tile: t) * Cg
+            // rows[i][ξx] = Σ_ξy Bᵀ[ξy][i] · dV[ξy·n + ξx][t]
+            for ξx in 0..<n {
+                applyRows(BTt, outputs: n, dV + (ξx * T + t) * Cg, inStride: n * T * Cg, rows + ξx * Cg, outStride: n * Cg,
+                          count: Cg, accumulate: false)
+            }
+            // d[i][j] += Σ_ξx Bᵀ[ξx][j] · rows[i][ξx]
+            for i in 0..<n {
+                applyRows(BTt, outputs: n, rows + i * n * Cg, inStride: Cg, patch + i * We * Cg, outStride: Cg,
+                          count: Cg, accumulate: true)
+            }
+        }
+    }
+
+    /// y[n0 + b][m0 + m][2·ty + oy][2·tx + ox] = bias[m0 + m] + Σ_ξy Σ_ξx Aᵀ[oy][ξy] Aᵀ[ox][ξx] · P[ξy·n + ξx][t][m]
+    /// for the outputs inside the image; P is n² matrices (T, Mg), y is (N, M, Ho, Wo).
+    /// `scratch` holds 3·n·Mg scalars.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func untransformTiles(_ P: UnsafePointer<Scalar>, _ s: WinogradTiling, images n0: Int, count B: Int, group: Int,
+                          bias: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>,
+                          scratch: UnsafeMutablePointer<Scalar>) {
+        let (Mg, T, Ho, Wo) = (s.Mg, B * s.TH * s.TW, s.g.Ho, s.g.Wo), m0 = group * Mg
+        let (rows, out) = (scratch, scratch + 2 * n * Mg)            // rows[ξy][ox], out[oy][ox]
+        for t in 0..<T {
+            let (b, ty, tx) = s.tile(t)
+            // rows[ξy][ox] = Σ_ξx Aᵀ[ox][ξx] · P[ξy·n + ξx][t]
+            for ξy in 0..<n {
+                applyRows(AT, outputs: 2, P + (ξy * n * T + t) * Mg, inStride: T * Mg, rows + ξy * 2 * Mg, outStride: Mg,
+                          count: Mg, accumulate: false)
+            }
+            // out[oy][ox] = Σ_ξy Aᵀ[oy][ξy] · rows[ξy][ox]
+            for ox in 0..<2 {
+                applyRows(AT, outputs: 2, rows + ox * Mg, inStride: 2 * Mg, out + ox * Mg, outStride: 2 * Mg,
+                          count: Mg, accumulate: false)
+            }
+            for oy in 0..<2 where 2 * ty + oy < Ho {
+                for ox in 0..<2 where 2 * tx + ox < Wo {
+                    let value = out + (oy * 2 + ox) * Mg
+                    let target = y + ((n0 + b) * s.M + m0) * Ho * Wo + (2 * ty + oy) * Wo + 2 * tx + ox
+                    for m in 0..<Mg { target[m * Ho * Wo] = value[m] + bias[m0 + m] }
+                }
+            }
+        }
+    }
+
+    /// dP[ξy·n + ξx][t] = Σ_oy Σ_ox Aᵀ[oy][ξy] Aᵀ[ox][ξx] · dy[n0 + b][m0 + ·][2·ty + oy][2·tx + ox]
+    /// (zero outside the image): the adjoint of ``untransformTiles``. `scratch` holds 3·n·Mg scalars.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func transformOutputGradients(_ dy: UnsafePointer<Scalar>, _ s: WinogradTiling, images n0: Int, count B: Int,
+                                  group: Int, into dP: UnsafeMutablePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>) {
+        let (Mg, T, Ho, Wo) = (s.Mg, B * s.TH * s.TW, s.g.Ho, s.g.Wo), m0 = group * Mg
+        let (rows, tile) = (scratch, scratch + 2 * n * Mg)           // rows[ξy][ox], tile[oy][ox]
+        for t in 0..<T {
+            let (b, ty, tx) = s.tile(t)
+            for oy in 0..<2 {
+                for ox in 0..<2 {
+                    let value = tile + (oy * 2 + ox) * Mg
+                    guard 2 * ty + oy < Ho, 2 * tx + ox < Wo else { value.update(repeating: 0, count: Mg); continue }
+                    let source = dy + ((n0 + b) * s.M + m0) * Ho * Wo + (2 * ty + oy) * Wo + 2 * tx + ox
+                    for m in 0..<Mg { value[m] = source[m * Ho * Wo] }
+                }
+            }
+            // rows[ξy][ox] = Σ_oy Aᵀ[oy][ξy] · tile[oy][ox]
+            for ox in 0..<2 {
+                applyRows(ATt, outputs: n, tile + ox * Mg, inStride: 2 * Mg, rows + ox * Mg, outStride: 2 * Mg,
+                          count: Mg, accumulate: false)
+            }
+            // dP[ξy·n + ξx][t] = Σ_ox Aᵀ[ox][ξx] · rows[ξy][ox]
+            for ξy in 0..<n {
+                applyRows(ATt, outputs: n, rows + ξy * 2 * Mg, inStride: Mg, dP + (ξy * n * T + t) * Mg, outStride: T * Mg,
+                          count: Mg, accumulate: false)
+            }
+        }
+    }
+}
+
+/// How a geometry is cut into 2×2 output tiles.
+struct WinogradTiling: Sendable {
+    let g: ConvolutionGeometry
+    /// Outputs in all and per group, and the tile size n = K + 1.
+    let M: Int, Mg: Int, n: Int
+    /// Tiles per image down and across.
+    var TH: Int { (g.Ho + 1) / 2 }
+    var TW: Int { (g.Wo + 1) / 2 }
+    /// The padded input extended to whole tiles: He = 2·TH + K − 1 rows (≥ H + 2P), We columns.
+    var He: Int { 2 * TH + g.K - 1 }
+    var We: Int { 2 * TW + g.K - 1 }
+
+    /// Image, tile row and tile column of tile t of a chunk.
+    @inline(__always) func tile(_ t: Int) -> (b: Int, ty: Int, tx: Int) { (t / (TH * TW), t / TW % TH, t % TW) }
+
+    /// Where tile t's patch starts in the packed chunk (B, He, We, ·), in pixels.
+    @inline(__always) func patchOffset(tile t: Int) -> Int {
+        let (b, ty, tx) = tile(t)
+        return (b * He + 2 * ty) * We + 2 * tx
+    }
+
+    /// packed[b][ye][xe][c] = x[n0 + b][c0 + c][ye − P][xe − P], zero outside the image, for
+    /// the group's channels c0 = group·Cg ..< c0 + Cg; x is (N, C, H, W), packed (B, He, We, Cg).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func pack<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, images n0: Int, count B: Int, group: Int,
+                                    into packed: UnsafeMutablePointer<Scalar>) {
+        let (Cg, H, W, P) = (g.Cg, g.H, g.W, g.P)
+        packed.update(repeating: 0, count: B * He * We * Cg)
+        for b in 0..<B {
+            for c in 0..<Cg {
+                let plane = x + ((n0 + b) * g.C + group * Cg + c) * H * W
+                for y in 0..<H {
+                    let row = packed + ((b * He + y + P) * We + P) * Cg + c
+                    for x in 0..<W { row[x * Cg] = plane[y * W + x] }
+                }
+            }
+        }
+    }
+
+    /// dx[n0 + b][c0 + c][y][x] = dpacked[b][y + P][x + P][c]: the interior of the padded
+    /// gradient back into dx (N, C, H, W); the adjoint of ``pack(_:images:count:group:into:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func unpack<Scalar: TensorScalar>(_ dpacked: UnsafePointer<Scalar>, images n0: Int, count B: Int, group: Int,
+                                      into dx: UnsafeMutablePointer<Scalar>) {
+        let (Cg, H, W, P) = (g.Cg, g.H, g.W, g.P)
+        for b in 0..<B {
+            for c in 0..<Cg {
+                let plane = dx + ((n0 + b) * g.C + group * Cg + c) * H * W
+                for y in 0..<H {
+                    let row = dpacked + ((b * He + y + P) * We + P) * Cg + c
+                    for x in 0..<W { plane[y * W + x] = row[x * Cg] }
+                }
+            }
+        }
+    }
+}
+
+/// A sparse matrix as lists of (index, coefficient) per output: out[o] = Σ a · in[index].
+struct SparseRows<Scalar: TensorScalar> {
+    let starts: [Int], indices: [Int], coefficients: [Scalar]
+
+    /// The rows of a dense (rows × columns) matrix, or of its transpose.
+    init(_ dense: [Double], rows: Int, columns: Int, transposed: Bool = false) {
+        var starts = [0], indices: [Int] = [], coefficients: [Scalar] = []
+        let (outputs, inputs) = transposed ? (columns, rows) : (rows, columns)
+        for o in 0..<outputs {
+            for i in 0..<inputs {
+                let a = transposed ? dense[i * columns + o] : dense[o * columns + i]
+                if a != 0 { indices.append(i); coefficients.append(Scalar(a)) }
+            }
+            starts.append(indices.count)
+        }
+        (self.starts, self.indices, self.coefficients) = (starts, indices, coefficients)
+    }
+}
+
+/// out[o·outStride + c] (+)= Σ_(i, a) in row o  a · in[i·inStride + c], for c in 0..<count.
+/// One step of a transform, vectorised over the channels: 16 channels at a time, each output's
+/// sum kept in registers over its terms and stored once.
+@inline(__always)
+func applyRows<Scalar: TensorScalar>(
+    _ rows: SparseRows<Scalar>, outputs: Int,
+    _ input: UnsafePointer<Scalar>, inStride: Int,
+    _ output: UnsafeMutablePointer<Scalar>, outStride: Int, count: Int, accumulate: Bool
+) {
+    rows.starts.withUnsafeBufferPointer { starts in
+    rows.indices.withUnsafeBufferPointer { indices in
+    rows.coefficients.withUnsafeBufferPointer { coefficients in
+        for o in 0..<outputs {
+            let out = output + o * outStride
+            let (first, end) = (starts[o], starts[o + 1])
+            var c = 0
+            while c + 16 <= count {
+                var sum = accumulate ? UnsafeRawPointer(out + c).loadUnaligned(as: SIMD16<Scalar>.self) : .zero
+                for e in first..<end {
+                    sum += coefficients[e] * UnsafeRawPointer(input + indices[e] * inStride + c).loadUnaligned(as: SIMD16<Scalar>.self)
+                }
+                UnsafeMutableRawPointer(out + c).storeBytes(of: sum, as: SIMD16<Scalar>.self)
+                c += 16
+            }
+            while c < count {
+                var sum = accumulate ? out[c] : 0
+                for e in first..<end { sum += coefficients[e] * input[indices[e] * inStride + c] }
+                out[c] = sum
+                c += 1
+            }
+        }
+    }}}
+}

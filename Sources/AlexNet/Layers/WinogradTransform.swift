@@ -1,0 +1,75 @@
+import Foundation
+
+/// Winograd's minimal filtering F(2×2, r×r): a stride-1 convolution with fewer multiplications.
+///
+/// Not in the paper (cuda-convnet convolved directly); a faster way to compute exactly the same
+/// function, used by ``Convolution`` for stride 1 and 3×3 or 5×5 kernels, with im2col + GEMM
+/// and ``DirectConvolution`` as its tested twins.
+///
+/// **The idea** (Lavin and Gray, 2016). Cut the output into 2×2 tiles. Tile t of input channel c
+/// is an n×n patch d (n = r + 1) of the padded input, and for kernel g of output m and input c
+///
+///     y_tile = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A          (2×2 outputs from n×n products)
+///
+/// so that, summed over input channels, each of the n² positions ξ of the transformed tile is
+/// one matrix product over channels: M_ξ (T, M) = V_ξ (T, C) · U_ξ (C, M), with V = Bᵀ d B for
+/// every tile and U = G g Gᵀ for every kernel. A 5×5 convolution then takes 36 multiply-adds per
+/// four outputs instead of 100, a 3×3 one 16 instead of 36.
+///
+/// **The matrices** come from polynomial interpolation (Toom–Cook) at the points 0, ±1, (±2),
+/// and ∞, built in ``WinogradTransform`` rather than typed in:
+///
+///     Aᵀ[i][j] = p_jⁱ,   G[j][k] = p_jᵏ / Π_{l≠j}(p_j − p_l),   Bᵀ[j] = coefficients of Π_{l≠j}(x − p_l)
+///
+/// for the finite points p_j, and for ∞: Aᵀ[i][∞] = [i = 1], G[∞][k] = [k = r − 1], Bᵀ[∞] =
+/// coefficients of Π_l (x − p_l).
+///
+/// **Layout.** Every transform runs on vectors of channels: the input chunk is copied
+/// channel-last, (B, He, We, Cg), and V_ξ, M_ξ are (T, C) and (T, M) matrices, so each step of a
+/// transform is one `y += a·x` over contiguous channels. The backward pass is the adjoint of
+/// each linear step in reverse: dM = A dY Aᵀ, dU_ξ += V_ξᵀ dM_ξ, dV_ξ = dM_ξ U_ξᵀ,
+/// dx_tile += B dV Bᵀ (tiles overlap: the adds accumulate), dW = Gᵀ dU G.
+///
+/// **Accuracy.** In Float the result differs from a direct sum by a few units in the 6th digit
+/// for 5×5 kernels (the transforms carry constants up to 5 and 1/24); the tests bound it.
+
+/// The three matrices of F(2×2, r×r), each with its non-zero entries listed by row and by
+/// column for the loops that skip zeros.
+struct WinogradTransform: Sendable {
+    /// Kernel size r and tile size n = r + 1.
+    let r: Int, n: Int
+    /// Aᵀ (2, n), G (n, r), Bᵀ (n, n), row-major, in Double.
+    let AT: [Double], G: [Double], BT: [Double]
+
+    init(kernelSize r: Int) {
+        precondition(r == 3 || r == 5, "Winograd: kernels of 3 or 5 only, got \(r)")
+        let n = r + 1
+        let points: [Double] = r == 3 ? [0, 1, -1] : [0, 1, -1, 2, -2]   // then ∞
+        self.r = r
+        self.n = n
+        var AT = [Double](repeating: 0, count: 2 * n), G = [Double](repeating: 0, count: n * r)
+        var BT = [Double](repeating: 0, count: n * n)
+        /// The coefficients (constant first) of Π (x − p) over `roots`, padded to n.
+        func product(_ roots: [Double]) -> [Double] {
+            var c = [1.0]
+            for p in roots {
+                var next = [Double](repeating: 0, count: c.count + 1)
+                for (k, a) in c.enumerated() { next[k + 1] += a; next[k] -= p * a }
+                c = next
+            }
+            return c + [Double](repeating: 0, count: n - c.count)
+        }
+        for (j, p) in points.enumerated() {
+            let others = points.enumerated().filter { $0.offset != j }.map(\.element)
+            let denominator = others.reduce(1.0) { $0 * (p - $1) }
+            for i in 0..<2 { AT[i * n + j] = Foundation.pow(p, Double(i)) }
+            for k in 0..<r { G[j * r + k] = Foundation.pow(p, Double(k)) / denominator }
+            for (k, a) in product(others).enumerated() { BT[j * n + k] = a }
+        }
+        let infinity = n - 1
+        AT[1 * n + infinity] = 1
+        G[infinity * r + r - 1] = 1
+        for (k, a) in product(points).enumerated() { BT[infinity * n + k] = a }
+        (self.AT, self.G, self.BT) = (AT, G, BT)
+    }
+}
