@@ -45,7 +45,7 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     private func slices(_ s: WinogradTiling, chunk B: Int) -> Slices {
         let T = B * s.TH * s.TW, nn = s.n * s.n
         return Slices(packed: B * s.He * s.We * s.g.Cg, V: nn * T * s.g.Cg, products: nn * T * s.Mg,
-                      scratch: 3 * nn * max(s.g.Cg, s.Mg))
+                      scratch: max(3 * nn * max(s.g.Cg, s.Mg), s.He * s.n * s.g.Cg))
     }
 
     /// U = G g Gᵀ for the stacked weights w (M, Cg, K, K).

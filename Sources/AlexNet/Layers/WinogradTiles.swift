@@ -64,48 +64,59 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
     }
 
     // MARK: Tiles, vectorised over the channels. Tile t of a chunk is image b = t / (TH·TW),
-    // row ty = t / TW mod TH, column tx = t mod TW; its patch starts at packed[b][2·ty][2·tx].
+    // row ty = t / TW mod TH, column tx = t mod TW; its n×n patch d starts at packed[b][2·ty][2·tx].
 
     /// V[ξy·n + ξx][t] = Σ_i Σ_j Bᵀ[ξy][i] Bᵀ[ξx][j] · d[i][j] for every tile t of the chunk;
-    /// V is n² matrices (T, Cg). `rows` holds n²·Cg scalars.
+    /// V is n² matrices (T, Cg). Tiles one above the other share n − 2 rows of their patches, so
+    /// the first (row) pass runs once per image row of a column of tiles, into rows (He, n, Cg).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func transformTiles(_ packed: UnsafePointer<Scalar>, _ s: WinogradTiling, count B: Int,
                         into V: UnsafeMutablePointer<Scalar>, scratch rows: UnsafeMutablePointer<Scalar>) {
         let (Cg, We, T) = (s.g.Cg, s.We, B * s.TH * s.TW)
-        for t in 0..<T {
-            let patch = packed + s.patchOffset(tile: t) * Cg           // d[i][j] at patch + (i·We + j)·Cg
-            // rows[i][ξx] = Σ_j Bᵀ[ξx][j] · d[i][j]
-            for i in 0..<n {
-                applyRows(BT, outputs: n, patch + i * We * Cg, inStride: Cg, rows + i * n * Cg, outStride: Cg,
-                          count: Cg, accumulate: false)
-            }
-            // V[ξy·n + ξx][t] = Σ_i Bᵀ[ξy][i] · rows[i][ξx]
-            for ξx in 0..<n {
-                applyRows(BT, outputs: n, rows + ξx * Cg, inStride: n * Cg, V + (ξx * T + t) * Cg, outStride: n * T * Cg,
-                          count: Cg, accumulate: false)
+        for b in 0..<B {
+            for tx in 0..<s.TW {
+                // rows[y][ξx] = Σ_j Bᵀ[ξx][j] · packed[b][y][2·tx + j], for every row y of the column
+                for y in 0..<s.He {
+                    applyRows(BT, outputs: n, packed + ((b * s.He + y) * We + 2 * tx) * Cg, inStride: Cg,
+                              rows + y * n * Cg, outStride: Cg, count: Cg, accumulate: false)
+                }
+                // V[ξy·n + ξx][t] = Σ_i Bᵀ[ξy][i] · rows[2·ty + i][ξx]
+                for ty in 0..<s.TH {
+                    let t = (b * s.TH + ty) * s.TW + tx
+                    for ξx in 0..<n {
+                        applyRows(BT, outputs: n, rows + (2 * ty * n + ξx) * Cg, inStride: n * Cg,
+                                  V + (ξx * T + t) * Cg, outStride: n * T * Cg, count: Cg, accumulate: false)
+                    }
+                }
             }
         }
     }
 
-    /// dpacked[patch of t][i][j] += Σ_ξy Σ_ξx Bᵀ[ξy][i] Bᵀ[ξx][j] · dV[ξy·n + ξx][t]: the
-    /// adjoint of ``transformTiles(_:_:count:into:scratch:)``; patches overlap, so the adds accumulate.
+    /// packed[b][2·ty + i][2·tx + j] += Σ_ξy Σ_ξx Bᵀ[ξy][i] Bᵀ[ξx][j] · dV[ξy·n + ξx][t]: the
+    /// adjoint of ``transformTiles(_:_:count:into:scratch:)``, in the reverse order of its two
+    /// passes; patches overlap, so the adds accumulate.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func addTileGradients(_ dV: UnsafePointer<Scalar>, _ s: WinogradTiling, count B: Int,
                           into dpacked: UnsafeMutablePointer<Scalar>, scratch rows: UnsafeMutablePointer<Scalar>) {
         let (Cg, We, T) = (s.g.Cg, s.We, B * s.TH * s.TW)
-        for t in 0..<T {
-            let patch = dpacked + s.patchOffset(tile: t) * Cg
-            // rows[i][ξx] = Σ_ξy Bᵀ[ξy][i] · dV[ξy·n + ξx][t]
-            for ξx in 0..<n {
-                applyRows(BTt, outputs: n, dV + (ξx * T + t) * Cg, inStride: n * T * Cg, rows + ξx * Cg, outStride: n * Cg,
-                          count: Cg, accumulate: false)
-            }
-            // d[i][j] += Σ_ξx Bᵀ[ξx][j] · rows[i][ξx]
-            for i in 0..<n {
-                applyRows(BTt, outputs: n, rows + i * n * Cg, inStride: Cg, patch + i * We * Cg, outStride: Cg,
-                          count: Cg, accumulate: true)
+        for b in 0..<B {
+            for tx in 0..<s.TW {
+                // rows[2·ty + i][ξx] += Σ_ξy Bᵀ[ξy][i] · dV[ξy·n + ξx][t]
+                rows.update(repeating: 0, count: s.He * n * Cg)
+                for ty in 0..<s.TH {
+                    let t = (b * s.TH + ty) * s.TW + tx
+                    for ξx in 0..<n {
+                        applyRows(BTt, outputs: n, dV + (ξx * T + t) * Cg, inStride: n * T * Cg,
+                                  rows + (2 * ty * n + ξx) * Cg, outStride: n * Cg, count: Cg, accumulate: true)
+                    }
+                }
+                // dpacked[b][y][2·tx + j] += Σ_ξx Bᵀ[ξx][j] · rows[y][ξx]
+                for y in 0..<s.He {
+                    applyRows(BTt, outputs: n, rows + y * n * Cg, inStride: Cg,
+                              dpacked + ((b * s.He + y) * We + 2 * tx) * Cg, outStride: Cg, count: Cg, accumulate: true)
+                }
             }
         }
     }
@@ -188,12 +199,6 @@ struct WinogradTiling: Sendable {
 
     /// Image, tile row and tile column of tile t of a chunk.
     @inline(__always) func tile(_ t: Int) -> (b: Int, ty: Int, tx: Int) { (t / (TH * TW), t / TW % TH, t % TW) }
-
-    /// Where tile t's patch starts in the packed chunk (B, He, We, ·), in pixels.
-    @inline(__always) func patchOffset(tile t: Int) -> Int {
-        let (b, ty, tx) = tile(t)
-        return (b * He + 2 * ty) * We + 2 * tx
-    }
 
     /// packed[b][ye][xe][c] = x[n0 + b][c0 + c][ye − P][xe − P], zero outside the image, for
     /// the group's channels c0 = group·Cg ..< c0 + Cg; x is (N, C, H, W), packed (B, He, We, Cg).
