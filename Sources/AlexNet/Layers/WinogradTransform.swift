@@ -12,7 +12,7 @@ import Foundation
 ///     y_tile = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A          (2×2 outputs from n×n products)
 ///
 /// so that, summed over input channels, each of the n² positions ξ of the transformed tile is
-/// one matrix product over channels: M_ξ (T, M) = V_ξ (T, C) · U_ξ (C, M), with V = Bᵀ d B for
+/// one matrix product over channels: P_ξ (T, M) = V_ξ (T, C) · U_ξ (C, M), with V = Bᵀ d B for
 /// every tile and U = G g Gᵀ for every kernel. A 5×5 convolution then takes 36 multiply-adds per
 /// four outputs instead of 100, a 3×3 one 16 instead of 36.
 ///
@@ -25,16 +25,15 @@ import Foundation
 /// coefficients of Π_l (x − p_l).
 ///
 /// **Layout.** Every transform runs on vectors of channels: the input chunk is copied
-/// channel-last, (B, He, We, Cg), and V_ξ, M_ξ are (T, C) and (T, M) matrices, so each step of a
-/// transform is one `y += a·x` over contiguous channels. The backward pass is the adjoint of
-/// each linear step in reverse: dM = A dY Aᵀ, dU_ξ += V_ξᵀ dM_ξ, dV_ξ = dM_ξ U_ξᵀ,
-/// dx_tile += B dV Bᵀ (tiles overlap: the adds accumulate), dW = Gᵀ dU G.
+/// channel-last, (B, He, We, Cg), and V_ξ, P_ξ are (T, C) and (T, M) matrices, so each step of a
+/// transform is one `y += a·x` over contiguous channels (``WinogradKernels``). The backward pass
+/// is the adjoint of each linear step in reverse: dP = A dY Aᵀ, dU_ξ += V_ξᵀ dP_ξ,
+/// dV_ξ = dP_ξ U_ξᵀ, dx_tile += B dV Bᵀ (tiles overlap: the adds accumulate), dW = Gᵀ dU G.
 ///
 /// **Accuracy.** In Float the result differs from a direct sum by a few units in the 6th digit
 /// for 5×5 kernels (the transforms carry constants up to 5 and 1/24); the tests bound it.
 
-/// The three matrices of F(2×2, r×r), each with its non-zero entries listed by row and by
-/// column for the loops that skip zeros.
+/// The three matrices of F(2×2, r×r), from the interpolation points.
 struct WinogradTransform: Sendable {
     /// Kernel size r and tile size n = r + 1.
     let r: Int, n: Int
