@@ -27,6 +27,9 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
     private var patchesAreCurrent = false
     /// (Ho·Wo, N, M): y_p in the forward pass, dy_p in the backward pass.
     private var perPosition: [Scalar] = []
+    /// (N, C, H + 2P, W + 2P): the zero-bordered input, or its gradient, for the patches.
+    private let padded = ScratchBuffer<Scalar>()
+    private var paddedCount: Int { inputShape[0] * inputChannels * (inputHeight + 2 * padding) * (inputWidth + 2 * padding) }
 
     public init(name: String = "local", inputChannels: Int, outputChannels: Int,
                 inputHeight: Int, inputWidth: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
@@ -54,52 +57,59 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
     public var parameters: [Parameter<Scalar>] { [weight, bias] }
 
     /// patches[p][n][(c·K + i)·K + j] = x[n, c, oy·S − P + i, ox·S − P + j] for p = oy·Wo + ox
-    /// (0 over the padding): one parallel task per position.
+    /// (0 over the padding), read from `padded`, a zero-bordered copy (N, C, H + 2P, W + 2P), so
+    /// that the inner loop has no bounds to test: one parallel task per position.
     @_specialize(where Scalar == Float)
-    private func gatherPatches(_ x: UnsafePointer<Scalar>, N: Int, into patches: UnsafeMutablePointer<Scalar>) {
+    private func gatherPatches(_ x: UnsafePointer<Scalar>, N: Int, padded: SendablePointer<Scalar>,
+                               into patches: UnsafeMutablePointer<Scalar>) {
         let (C, H, W, K, S, P, Wo) = (inputChannels, inputHeight, inputWidth, kernelSize, stride, padding, outputWidth)
-        let CKK = C * K * K
+        let (CKK, Hp, Wp) = (C * K * K, H + 2 * P, W + 2 * P)
         let source = SendablePointer(x), target = SendablePointer(patches)
+        // padded[n, c, P + y, P + x] = x[n, c, y, x], zero on the border
+        parallelFor(N) { n in
+            let image = padded.base + n * C * Hp * Wp
+            image.update(repeating: 0, count: C * Hp * Wp)
+            for c in 0..<C {
+                for y in 0..<H {
+                    (image + (c * Hp + P + y) * Wp + P).update(from: source.base + ((n * C + c) * H + y) * W, count: W)
+                }
+            }
+        }
         parallelFor(outputHeight * Wo) { p in
             let (oy, ox) = (p / Wo, p % Wo)
             for n in 0..<N {
                 for c in 0..<C {
-                    let image = source.base + (n * C + c) * H * W
-                    for i in 0..<K {
-                        let row = target.base + (p * N + n) * CKK + (c * K + i) * K
-                        let iy = oy * S - P + i
-                        for j in 0..<K {
-                            let ix = ox * S - P + j
-                            row[j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? image[iy * W + ix] : 0
-                        }
-                    }
+                    let window = padded.base + ((n * C + c) * Hp + oy * S) * Wp + ox * S
+                    let patch = target.base + (p * N + n) * CKK + c * K * K
+                    for i in 0..<K { for j in 0..<K { patch[i * K + j] = window[i * Wp + j] } }
                 }
             }
         }
     }
 
     /// dx[n, c, oy·S − P + i, ox·S − P + j] = Σ dpatches[p][n][(c·K + i)·K + j]: the adjoint of
-    /// ``gatherPatches(_:N:into:)``, one parallel task per image (patches of an image overlap).
+    /// ``gatherPatches(_:N:padded:into:)``, summed in the zero-bordered `padded` and its interior
+    /// copied out; one parallel task per image (patches of an image overlap).
     @_specialize(where Scalar == Float)
-    private func scatterPatches(_ dpatches: UnsafePointer<Scalar>, N: Int, onto dx: UnsafeMutablePointer<Scalar>) {
+    private func scatterPatches(_ dpatches: UnsafePointer<Scalar>, N: Int, padded: SendablePointer<Scalar>,
+                                onto dx: UnsafeMutablePointer<Scalar>) {
         let (C, H, W, K, S, P, Wo) = (inputChannels, inputHeight, inputWidth, kernelSize, stride, padding, outputWidth)
-        let CKK = C * K * K, positions = outputHeight * Wo
+        let (CKK, Hp, Wp, positions) = (C * K * K, H + 2 * P, W + 2 * P, outputHeight * Wo)
         let source = SendablePointer(dpatches), target = SendablePointer(dx)
         parallelFor(N) { n in
-            (target.base + n * C * H * W).update(repeating: 0, count: C * H * W)   // dx[n] starts at 0, in cache
+            let image = padded.base + n * C * Hp * Wp
+            image.update(repeating: 0, count: C * Hp * Wp)
             for p in 0..<positions {
                 let (oy, ox) = (p / Wo, p % Wo)
                 for c in 0..<C {
-                    let image = target.base + (n * C + c) * H * W
-                    for i in 0..<K {
-                        let iy = oy * S - P + i
-                        if iy < 0 || iy >= H { continue }
-                        let row = source.base + (p * N + n) * CKK + (c * K + i) * K
-                        for j in 0..<K {
-                            let ix = ox * S - P + j
-                            if ix >= 0 && ix < W { image[iy * W + ix] += row[j] }
-                        }
-                    }
+                    let window = image + (c * Hp + oy * S) * Wp + ox * S
+                    let patch = source.base + (p * N + n) * CKK + c * K * K
+                    for i in 0..<K { for j in 0..<K { window[i * Wp + j] += patch[i * K + j] } }
+                }
+            }
+            for c in 0..<C {
+                for y in 0..<H {
+                    (target.base + ((n * C + c) * H + y) * W).update(from: image + (c * Hp + P + y) * Wp + P, count: W)
                 }
             }
         }
@@ -121,7 +131,7 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         y.withUnsafeMutableBufferPointer { y in
         weight.value.withUnsafeBufferPointer { w in
         bias.value.withUnsafeBufferPointer { b in
-            gatherPatches(x.baseAddress!, N: N, into: patches.baseAddress!)
+            gatherPatches(x.baseAddress!, N: N, padded: padded.reserve(paddedCount), into: patches.baseAddress!)
             patchesAreCurrent = true
             let (pp, yp, wp, bp) = (SendablePointer(patches.baseAddress!), SendablePointer(products.baseAddress!),
                                     SendablePointer(w.baseAddress!), SendablePointer(b.baseAddress!))
@@ -184,7 +194,7 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
                             alpha: 1, a: dyP, lda: M, b: wp.base + p * M * CKK, ldb: CKK,
                             beta: 0, c: patchesP, ldc: CKK)
             }
-            scatterPatches(patches.baseAddress!, N: N, onto: dx.baseAddress!)
+            scatterPatches(patches.baseAddress!, N: N, padded: padded.reserve(paddedCount), onto: dx.baseAddress!)
         }}}}}}}
         return dx
     }
