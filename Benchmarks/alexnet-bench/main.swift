@@ -27,9 +27,12 @@ struct Options {
         threads = arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads")
         pipeline = arguments.flag("--pipeline", help: "time the data pipeline on Fashion-MNIST instead")
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
+        convolution = arguments.choice("--convolution", default: "auto", choices: ["auto", "im2col"],
+                                       help: "auto: Winograd where it applies (stride 1, 3×3 or 5×5); im2col: im2col + GEMM everywhere")
         csv = arguments.optionalString("--csv", help: "append one row per measurement (net, pass, batch, images/s, GFLOP/s, peak MiB)", placeholder: "FILE")
     }
     var csv: String?
+    var convolution: String
 }
 
 func seconds(_ body: () -> Void) -> Double { measureSeconds(body) }
@@ -71,6 +74,11 @@ func benchmark(_ options: Options) throws {
         network = try AlexNetModel<Float>(.paperOneTower); inputShape = [3, 227, 227]
     }
     for line in BLASKernelSelection.report { print(line) }
+    if options.convolution == "im2col" {
+        for stage in network.stages { (stage.layer as? Convolution<Float>)?.algorithm = .im2col }
+    }
+    let convolutions = network.stages.compactMap { stage in (stage.layer as? Convolution<Float>).map { "\(stage.name) \($0.algorithm)" } }
+    print("convolutions: \(convolutions.joined(separator: ", ")) (GFLOP/s below count a direct convolution's multiply-adds)")
     print(network.describe().table())
     let classes = network.describe().last!.outputShape[0]
     var g = RandomGenerator(seed: 1)
@@ -119,17 +127,17 @@ func benchmark(_ options: Options) throws {
     print(String(format: "peak resident memory: %.0f MiB", peak))
     if let path = options.csv {
         let exists = FileManager.default.fileExists(atPath: path)
-        let header = ["net", "pass", "batch", "images_per_second", "gflops", "peak_mib", "sgemm_gflops", "blas_kernel"]
+        let header = ["net", "pass", "batch", "images_per_second", "gflops", "peak_mib", "sgemm_gflops", "blas_kernel", "convolution"]
         var table = exists ? try CSVTable.read(from: path) : CSVTable(header: header)
         guard table.header == header else {
             throw UsageError("\(path) has the columns \(table.header.joined(separator: ",")), not this benchmark's \(header.joined(separator: ",")): name a new file")
         }
         table.append([options.net, "forward", String(options.batch), String(format: "%.2f", batch / median(forward)),
                       String(format: "%.2f", forwardFlops / median(forward) / 1e9), String(format: "%.0f", peak), String(format: "%.1f", gemm),
-                      BLASKernel.current])
+                      BLASKernel.current, options.convolution])
         table.append([options.net, "training", String(options.batch), String(format: "%.2f", batch / median(step)),
                       String(format: "%.2f", stepFlops / median(step) / 1e9), String(format: "%.0f", peak), String(format: "%.1f", gemm),
-                      BLASKernel.current])
+                      BLASKernel.current, options.convolution])
         try table.write(to: path)
     }
 }
