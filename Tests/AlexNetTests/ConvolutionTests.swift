@@ -45,28 +45,37 @@ import Testing
         Case(N: 2, C: 2, M: 2, H: 3, W: 3, K: 3, S: 2, P: 2, G: 2, T: 2),     // padding wider than stride
     ]
 
-    /// im2col + GEMM against the seven-loop definition, forward and backward, both with chunks
-    /// of one image (written straight into y) and with chunks of several (rearranged).
-    @Test(arguments: cases, [50, 1 << 19])
-    func im2colMatchesDirectConvolution(_ c: Case, columnBufferLimit: Int) {
-        var g = RandomGenerator(seed: 5)
+    /// A layer for case `c`, set up by `configure`, against the seven-loop definition: forward,
+    /// and backward (input, weight and bias gradients), to 1e-12 in Double.
+    func expectMatchesDirectConvolution(_ c: Case, seed: UInt64, _ configure: (Convolution<Double>) -> Void) {
+        var g = RandomGenerator(seed: seed)
         let conv = Convolution<Double>(inputChannels: c.C, outputChannels: c.M, kernelSize: c.K, stride: c.S,
                                        padding: c.P, groups: c.G, towers: c.T, weightStandardDeviation: 1,
                                        biasValue: 0.25, generator: &g)
-        conv.columnBufferLimit = columnBufferLimit      // 50: chunks of one image
-        let x: Tensor<Double> = randomTensor([c.N, c.C, c.H, c.W], seed: 6)
+        configure(conv)
+        let x: Tensor<Double> = randomTensor([c.N, c.C, c.H, c.W], seed: seed + 1)
         let (w, b) = wholeWeight(conv)
         let y = conv.forward(x)
         let yDirect = DirectConvolution.forward(x, weight: w, bias: b, stride: c.S, padding: c.P, groups: c.G)
         expectClose(y, yDirect, tolerance: 1e-12)
 
-        let dy: Tensor<Double> = randomTensor(y.shape, seed: 7)
+        let dy: Tensor<Double> = randomTensor(y.shape, seed: seed + 2)
         let dx = conv.backward(dy)
         let direct = DirectConvolution.backward(dy, input: x, weight: w, stride: c.S, padding: c.P, groups: c.G)
         let (dw, db) = (conv.weights.map(\.gradient), conv.biases.map(\.gradient))
         expectClose(dx, direct.dx, tolerance: 1e-12)
         expectClose(Tensor(shape: w.shape, scalars: dw.flatMap(\.scalars)), direct.dWeight, tolerance: 1e-12)
         expectClose(Tensor(shape: b.shape, scalars: db.flatMap(\.scalars)), direct.dBias, tolerance: 1e-12)
+    }
+
+    /// im2col + GEMM, both with chunks of one image (written straight into y) and with chunks
+    /// of several (rearranged).
+    @Test(arguments: cases, [50, 1 << 19])
+    func im2colMatchesDirectConvolution(_ c: Case, columnBufferLimit: Int) {
+        expectMatchesDirectConvolution(c, seed: 5) { conv in
+            conv.algorithm = .im2col
+            conv.columnBufferLimit = columnBufferLimit      // 50: chunks of one image
+        }
     }
 
     static let winogradCases: [Case] = [
@@ -78,29 +87,14 @@ import Testing
         Case(N: 5, C: 2, M: 3, H: 6, W: 4, K: 5, S: 1, P: 1, G: 1, T: 1),
     ]
 
-    /// Winograd's F(2×2, K×K) against the seven-loop definition, forward and backward, with
-    /// chunks of one image and of the whole batch, in Double (the transforms are exact but for
-    /// rounding).
+    /// Winograd's F(2×2, K×K), with chunks of one image and of the whole batch (in Double the
+    /// transforms are exact but for rounding).
     @Test(arguments: winogradCases, [1, 1 << 18])
     func winogradMatchesDirectConvolution(_ c: Case, tileBufferLimit: Int) {
-        var g = RandomGenerator(seed: 25)
-        let conv = Convolution<Double>(inputChannels: c.C, outputChannels: c.M, kernelSize: c.K, stride: c.S,
-                                       padding: c.P, groups: c.G, towers: c.T, weightStandardDeviation: 1,
-                                       biasValue: 0.25, generator: &g)
-        conv.algorithm = .winograd
-        conv.winogradTileBufferLimit = tileBufferLimit
-        let x: Tensor<Double> = randomTensor([c.N, c.C, c.H, c.W], seed: 26)
-        let (w, b) = wholeWeight(conv)
-        let y = conv.forward(x)
-        expectClose(y, DirectConvolution.forward(x, weight: w, bias: b, stride: c.S, padding: c.P, groups: c.G),
-                    tolerance: 1e-12)
-        let dy: Tensor<Double> = randomTensor(y.shape, seed: 27)
-        let dx = conv.backward(dy)
-        let direct = DirectConvolution.backward(dy, input: x, weight: w, stride: c.S, padding: c.P, groups: c.G)
-        let (dw, db) = (conv.weights.map(\.gradient), conv.biases.map(\.gradient))
-        expectClose(dx, direct.dx, tolerance: 1e-12)
-        expectClose(Tensor(shape: w.shape, scalars: dw.flatMap(\.scalars)), direct.dWeight, tolerance: 1e-12)
-        expectClose(Tensor(shape: b.shape, scalars: db.flatMap(\.scalars)), direct.dBias, tolerance: 1e-12)
+        expectMatchesDirectConvolution(c, seed: 25) { conv in
+            conv.algorithm = .winograd
+            conv.winogradTileBufferLimit = tileBufferLimit
+        }
     }
 
     /// In Float the transforms round differently from a direct sum: the four-layer net's conv2
@@ -150,6 +144,15 @@ import Testing
         let conv = Convolution<Double>(inputChannels: 4, outputChannels: 6, kernelSize: 3, stride: 2, padding: 1,
                                        groups: 2, weightStandardDeviation: 0.5, biasValue: 0.1, generator: &g)
         expectGradientsCorrect(conv, input: randomTensor([2, 4, 7, 7], seed: 12))
+    }
+
+    @Test(arguments: [3, 5])
+    func gradientCheckWinograd(kernelSize: Int) {
+        var g = RandomGenerator(seed: 41)
+        let conv = Convolution<Double>(inputChannels: 4, outputChannels: 4, kernelSize: kernelSize, padding: 1,
+                                       groups: 2, weightStandardDeviation: 0.5, biasValue: 0.1, generator: &g)
+        conv.algorithm = .winograd
+        expectGradientsCorrect(conv, input: randomTensor([2, 4, 7, 6], seed: 42))
     }
 
     @Test func gradientCheckTwoTowersSeeingBoth() {
