@@ -10,20 +10,21 @@ let crossModuleOptimization: [SwiftSetting] = [
     .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
-/// The library's numeric loops are compiled with optimisation in debug builds too: unoptimised
+/// The core's numeric loops are compiled with optimisation in debug builds too: unoptimised
 /// they run tens of times slower, which would make `swift test` (a debug build) train its small
-/// networks for many minutes. Debug builds keep assertions and testability.
-let library: [SwiftSetting] = crossModuleOptimization + [
+/// networks for many minutes. Debug builds keep assertions and testability. The modules above
+/// the core do little arithmetic of their own and need only cross-module optimisation.
+let core: [SwiftSetting] = crossModuleOptimization + [
     .unsafeFlags(["-O"], .when(configuration: .debug)),
     // Square roots without errno: `squareRoot()` compiles to an instruction the loops can
-    // vectorise, not a call to the C library's `sqrtf` (with the β test out of the loop, LRN ran 2× faster).
+    // vectorise, not a call to the C library's `sqrtf` (LRN's normaliser).
     .unsafeFlags(["-Xcc", "-fno-math-errno"]),
 ]
 
 let package = Package(
     name: "AlexNet",
     products: [
-        .library(name: "AlexNet", targets: ["AlexNet"]),
+        .library(name: "AlexNet", targets: ["AlexNet", "AlexNetChecks", "AlexNetData", "AlexNetTraining", "Plotting"]),
         .executable(name: "alexnet-bench", targets: ["alexnet-bench"]),
         .executable(name: "figure-gallery", targets: ["figure-gallery"]),
         .executable(name: "alexnet", targets: ["alexnet"]),
@@ -44,57 +45,90 @@ let package = Package(
         // glibc's mallopt, to keep freed tensors in the heap (see Threading.swift).
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
+        // The core: tensors, layers, models. Imports nothing of ours.
         .target(
             name: "AlexNet",
-            dependencies: ["COpenBLAS", "CCPUID", "CPNG", "CZlib", "CMalloc"],
-            swiftSettings: library),
+            dependencies: ["COpenBLAS", "CCPUID", "CMalloc"],
+            exclude: ["README.md"],
+            swiftSettings: core),
+
+        // Numerical gradient checking, for the tests, chapter 2 and students' own layers.
+        .target(
+            name: "AlexNetChecks",
+            dependencies: ["AlexNet"],
+            exclude: ["README.md"],
+            swiftSettings: crossModuleOptimization),
+
+        // Data sets, normalisation, the paper's augmentation, the batch loader.
+        .target(
+            name: "AlexNetData",
+            dependencies: ["AlexNet", "CZlib"],
+            exclude: ["README.md"],
+            swiftSettings: crossModuleOptimization),
+
+        // The paper's SGD, schedules, the trainer, evaluation, checkpoints, the CSV log.
+        .target(
+            name: "AlexNetTraining",
+            dependencies: ["AlexNet", "AlexNetData", "CZlib"],
+            exclude: ["README.md"],
+            swiftSettings: crossModuleOptimization),
+
+        // Images, PNG, canvas, font, charts, grids, the layer diagram.
+        .target(
+            name: "Plotting",
+            dependencies: ["AlexNet", "AlexNetData", "CPNG"],
+            exclude: ["README.md"],
+            swiftSettings: crossModuleOptimization),
 
         .executableTarget(
             name: "alexnet-bench",
-            dependencies: ["AlexNet", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "ToolSupport"],
             path: "Benchmarks/alexnet-bench",
             swiftSettings: crossModuleOptimization),
 
-        // What the executables share: argument parsing, data-set options, image resizing.
+        // What the executables share: argument parsing, chapter and data-set options, image
+        // resizing, the BLAS kernel check.
         .target(
             name: "ToolSupport",
-            dependencies: ["AlexNet"],
+            dependencies: ["AlexNet", "AlexNetData", "Plotting"],
+            exclude: ["README.md"],
             swiftSettings: crossModuleOptimization),
 
         .executableTarget(
             name: "alexnet",
-            dependencies: ["AlexNet", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "Plotting", "ToolSupport"],
             path: "Tools/alexnet",
             swiftSettings: crossModuleOptimization),
 
         .executableTarget(
             name: "figure-gallery",
-            dependencies: ["AlexNet", "ToolSupport"],
+            dependencies: ["AlexNet", "Plotting", "ToolSupport"],
             path: "Tools/figure-gallery",
             swiftSettings: crossModuleOptimization),
 
         // The book's chapters, one executable each.
         .executableTarget(
             name: "chapter-01-architecture",
-            dependencies: ["AlexNet", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetTraining", "Plotting", "ToolSupport"],
             path: "Chapters/chapter-01-architecture",
             swiftSettings: crossModuleOptimization),
 
         .executableTarget(
             name: "chapter-02-gradients",
-            dependencies: ["AlexNet", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetChecks", "AlexNetTraining", "Plotting", "ToolSupport"],
             path: "Chapters/chapter-02-gradients",
             swiftSettings: crossModuleOptimization),
 
         .executableTarget(
             name: "chapter-03-relu",
-            dependencies: ["AlexNet", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "Plotting", "ToolSupport"],
             path: "Chapters/chapter-03-relu",
             swiftSettings: crossModuleOptimization),
 
         .testTarget(
             name: "AlexNetTests",
-            dependencies: ["AlexNet", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetChecks", "AlexNetData", "AlexNetTraining", "Plotting", "ToolSupport",
+                           "figure-gallery"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,6 +14,8 @@
 import AlexNet
 import Foundation
 import ToolSupport
+import AlexNetData
+import AlexNetTraining
 
 struct Options {
     var net: String, batch: Int, steps: Int, threads: Int

@@ -8,6 +8,8 @@
 import AlexNet
 import Foundation
 import ToolSupport
+import AlexNetTraining
+import Plotting
 
 runTool("chapter-01-architecture") {
     let a = Arguments(CommandLine.arguments.dropFirst(), command: "chapter-01-architecture",

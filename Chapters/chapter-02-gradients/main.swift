@@ -8,6 +8,9 @@
 import AlexNet
 import Foundation
 import ToolSupport
+import AlexNetChecks
+import AlexNetTraining
+import Plotting
 
 runTool("chapter-02-gradients") {
     let a = Arguments(CommandLine.arguments.dropFirst(), command: "chapter-02-gradients",

@@ -9,6 +9,9 @@
 import AlexNet
 import Foundation
 import ToolSupport
+import AlexNetData
+import AlexNetTraining
+import Plotting
 
 runTool("chapter-03-relu") {
     let started = Date()

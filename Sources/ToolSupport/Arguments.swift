@@ -1,4 +1,5 @@
 import Foundation
+import AlexNet
 
 /// A command line that was not understood: the message says what was wrong.
 public struct UsageError: Error, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import AlexNet
+import AlexNetData
 
 /// The data-set options shared by the chapters and the `alexnet` tool: `--dataset`,
 /// `--data-dir`, and limits for quick runs.

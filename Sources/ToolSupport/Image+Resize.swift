@@ -1,4 +1,5 @@
-import AlexNet
+import AlexNetData
+import Plotting
 
 extension Image {
     /// The image scaled so that its shorter side is `side` (bilinear), then its central

@@ -1,5 +1,9 @@
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 
 @Suite struct AlexNetModelTests {
     /// A tiny AlexNet of the paper's pattern and both towers, for whole-network checks in Double:

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 
 @Suite struct AugmentationTests {
     /// Two 1×4×4 images: 0…15 and 100…115.
@@ -43,7 +47,7 @@ import Testing
     @Test func averagingSoftmaxOverViews() {
         let a = Tensor<Double>(shape: [1, 2], scalars: [0, 0])                 // softmax (0.5, 0.5)
         let b = Tensor<Double>(shape: [1, 2], scalars: [Foundation.log(3), 0])   // softmax (0.75, 0.25)
-        let p = Augmentation.averagedProbabilities([a, b])
+        let p = averagedProbabilities([a, b])
         #expect(abs(p.scalars[0] - 0.625) < 1e-15 && abs(p.scalars[1] - 0.375) < 1e-15)
     }
 

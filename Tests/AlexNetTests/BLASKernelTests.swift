@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 import ToolSupport
 
 /// The decision between the kernel OpenBLAS chose and the one the CPU can run, over a table of

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 
 /// Book.md must never disagree with the code or the figures' data:
 /// - every code excerpt marked `<!-- excerpt PATH -->` appears, line for line, in PATH;

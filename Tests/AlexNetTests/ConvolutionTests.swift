@@ -1,5 +1,9 @@
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 
 @Suite struct ConvolutionTests {
     /// The whole (M, C/G, K, K) weight and (M) bias of a layer: its towers' blocks concatenated.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 
 /// A fresh temporary directory for one test's files.
 func temporaryDirectory() throws -> String {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
+@testable import figure_gallery
 
 @Suite struct PNGTests {
     func temporaryPath(_ name: String) -> String {

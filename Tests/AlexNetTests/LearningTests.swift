@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 
 @Suite struct SGDTests {
     /// Two steps by hand, ε = 0.1, μ = 0.9, λ = 0.01, gradients 0.5 then 0.2, weights from 1:

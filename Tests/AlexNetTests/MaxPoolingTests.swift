@@ -1,5 +1,9 @@
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 
 @Suite struct MaxPoolingTests {
     let ramp4 = Tensor<Double>(shape: [1, 1, 4, 4], scalars: (1...16).map(Double.init))

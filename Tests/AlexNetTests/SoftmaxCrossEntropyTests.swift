@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 
 @Suite struct SoftmaxCrossEntropyTests {
     @Test func uniformLogitsCostLogK() {

@@ -1,5 +1,9 @@
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 
 /// Shared helpers for the tests: random tensors, closeness checks, gradient-check assertions.
 

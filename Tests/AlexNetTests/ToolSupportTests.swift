@@ -1,5 +1,9 @@
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+@testable import AlexNetData
+@testable import AlexNetTraining
+@testable import Plotting
 import ToolSupport
 
 @Suite struct ArgumentsTests {

@@ -1,6 +1,8 @@
 import AlexNet
 import Foundation
 import ToolSupport
+import AlexNetData
+import AlexNetTraining
 
 /// Rebuilds the network of a checkpoint with its trained weights.
 func loadNetwork(_ checkpoint: Checkpoint) throws -> any Network<Float> {

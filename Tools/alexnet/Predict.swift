@@ -1,6 +1,9 @@
 import AlexNet
 import Foundation
 import ToolSupport
+import AlexNetData
+import AlexNetTraining
+import Plotting
 
 /// `alexnet predict`: the five most probable classes of a PNG image.
 func predict(_ raw: ArraySlice<String>) throws {

@@ -1,6 +1,8 @@
 import AlexNet
 import Foundation
 import ToolSupport
+import AlexNetData
+import AlexNetTraining
 
 /// `alexnet train`: trains with the paper's SGD, checkpointing into --checkpoint-dir.
 func train(_ raw: ArraySlice<String>) throws {

@@ -10,6 +10,7 @@
 import AlexNet
 import Foundation
 import ToolSupport
+import AlexNetTraining
 
 let subcommands = ["train", "evaluate", "predict", "inspect"]
 let all = Array(CommandLine.arguments.dropFirst())

@@ -2,9 +2,9 @@
 // Figures/gallery/ so that anyone can judge the look at a glance.
 //
 //     swift run figure-gallery [--out DIR]
-import AlexNet
 import Foundation
 import ToolSupport
+import Plotting
 
 runTool("figure-gallery") {
     let a = Arguments(CommandLine.arguments.dropFirst(), command: "figure-gallery",

@@ -1,4 +1,6 @@
 import Foundation
+import AlexNet
+import AlexNetData
 
 /// How to train: the paper's recipe by default (batch 128, momentum 0.9, weight decay 0.0005,
 /// ε = 0.01), every part switchable for the book's comparisons.

@@ -1,5 +1,7 @@
 import CZlib
 import Foundation
+import AlexNet
+import AlexNetData
 
 /// Everything needed to resume training exactly, or to evaluate a trained network.
 ///

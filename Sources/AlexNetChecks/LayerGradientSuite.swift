@@ -1,3 +1,4 @@
+import AlexNet
 /// The gradient check of every layer of the library on small random inputs: what
 /// chapter 2 prints, what the tests assert, and a template for checking a layer of your own.
 ///

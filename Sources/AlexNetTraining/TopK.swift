@@ -1,3 +1,4 @@
+import AlexNet
 /// Top-1 and top-5 error (Section 6 of the paper): an image counts as correct at k when its true
 /// label is among the k highest scores. Ties are counted in the label's favour: the label is
 /// within the top k when fewer than k classes score strictly higher.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import AlexNet
 
 /// One training batch: images (B, C, size, size), their labels, and where it sits in its epoch.
 public struct Batch: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import AlexNet
 
 /// A picture of a network's shapes, left to right: one box per row of the model's description,
 /// its height proportional to the feature map's side (or, for fully connected layers, to the

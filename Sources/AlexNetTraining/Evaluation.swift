@@ -1,3 +1,5 @@
+import AlexNet
+import AlexNetData
 /// Top-1 and top-5 error of a network on a split, from the centre view or from the paper's ten
 /// views (Section 4.1: the four corner patches, the centre patch and their mirrors, softmax
 /// outputs averaged), and of an ensemble of networks (Section 6: the predictions of 5 or 7 CNNs
@@ -35,7 +37,7 @@ public struct Evaluation: Sendable, Equatable {
             case .ten:
                 let logits = augmentation.tenViewBatches(of: split, indices: indices, normalization: normalization)
                     .map { network.forward($0) }
-                probabilities = Augmentation.averagedProbabilities(logits)
+                probabilities = averagedProbabilities(logits)
             }
             classes = probabilities.shape[1]
             result += probabilities.scalars
@@ -69,4 +71,15 @@ public struct Evaluation: Sendable, Equatable {
         sum.withUnsafeMutableBufferPointer { for i in 0..<$0.count { $0[i] /= n } }
         return sum
     }
+}
+
+/// The softmax outputs averaged over views: the paper's ten-view prediction, (B, K) from
+/// ten (B, K) logit tensors.
+public func averagedProbabilities<S: TensorScalar>(_ logits: [Tensor<S>]) -> Tensor<S> {
+    precondition(!logits.isEmpty, "averagedProbabilities: no views")
+    var sum = Tensor<S>(shape: logits[0].shape)
+    for l in logits { sum.add(SoftmaxCrossEntropy<S>.softmax(l)) }
+    let n = S(logits.count)
+    sum.withUnsafeMutableBufferPointer { for i in 0..<$0.count { $0[i] /= n } }
+    return sum
 }

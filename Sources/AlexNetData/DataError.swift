@@ -1,3 +1,4 @@
+import AlexNet
 /// A data set that cannot be read, with a message a student can act on: which file, what is
 /// wrong with it, and what to do.
 public struct DataError: Error, CustomStringConvertible, Equatable {

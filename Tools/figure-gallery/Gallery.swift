@@ -1,8 +1,10 @@
 import Foundation
+import AlexNet
+import Plotting
 
 /// One figure of every kind the library draws, on made-up but plausible data: the gallery
 /// that `swift run figure-gallery` writes, and that the tests render.
-public enum Gallery {
+enum Gallery {
     public static func figures() -> [(name: String, image: Image)] {
         var result: [(String, Image)] = []
         result.append(("line-chart", trainingCurves().render()))

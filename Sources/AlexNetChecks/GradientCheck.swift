@@ -1,4 +1,5 @@
 import Foundation
+import AlexNet
 
 /// Numerical gradient checking: how we know every backward pass is right.
 ///

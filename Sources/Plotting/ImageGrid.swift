@@ -1,3 +1,4 @@
+import AlexNet
 /// Grids of images for the paper's qualitative figures: first-layer kernels (Figure 3),
 /// predictions with their top-5 probabilities (Figure 4, left), a query beside its nearest
 /// neighbours (Figure 4, right), and captioned variants of one image (augmentation).

@@ -1,3 +1,4 @@
+import AlexNet
 /// Input preprocessing (Section 2 of the paper): subtract the mean training image, pixel by
 /// pixel and channel by channel, from raw pixel values, then multiply by `scale`.
 ///

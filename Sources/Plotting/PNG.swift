@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import AlexNet
 
 /// An 8-bit image: `channels` interleaved samples per pixel (1 grey, 3 RGB, 4 RGBA), rows top
 /// to bottom. This is the pixel format the figures are drawn in and PNG files are read into.

@@ -1,3 +1,4 @@
+import AlexNet
 /// One row of the training log: what happened in one epoch.
 public struct EpochRecord: Sendable, Equatable, Codable {
     public var epoch: Int

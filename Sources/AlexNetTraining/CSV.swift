@@ -1,4 +1,5 @@
 import Foundation
+import AlexNet
 
 /// A table of text cells with a header row, written and read as CSV with RFC 4180 quoting: a
 /// field holding a comma, a double quote or a line break is enclosed in double quotes, and a

@@ -1,4 +1,5 @@
 import Foundation
+import AlexNet
 
 /// The paper's colour augmentation (Section 4.1): principal component analysis of the RGB
 /// values of all training pixels, then, for each image each time it is used, add to every pixel

@@ -1,3 +1,4 @@
+import AlexNet
 /// The paper's data augmentation (Section 4.1), each part switchable and testable alone:
 /// random `cropSize`×`cropSize` patches (the paper: 224 of 256; for small images e.g. 24 of 28),
 /// horizontal reflections, and PCA lighting. At test time the centre patch, or the ten views.
@@ -113,16 +114,5 @@ public struct Augmentation: Sendable, Equatable {
         tenViews(height: split.height, width: split.width).map { view in
             Self.batch(views: Array(repeating: view, count: indices.count), of: split, indices: indices, normalization: normalization)
         }
-    }
-
-    /// The softmax outputs averaged over views: the paper's ten-view prediction, (B, K) from
-    /// ten (B, K) logit tensors.
-    public static func averagedProbabilities<S: TensorScalar>(_ logits: [Tensor<S>]) -> Tensor<S> {
-        precondition(!logits.isEmpty, "averagedProbabilities: no views")
-        var sum = Tensor<S>(shape: logits[0].shape)
-        for l in logits { sum.add(SoftmaxCrossEntropy<S>.softmax(l)) }
-        let n = S(logits.count)
-        sum.withUnsafeMutableBufferPointer { for i in 0..<$0.count { $0[i] /= n } }
-        return sum
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import AlexNet
 
 /// Progress of long work on standard error: epoch, step, loss, running error, images/s and the
 /// time left. In a terminal one line is redrawn in place (at most ten times a second); when

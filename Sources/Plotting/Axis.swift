@@ -1,4 +1,5 @@
 import Foundation
+import AlexNet
 
 /// One axis of a chart: a data range, linear or logarithmic, mapped onto a pixel range, with
 /// ticks at round numbers.

@@ -1,3 +1,4 @@
+import AlexNet
 /// A labelled set of 8-bit images, stored planar: image i is `channels` planes of
 /// `height`×`width` bytes at `pixels[i·C·H·W ..< (i+1)·C·H·W]` (the NCHW order of ``Tensor``).
 public struct DatasetSplit: Sendable, Equatable {
@@ -32,17 +33,6 @@ public struct DatasetSplit: Sendable, Equatable {
 
     /// The first `n` images (all if fewer).
     public func prefix(_ n: Int) -> DatasetSplit { subset(Array(0..<min(n, count))) }
-
-    /// Image `i` as a displayable ``Image``.
-    public func picture(_ i: Int) -> Image {
-        let plane = height * width
-        var out = Image(width: width, height: height, channels: channels == 1 ? 1 : 3)
-        let bytes = image(i)
-        for c in 0..<out.channels {
-            for p in 0..<plane { out.pixels[p * out.channels + c] = bytes[bytes.startIndex + c * plane + p] }
-        }
-        return out
-    }
 }
 
 /// A data set: training and test splits, an optional validation split held out of the training

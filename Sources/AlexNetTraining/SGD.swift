@@ -1,3 +1,4 @@
+import AlexNet
 /// Stochastic gradient descent with momentum and weight decay, exactly as Section 5 of the
 /// paper writes it, for every parameter w with velocity v:
 ///

@@ -1,3 +1,4 @@
+import AlexNet
 /// How the learning rate ε changes over training (Section 5 of the paper).
 ///
 /// - `constant`: ε throughout.
