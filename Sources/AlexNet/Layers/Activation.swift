@@ -16,6 +16,9 @@ public final class Activation<Scalar: TensorScalar>: Layer {
     public let function: ActivationFunction
     private var output = Tensor<Scalar>(shape: [0])     // y, same shape as x
 
+    /// No learned tensors.
+    public var parameters: [Parameter<Scalar>] { [] }
+
     public init(_ function: ActivationFunction) {
         self.function = function
     }
@@ -38,7 +41,7 @@ public final class Activation<Scalar: TensorScalar>: Layer {
 
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        precondition(dy.shape == output.shape, "activation backward: dy \(dy.shape) vs output \(output.shape)")
+        precondition(dy.shape == output.shape, "activation backward: needs a forward pass of the same shape first (dy \(dy.shape), last output \(output.shape))")
         var dx = Tensor<Scalar>(uninitializedShape: dy.shape)
         let function = self.function
         dx.withUnsafeMutableBufferPointer { dx in

@@ -265,6 +265,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
 
     @_specialize(where Scalar == Float)
     private func backward(_ dy: Tensor<Scalar>, computeInputGradient: Bool, dx: inout Tensor<Scalar>) {
+        precondition(input.shape.count == 4, "convolution backward: needs a forward pass first")
         let g = geometry(input.shape)
         let N = input.shape[0], M = outputChannels, G = groups
         precondition(dy.shape == [N, M, g.Ho, g.Wo], "convolution backward: dy \(dy.shape) does not match the output")

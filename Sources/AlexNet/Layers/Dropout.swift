@@ -40,9 +40,15 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
     }
 
     private var usesMask: Bool { phase == .training || inferenceMode == .sampling }
+    /// The shape of the last forward pass's input, nil before the first.
+    private var forwardShape: [Int]?
+
+    /// No learned tensors.
+    public var parameters: [Parameter<Scalar>] { [] }
 
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        forwardShape = x.shape
         var y = x
         if usesMask {
             let m: Tensor<Scalar>
@@ -69,6 +75,7 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
 
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        precondition(forwardShape == dy.shape, "Dropout backward: needs a forward pass of the same shape first (dy \(dy.shape))")
         var dx = dy
         if let m = mask {
             precondition(m.shape == dy.shape, "Dropout backward: dy \(dy.shape) vs mask \(m.shape)")

@@ -55,8 +55,9 @@ public final class FullyConnected<Scalar: TensorScalar>: Layer {
 
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        precondition(input.count > 0 && dy.shape == [input.shape[0], outputs],
+                     "FullyConnected backward: needs a forward pass of the same batch first (dy \(dy.shape), last input \(input.shape))")
         let N = input.shape[0]
-        precondition(dy.shape == [N, outputs], "FullyConnected backward: dy \(dy.shape), expected [\(N), \(outputs)]")
         var dx = Tensor<Scalar>(shape: input.shape)
         dy.withUnsafeBufferPointer { g in
             // dBias[o] += Σ_n dy[n, o]

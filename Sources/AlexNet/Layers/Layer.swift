@@ -25,19 +25,17 @@ public final class Parameter<Scalar: TensorScalar> {
 ///
 /// `forward` keeps whatever the backward pass needs (its input, a mask, an argmax); `backward`
 /// takes ∂L/∂output of the last forward call, **adds** ∂L/∂parameter into each parameter's
-/// gradient and returns ∂L/∂input. Parameters are listed by hand, never found by reflection.
+/// gradient and returns ∂L/∂input. A backward pass without a forward pass of the same shape
+/// before it stops with a message saying so. Parameters are listed by hand, never found by reflection.
 public protocol Layer<Scalar>: AnyObject {
     associatedtype Scalar: TensorScalar
-    /// The learned tensors, in a fixed order (the order checkpoints and optimisers use).
+    /// The learned tensors, in a fixed order (the order checkpoints and optimisers use); `[]`
+    /// said explicitly by a layer without any, so that none is forgotten.
     var parameters: [Parameter<Scalar>] { get }
     /// y = f(x). Keeps what `backward` needs.
     func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar>
     /// dx = ∂L/∂x given dy = ∂L/∂y; accumulates parameter gradients.
     func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar>
-}
-
-extension Layer {
-    public var parameters: [Parameter<Scalar>] { [] }
 }
 
 /// Whether a network is learning or being evaluated; only dropout behaves differently.

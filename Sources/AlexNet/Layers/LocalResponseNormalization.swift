@@ -37,6 +37,9 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
 
     private var input = Tensor<Scalar>(shape: [0])    // a (N, C, H, W)
 
+    /// No learned tensors.
+    public var parameters: [Parameter<Scalar>] { [] }
+
     /// Pixels per block: Cg channels × 64 pixels × 4 bytes is 12 KiB for the paper's 48
     /// channels per tower, 16 KiB for the CIFAR nets' 64, inside a 32–48 KiB L1 cache.
     static var pixelBlock: Int { 64 }
@@ -125,7 +128,7 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
 
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        precondition(dy.shape == input.shape, "LRN backward: dy \(dy.shape) vs input \(input.shape)")
+        precondition(dy.shape == input.shape, "LRN backward: needs a forward pass of the same shape first (dy \(dy.shape), last input \(input.shape))")
         let (N, C, HW) = (input.shape[0], input.shape[1], input.shape[2] * input.shape[3])
         let groups = self.groups, Cg = C / groups, below = size / 2, above = (size - 1) / 2
         let k = Scalar(self.k), alpha = Scalar(effectiveAlpha), beta = Scalar(self.beta), threeQuarters = self.beta == 0.75

@@ -16,6 +16,9 @@ public final class MaxPooling<Scalar: TensorScalar>: Layer {
     private var inputShape: [Int] = []
     private var argmax: [Int32] = []    // (N, C, Ho, Wo): offset of the winner within its H·W plane
 
+    /// No learned tensors.
+    public var parameters: [Parameter<Scalar>] { [] }
+
     public init(windowSize: Int, stride: Int) {
         precondition(windowSize >= 1 && stride >= 1, "MaxPooling: window and stride must be positive")
         self.windowSize = windowSize
@@ -90,7 +93,7 @@ public final class MaxPooling<Scalar: TensorScalar>: Layer {
 
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        precondition(dy.count == argmax.count, "MaxPooling backward: dy \(dy.shape) does not match the last output")
+        precondition(!inputShape.isEmpty && dy.count == argmax.count, "MaxPooling backward: needs a forward pass of the same shape first (dy \(dy.shape))")
         let HW = inputShape[2] * inputShape[3], HoWo = dy.shape[2] * dy.shape[3]
         var dx = Tensor<Scalar>(uninitializedShape: inputShape)     // each plane is zeroed below
         dy.withUnsafeBufferPointer { g in
