@@ -153,13 +153,10 @@ public final class Arguments {
         return text
     }
 
-    /// Prints the usage and exits 0 on `--help`; throws the first usage error, or one for any
-    /// argument that no declaration took.
+    /// Throws ``HelpRequested`` (with the usage text) on `--help`, the first usage error, or one
+    /// for any argument that no declaration took; ``runTool(_:_:)`` prints and exits for each.
     public func finish() throws {
-        if helpRequested {
-            print(usage, terminator: "")
-            exit(0)
-        }
+        if helpRequested { throw HelpRequested(usage: usage) }
         if let firstError { throw firstError }
         if let stray = remaining.first {
             throw UsageError(stray.hasPrefix("--") ? "unknown option '\(stray)'" : "unexpected argument '\(stray)'",
@@ -168,14 +165,23 @@ public final class Arguments {
     }
 }
 
-/// Runs an executable's body: a ``UsageError`` prints its message and a hint and exits with
-/// status 2; any other error prints "command: message" and exits with status 1. Nothing traps.
+/// `--help` was given: not a failure, the usage text is the answer.
+public struct HelpRequested: Error {
+    public let usage: String
+}
+
+/// Runs an executable's body: ``HelpRequested`` prints the usage and exits with status 0; a
+/// ``UsageError`` prints its message and a hint and exits with status 2; any other error prints
+/// "command: message" and exits with status 1. Nothing traps. The one place that exits.
 /// First it makes sure that the matrix products run the best BLAS kernel for the CPU
 /// (``BLASKernelSelection/ensureBestKernel(command:)``), which may restart the program once.
 public func runTool(_ command: String, _ body: () throws -> Void) -> Never {
     BLASKernelSelection.ensureBestKernel(command: command)
     do {
         try body()
+        exit(0)
+    } catch let help as HelpRequested {
+        print(help.usage, terminator: "")
         exit(0)
     } catch let error as UsageError {
         FileHandle.standardError.write(Data("\(command): \(error.message)\nTry '\(error.command ?? command) --help'.\n".utf8))

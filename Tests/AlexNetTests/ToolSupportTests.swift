@@ -19,6 +19,14 @@ import ToolSupport
         #expect(a.usage.contains("--epochs N") && a.usage.contains("(default: 128)"))
     }
 
+    @Test func helpIsAnAnswerNotAnExit() {
+        let a = Arguments(["--epochs", "3", "--help"], command: "t", summary: "Trains.")
+        _ = a.integer("--epochs", default: 1, help: "epochs")
+        let help = #expect(throws: HelpRequested.self) { try a.finish() }
+        #expect(help?.usage.hasPrefix("Trains.\n\nusage: t [options]") == true)
+        #expect(help?.usage.contains("--epochs N") == true)
+    }
+
     @Test func usageErrorsSayWhatWasWrong() {
         let bad = Arguments(["--epochs", "zero"], command: "t", summary: "")
         _ = bad.integer("--epochs", default: 1, help: "")
