@@ -174,9 +174,11 @@ public struct HelpRequested: Error {
 /// ``UsageError`` prints its message and a hint and exits with status 2; any other error prints
 /// "command: message" and exits with status 1. Nothing traps. The one place that exits.
 /// First it makes sure that the matrix products run the best BLAS kernel for the CPU
-/// (``BLASKernelSelection/ensureBestKernel(command:)``), which may restart the program once.
+/// (``BLASKernelSelection/ensureBestKernel(command:)``), which may restart the program once, and
+/// makes the library's process-wide settings (`Threading.configureProcess()`).
 public func runTool(_ command: String, _ body: () throws -> Void) -> Never {
     BLASKernelSelection.ensureBestKernel(command: command)
+    Threading.configureProcess()
     do {
         try body()
         exit(0)

@@ -17,7 +17,6 @@ public func matrixMultiply<Scalar: TensorScalar>(
     b: UnsafePointer<Scalar>, ldb: Int,
     beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int
 ) {
-    Threading.configureProcess()
     let workers = Threading.threadCount
     // Below about a million multiply-adds a split costs more than it saves.
     guard workers > 1, m * n * k >= 1 << 20, max(m, n) >= 2 * workers else {

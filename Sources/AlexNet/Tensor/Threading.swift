@@ -28,8 +28,10 @@ public enum Threading {
     /// Once per process: sets OpenBLAS to one thread, and asks glibc to keep freed blocks in the
     /// heap rather than unmapping them. Every training step allocates and frees tensors of the
     /// same sizes, and a block returned to the system comes back as fresh pages that fault in one
-    /// by one, zeroed — 12% of a small net's step, measured with perf. Every matrix multiply and
-    /// ``setThreadCount(_:)`` call this first.
+    /// by one, zeroed. Both are settings of the whole process, so the library makes them only when
+    /// asked: by this call, which every executable makes through `runTool`, or by
+    /// ``setThreadCount(_:)``. Without it the results are the same, and OpenBLAS's own threads
+    /// compete with the library's for the cores.
     @inlinable
     public static func configureProcess() { _ = processConfigured }
 
