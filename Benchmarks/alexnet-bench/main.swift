@@ -94,12 +94,11 @@ func benchmark(_ options: Options) throws {
     var forward: [Double] = []
     for _ in 0..<options.steps { forward.append(seconds { _ = network.forward(images) }) }
     network.phase = .training
-    let sgd = SGD(parameters: network.parameters)
+    let (objective, sgd) = (SoftmaxCrossEntropy<Float>(), SGD(parameters: network.parameters))
     var step: [Double] = []
     for _ in 0..<options.steps {
-        step.append(seconds {
-            _ = network.lossAndGradient(images: images, labels: labels)
-            sgd.step(learningRate: 0.001)                         // also zeroes the gradients
+        try step.append(measureSeconds {
+            try trainStep(network, objective: objective, optimizer: sgd, images: images, labels: labels, learningRate: 0.001)
         })
     }
     // The update alone (its cost does not depend on the gradients' values).
@@ -117,7 +116,7 @@ func benchmark(_ options: Options) throws {
                      String(format: "%.1f%%", 100 * (p.forward + p.backward) / total)])
     }
     printTable(rows)
-    print(String(format: "SGD update (momentum, weight decay, zeroing the gradients): %.1f ms", update * 1e3))
+    print(String(format: "SGD update (momentum, weight decay): %.1f ms", update * 1e3))
     let gemm = sgemmRate(threads: options.threads)
     let peak = peakResidentMiB()
     print(String(format: "\nforward:       median %.3f s per batch, %.1f images/s, %.1f GFLOP/s  (min %.3f, max %.3f)",

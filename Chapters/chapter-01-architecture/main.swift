@@ -56,10 +56,10 @@ runTool("chapter-01-architecture") {
     _ = model.forward(images)
     let forward = median((0..<repeats).map { _ in measureSeconds { _ = model.forward(images) } })
     model.phase = .training
-    let step = median((0...repeats).map { _ in
-        measureSeconds {
-            _ = model.lossAndGradient(images: images, labels: labels)
-            sgd.step(learningRate: 0.01)
+    let objective = SoftmaxCrossEntropy<Float>()
+    let step = median(try (0...repeats).map { _ in
+        try measureSeconds {
+            try trainStep(model, objective: objective, optimizer: sgd, images: images, labels: labels, learningRate: 0.01)
         }
     }.dropFirst())
     let multiplyAdds = rows.reduce(0) { $0 + $1.multiplyAdds }

@@ -29,10 +29,30 @@ public struct TrainingOptions: Sendable {
     public init(epochs: Int) { self.epochs = epochs }
 }
 
-/// Training that cannot go on, with what to do about it.
-public struct TrainingError: Error, CustomStringConvertible, Equatable {
-    public var message: String
-    public var description: String { message }
+/// Training that cannot start or go on, with what to do about it.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// The network's input shape is not what the data set (after cropping) gives.
+    case imageShape(network: [Int], dataset: String, gives: [Int])
+    /// The network's outputs do not match the data set's classes.
+    case classes(network: Int, dataset: String, classes: Int)
+    /// A training step's loss was NaN or infinite (the weights are left as before it).
+    case lossNotFinite(Float)
+    /// The loss stopped being finite during a run, at this step and learning rate.
+    case diverged(loss: Float, step: Int, epoch: Int, batch: Int, learningRate: Double)
+
+    public var description: String {
+        func dims(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "×") }
+        switch self {
+        case .imageShape(let network, let dataset, let gives):
+            return "the network takes \(dims(network)) images, but \(dataset) gives \(dims(gives))"
+        case .classes(let network, let dataset, let classes):
+            return "the network has \(network) outputs, \(dataset) has \(classes) classes"
+        case .lossNotFinite(let loss):
+            return "the loss became \(loss)"
+        case .diverged(let loss, let step, let epoch, let batch, let rate):
+            return "training diverged: the loss became \(loss) at step \(step) (epoch \(epoch), batch \(batch)) with learning rate \(rate). Try a lower learning rate (e.g. \(rate / 10)); the last good checkpoint is kept."
+        }
+    }
 }
 
 /// The training loop every chapter and the `alexnet` tool run: epochs of augmented batches,
@@ -56,18 +76,18 @@ public final class Trainer {
         let shape = specification.inputShape
         let crop = options.augmentation.cropSize ?? min(dataset.train.height, dataset.train.width)
         guard shape == [dataset.train.channels, crop, crop] else {
-            throw TrainingError(message: "the network takes \(shape.map(String.init).joined(separator: "×")) images, but \(dataset.name) with crop \(crop) gives \(dataset.train.channels)×\(crop)×\(crop)")
+            throw TrainingError.imageShape(network: shape, dataset: "\(dataset.name) with crop \(crop)", gives: [dataset.train.channels, crop, crop])
         }
         guard specification.classes == dataset.classes else {
-            throw TrainingError(message: "the network has \(specification.classes) outputs, \(dataset.name) has \(dataset.classes) classes")
+            throw TrainingError.classes(network: specification.classes, dataset: dataset.name, classes: dataset.classes)
         }
         self.specification = specification
         self.network = try specification.build(Float.self)
         self.dataset = dataset
         self.normalization = normalization ?? .meanImage(of: dataset.train)
         self.options = options
-        for p in network.parameters where p.name.hasSuffix(".bias") { p.decays = options.decaysBiases }
-        self.optimizer = SGD(parameters: network.parameters, momentum: options.momentum, weightDecay: options.weightDecay)
+        self.optimizer = SGD(parameters: network.parameters, momentum: options.momentum, weightDecay: options.weightDecay,
+                             decaysBiases: options.decaysBiases)
         self.state = TrainingState(schedule: options.schedule)
         self.progress = ProgressDisplay(enabled: options.showsProgress)
     }
@@ -117,13 +137,14 @@ public final class Trainer {
             network.phase = .training
             for batch in loader.batches(epoch: state.epoch, startingAt: state.batchIndex) {
                 let started = Date()
-                let logits = network.forward(batch.images)
-                let loss = objective.forward(logits, labels: batch.labels)
-                guard loss.isFinite else {
-                    throw TrainingError(message: "training diverged: the loss became \(loss) at step \(state.step + 1) (epoch \(state.epoch + 1), batch \(state.batchIndex + 1)) with learning rate \(rate). Try a lower learning rate (e.g. \(rate / 10)); the last good checkpoint is kept.")
+                let (loss, logits): (Float, Tensor<Float>)
+                do {
+                    (loss, logits) = try trainStep(network, objective: objective, optimizer: optimizer,
+                                                   images: batch.images, labels: batch.labels, learningRate: rate)
+                } catch TrainingError.lossNotFinite(let loss) {
+                    throw TrainingError.diverged(loss: loss, step: state.step + 1, epoch: state.epoch + 1,
+                                                 batch: state.batchIndex + 1, learningRate: rate)
                 }
-                network.backward(objective.backward())
-                optimizer.step(learningRate: rate)
                 let seconds = Date().timeIntervalSince(started)
                 let n = batch.labels.count
                 state.epochLossSum += Double(loss) * Double(n)

@@ -12,8 +12,8 @@ import Testing
     ///           v₂ = 0.9·v₁ − 0.01·0.1·0.949 − 0.1·0.2 = −0.066849,  w₂ = 0.882151
     ///   bias (no decay): v₁ = −0.05, w₁ = 0.95; v₂ = −0.065, w₂ = 0.885
     @Test func twoStepsByHand() {
-        let weight = Parameter<Double>(name: "w", value: Tensor(shape: [1], scalars: [1]), decays: true)
-        let bias = Parameter<Double>(name: "b", value: Tensor(shape: [1], scalars: [1]), decays: false)
+        let weight = Parameter<Double>(name: "w", kind: .weight, value: Tensor(shape: [1], scalars: [1]))
+        let bias = Parameter<Double>(name: "b", kind: .bias, value: Tensor(shape: [1], scalars: [1]))
         let sgd = SGD(parameters: [weight, bias], momentum: 0.9, weightDecay: 0.01)
         for g in [0.5, 0.2] {
             weight.gradient.scalars[0] = g
@@ -23,7 +23,48 @@ import Testing
         #expect(abs(weight.value.scalars[0] - 0.882151) < 1e-15)
         #expect(abs(sgd.velocities[0].scalars[0] + 0.066849) < 1e-15)
         #expect(abs(bias.value.scalars[0] - 0.885) < 1e-15)
-        #expect(weight.gradient.scalars == [0] && bias.gradient.scalars == [0])     // zeroed for the next batch
+        #expect(weight.gradient.scalars == [0.2] && bias.gradient.scalars == [0.2])   // left for the caller to zero
+    }
+
+    /// With `decaysBiases` the bias follows the weight's rule: from 1, v₁ = −0.001 − 0.05 = −0.051.
+    @Test func biasesDecayOnlyWhenAsked() {
+        let bias = Parameter<Double>(name: "b", kind: .bias, value: Tensor(shape: [1], scalars: [1]))
+        let sgd = SGD(parameters: [bias], momentum: 0.9, weightDecay: 0.01, decaysBiases: true)
+        bias.gradient.scalars[0] = 0.5
+        sgd.step(learningRate: 0.1)
+        #expect(abs(bias.value.scalars[0] - 0.949) < 1e-15)
+    }
+}
+
+@Suite struct TrainStepTests {
+    /// One step: the loss of the batch, the weights moved, every gradient zeroed again.
+    @Test func aStepUpdatesAndZeroes() throws {
+        let model = try AlexNetModel<Float>(AlexNetModelTests.tinyConfiguration())
+        let before = model.parameters.map(\.value)
+        let sgd = SGD(parameters: model.parameters)
+        let shape = model.describe()[0].outputShape
+        var g = RandomGenerator(seed: 3)
+        let images = Tensor<Float>.normal(shape: [4] + shape, standardDeviation: 1, generator: &g)
+        let classes = model.describe().last!.outputShape[0]
+        let (loss, logits) = try trainStep(model, objective: SoftmaxCrossEntropy(), optimizer: sgd, images: images,
+                                           labels: [0, 1, 2, 3].map { $0 % classes }, learningRate: 0.01)
+        #expect(loss.isFinite && logits.shape == [4, classes])
+        #expect(zip(before, model.parameters.map(\.value)).contains { $0 != $1 })
+        #expect(model.parameters.allSatisfy { $0.gradient.scalars.allSatisfy { $0 == 0 } })
+    }
+
+    /// A loss that is not finite stops the step before the update.
+    @Test func aNonFiniteLossLeavesTheWeights() throws {
+        let model = try AlexNetModel<Float>(AlexNetModelTests.tinyConfiguration())
+        model.parameters.last!.value.scalars[0] = .infinity           // the last bias: an infinite logit
+        let before = model.parameters.map(\.value)
+        let shape = model.describe()[0].outputShape
+        let images = Tensor<Float>(shape: [2] + shape, repeating: 1)
+        #expect(throws: TrainingError.self) {
+            try trainStep(model, objective: SoftmaxCrossEntropy(), optimizer: SGD(parameters: model.parameters),
+                          images: images, labels: [0, 1], learningRate: 0.01)
+        }
+        #expect(model.parameters.map(\.value) == before)
     }
 }
 
@@ -176,8 +217,8 @@ func syntheticDataset(count: Int = 48, seed: UInt64 = 1) -> Dataset {
         let directory = try temporaryDirectory()
         let t = try trainer(epochs: 3, directory: directory, every: 1, rate: 1e4)
         let error = try #require(throws: TrainingError.self) { try t.run() }
-        #expect(error.message.contains("diverged") && error.message.contains("lower learning rate"))
-        #expect(error.message.contains("step \(t.state.step + 1)"))
+        #expect(error.description.contains("diverged") && error.description.contains("lower learning rate"))
+        #expect(error.description.contains("step \(t.state.step + 1)"))
         let saved = try Checkpoint.read(from: Trainer.checkpointPath(in: directory))
         #expect(saved.state.step <= t.state.step)
         #expect(saved.parameters.allSatisfy { $0.value.scalars.allSatisfy(\.isFinite) })

@@ -100,14 +100,10 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         var biases: [Parameter<Scalar>] = []
         for t in 0..<towers {
             let suffix = towers > 1 ? ".tower\(t + 1)" : ""
-            weights.append(Parameter(
-                name: "\(name)\(suffix).weight",
-                value: .normal(shape: shape, standardDeviation: weightStandardDeviation, generator: &generator),
-                decays: true))
-            biases.append(Parameter(
-                name: "\(name)\(suffix).bias",
-                value: Tensor(shape: [outputChannels / towers], repeating: Scalar(biasValue)),
-                decays: false))
+            weights.append(Parameter(name: "\(name)\(suffix).weight",
+                kind: .weight, value: .normal(shape: shape, standardDeviation: weightStandardDeviation, generator: &generator)))
+            biases.append(Parameter(name: "\(name)\(suffix).bias",
+                kind: .bias, value: Tensor(shape: [outputChannels / towers], repeating: Scalar(biasValue))))
         }
         self.weights = weights
         self.biases = biases

@@ -22,11 +22,9 @@ public final class FullyConnected<Scalar: TensorScalar>: Layer {
         self.inputs = inputs
         self.outputs = outputs
         weight = Parameter(name: "\(name).weight",
-                           value: .normal(shape: [outputs, inputs], standardDeviation: weightStandardDeviation,
-                                          generator: &generator),
-                           decays: true)
-        bias = Parameter(name: "\(name).bias", value: Tensor(shape: [outputs], repeating: Scalar(biasValue)),
-                         decays: false)
+                           kind: .weight, value: .normal(shape: [outputs, inputs], standardDeviation: weightStandardDeviation,
+                                          generator: &generator))
+        bias = Parameter(name: "\(name).bias", kind: .bias, value: Tensor(shape: [outputs], repeating: Scalar(biasValue)))
     }
 
     public var parameters: [Parameter<Scalar>] { [weight, bias] }

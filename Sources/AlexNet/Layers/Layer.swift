@@ -1,21 +1,24 @@
 /// A learned tensor and the gradient of the loss with respect to it.
 ///
 /// Gradients **accumulate** (`+=`) during ``Layer/backward(_:)`` and are zeroed explicitly by
-/// ``zeroGradient()`` (the optimiser does so after each step), as in micrograd. `decays` says
-/// whether weight decay (Section 5 of the paper) applies; by default it does for weights and
-/// does not for biases, and the learning chapter compares both.
+/// ``zeroGradient()`` (the training step does so after each update), as in micrograd. The
+/// ``Kind`` says what the tensor is; the optimiser decides from it whether weight decay
+/// (Section 5 of the paper) applies.
 public final class Parameter<Scalar: TensorScalar> {
+    /// What a learned tensor is: a layer's weights (kernels, connections) or its biases.
+    public enum Kind: Sendable, Equatable { case weight, bias }
+
     /// A name that says where the tensor lives, e.g. `conv2.tower1.weight`.
     public let name: String
+    public let kind: Kind
     public var value: Tensor<Scalar>
     public var gradient: Tensor<Scalar>
-    public var decays: Bool
 
-    public init(name: String, value: Tensor<Scalar>, decays: Bool) {
+    public init(name: String, kind: Kind, value: Tensor<Scalar>) {
         self.name = name
+        self.kind = kind
         self.value = value
         self.gradient = Tensor(shape: value.shape)
-        self.decays = decays
     }
 
     public func zeroGradient() { gradient.zero() }

@@ -44,14 +44,11 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         self.inputWidth = inputWidth
         outputHeight = Convolution<Scalar>.outputSize(inputSize: inputHeight, kernelSize: kernelSize, stride: stride, padding: padding)
         outputWidth = Convolution<Scalar>.outputSize(inputSize: inputWidth, kernelSize: kernelSize, stride: stride, padding: padding)
-        weight = Parameter(
-            name: "\(name).weight",
-            value: .normal(shape: [outputHeight, outputWidth, outputChannels, inputChannels, kernelSize, kernelSize],
-                           standardDeviation: weightStandardDeviation, generator: &generator),
-            decays: true)
+        weight = Parameter(name: "\(name).weight",
+            kind: .weight, value: .normal(shape: [outputHeight, outputWidth, outputChannels, inputChannels, kernelSize, kernelSize],
+                           standardDeviation: weightStandardDeviation, generator: &generator))
         bias = Parameter(name: "\(name).bias",
-                         value: Tensor(shape: [outputChannels, outputHeight, outputWidth], repeating: Scalar(biasValue)),
-                         decays: false)
+                         kind: .bias, value: Tensor(shape: [outputChannels, outputHeight, outputWidth], repeating: Scalar(biasValue)))
     }
 
     public var parameters: [Parameter<Scalar>] { [weight, bias] }
