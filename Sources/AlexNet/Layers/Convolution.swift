@@ -36,10 +36,8 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     /// One (M/T) bias per tower.
     public let biases: [Parameter<Scalar>]
     /// Upper bound on a worker's im2col buffer, in scalars; its images go through in chunks below it.
-    /// 2¹⁹ (2 MiB of Float) keeps a chunk's column matrix near the worker's own caches. Measured
-    /// with one run of images per worker, against 2²¹: the four-layer net with LRN trained 1.19×
-    /// faster (125 → 105 ms a step), the paper's net as fast or slightly faster (3.63 against
-    /// 3.64–3.85 s); 2¹⁷ and 2¹⁸ were no better than 2¹⁹.
+    /// 2¹⁹ (2 MiB of Float) keeps a chunk's column matrix near the worker's own caches; larger
+    /// chunks fall out of them and smaller ones make narrower products (`alexnet-bench` times it).
     public var columnBufferLimit = 1 << 19
 
     /// How the layer computes: im2col + GEMM, or Winograd's F(2×2, K×K) where it applies.
@@ -137,7 +135,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
 
     /// How many images go through im2col at once, for a worker given `images` of them.
     /// One image whenever its output plane has 256 positions or more: a product that wide runs
-    /// as fast as a chunk's (measured), and a chunk of one image needs no rearranging — its
+    /// as fast as a chunk's, and a chunk of one image needs no rearranging — its
     /// product is y's own (Mt, Ho·Wo) block and its dy block is dy's.
     func chunkSize(_ g: ConvolutionGeometry, batch images: Int) -> Int {
         if g.Ho * g.Wo >= 256 { return 1 }

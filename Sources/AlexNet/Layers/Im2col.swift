@@ -42,8 +42,8 @@ let rowSpill = 16
 /// end of the row. Callers write rows in increasing address order (the spill lands where the
 /// next row is about to go) and leave ``rowSpill`` scalars of slack at the end of both buffers.
 /// A row of 11 or 13 scalars — conv2 of the CIFAR nets, conv3–5 of AlexNet — is then one
-/// vector load and store instead of a call to `memcpy`, which measured slower than the rest of
-/// im2col together.
+/// vector load and store instead of a call to `memcpy`, whose overhead on such short rows is
+/// larger than the copy.
 @inline(__always)
 func copyRowSpilling<Scalar: TensorScalar>(from source: UnsafePointer<Scalar>, to target: UnsafeMutablePointer<Scalar>,
                                            count: Int) {

@@ -6,7 +6,7 @@
 /// parallel work, so OpenBLAS's idle threads never spin against the library's own loops.
 ///
 /// **Reproducibility.** A run is bit-identical to another at the same thread count. Across thread
-/// counts the last bits differ (measured: two one-epoch runs at 1 and 2 threads end with different
+/// counts the last bits differ (two one-epoch runs at 1 and 2 threads end with different
 /// weights): OpenBLAS tiles a band of columns differently from the whole matrix.
 ///
 /// op(A) is M×K, op(B) is K×N; `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored.

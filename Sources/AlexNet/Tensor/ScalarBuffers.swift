@@ -7,9 +7,8 @@ func resize<Scalar: TensorScalar>(_ buffer: inout [Scalar], to count: Int) {
 }
 
 /// Σ x[0..<count], in 16 interleaved partial sums: a single running sum is a chain of
-/// dependent additions that no compiler may reorder, four cycles each (measured: the bias
-/// gradient's sums took a quarter of the convolution's backward time outside the GEMMs; with
-/// partial sums conv1's backward pass went from 7.9 to 6.1 ms in the four-layer net).
+/// dependent additions that no compiler may reorder, four cycles each, and the bias gradients
+/// are sums over whole output planes.
 @inline(__always)
 func sum<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, count: Int) -> Scalar {
     var partial = SIMD16<Scalar>.zero, k = 0
