@@ -19,12 +19,12 @@ public enum CIFAR10 {
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         let metaPath = path(metaFile)
         guard let meta = FileManager.default.contents(atPath: metaPath) else {
-            throw DataError.malformed(metaPath, "cannot read the file")
+            throw DataError.malformed(path: metaPath, problem: "cannot read the file")
         }
         let names = String(decoding: meta, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard names.count == 10 else {
-            throw DataError.malformed(metaPath, "\(names.count) class names, expected 10 (one per line)")
+            throw DataError.malformed(path: metaPath, problem: "\(names.count) class names, expected 10 (one per line)")
         }
         var train = try batch(path(trainFiles[0]))
         for name in trainFiles.dropFirst() {
@@ -38,10 +38,10 @@ public enum CIFAR10 {
     /// Reads one batch file: whole records of 3,073 bytes, labels 0…9.
     public static func batch(_ path: String) throws -> DatasetSplit {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError.malformed(path, "cannot read the file")
+            throw DataError.malformed(path: path, problem: "cannot read the file")
         }
         guard data.count > 0, data.count % recordSize == 0 else {
-            throw DataError.malformed(path, "\(data.count) bytes is not a whole number of \(recordSize)-byte records (label + 32×32×3 pixels); a full batch is 30,730,000 bytes")
+            throw DataError.malformed(path: path, problem: "\(data.count) bytes is not a whole number of \(recordSize)-byte records (label + 32×32×3 pixels); a full batch is 30,730,000 bytes")
         }
         let count = data.count / recordSize
         var pixels = [UInt8](repeating: 0, count: count * (recordSize - 1))
@@ -49,7 +49,7 @@ public enum CIFAR10 {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             for i in 0..<count {
                 let label = Int(raw[i * recordSize])
-                guard label < 10 else { throw DataError.malformed(path, "label \(label) of record \(i) is outside 0…9") }
+                guard label < 10 else { throw DataError.malformed(path: path, problem: "label \(label) of record \(i) is outside 0…9") }
                 labels[i] = label
                 for p in 0..<(recordSize - 1) { pixels[i * (recordSize - 1) + p] = raw[i * recordSize + 1 + p] }
             }

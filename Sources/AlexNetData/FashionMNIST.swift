@@ -38,12 +38,12 @@ public enum IDX {
         let (imageShape, pixels) = try read(imagePath, dimensions: 3, kind: "image")
         let (labelShape, labelBytes) = try read(labelPath, dimensions: 1, kind: "label")
         guard imageShape[0] == labelShape[0] else {
-            throw DataError.malformed(labelPath, "\(labelShape[0]) labels for the \(imageShape[0]) images of \(imagePath)")
+            throw DataError.malformed(path: labelPath, problem: "\(labelShape[0]) labels for the \(imageShape[0]) images of \(imagePath)")
         }
         var labels = [Int](repeating: 0, count: labelBytes.count)
         for (i, byte) in labelBytes.enumerated() {
             guard Int(byte) < classes else {
-                throw DataError.malformed(labelPath, "label \(byte) of image \(i) is outside 0…\(classes - 1)")
+                throw DataError.malformed(path: labelPath, problem: "label \(byte) of image \(i) is outside 0…\(classes - 1)")
             }
             labels[i] = Int(byte)
         }
@@ -54,20 +54,20 @@ public enum IDX {
     public static func read(_ path: String, dimensions: Int, kind: String) throws -> (shape: [Int], data: [UInt8]) {
         let bytes = try GzipFile.read(path)
         let headerSize = 4 + 4 * dimensions
-        guard bytes.count >= 4 else { throw DataError.malformed(path, "truncated: \(bytes.count) bytes, not even an IDX header") }
+        guard bytes.count >= 4 else { throw DataError.malformed(path: path, problem: "truncated: \(bytes.count) bytes, not even an IDX header") }
         let magic = bytes[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         let expected = UInt32(0x0800 | dimensions)
         guard magic == expected else {
-            throw DataError.malformed(path, String(format: "wrong magic number 0x%08X, expected 0x%08X for an IDX %@ file", magic, expected, kind))
+            throw DataError.malformed(path: path, problem: String(format: "wrong magic number 0x%08X, expected 0x%08X for an IDX %@ file", magic, expected, kind))
         }
-        guard bytes.count >= headerSize else { throw DataError.malformed(path, "truncated inside the IDX header") }
+        guard bytes.count >= headerSize else { throw DataError.malformed(path: path, problem: "truncated inside the IDX header") }
         let shape = (0..<dimensions).map { d in bytes[4 + 4 * d..<8 + 4 * d].reduce(0) { $0 << 8 | Int($1) } }
         let size = shape.reduce(1, *)
         guard bytes.count - headerSize >= size else {
-            throw DataError.malformed(path, "truncated: the header promises \(shape.map(String.init).joined(separator: "×")) = \(size) bytes of data, the file holds \(bytes.count - headerSize)")
+            throw DataError.malformed(path: path, problem: "truncated: the header promises \(shape.map(String.init).joined(separator: "×")) = \(size) bytes of data, the file holds \(bytes.count - headerSize)")
         }
         guard bytes.count - headerSize == size else {
-            throw DataError.malformed(path, "\(bytes.count - headerSize - size) unexpected bytes after the \(size) bytes of data")
+            throw DataError.malformed(path: path, problem: "\(bytes.count - headerSize - size) unexpected bytes after the \(size) bytes of data")
         }
         return (shape, Array(bytes[headerSize...]))
     }

@@ -6,7 +6,7 @@ import Foundation
 enum GzipFile {
     static func read(_ path: String) throws -> [UInt8] {
         guard let file = gzopen(path, "rb") else {
-            throw DataError.malformed(path, "cannot open the file")
+            throw DataError.malformed(path: path, problem: "cannot open the file")
         }
         defer { gzclose(file) }
         gzbuffer(file, 1 << 17)
@@ -17,7 +17,7 @@ enum GzipFile {
             if n < 0 {
                 var code: Int32 = 0
                 let message = gzerror(file, &code).map { String(cString: $0) } ?? "unknown zlib error"
-                throw DataError.malformed(path, "unreadable gzip stream (\(message))")
+                throw DataError.malformed(path: path, problem: "unreadable gzip stream (\(message))")
             }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<Int(n)])
@@ -26,15 +26,15 @@ enum GzipFile {
         var code: Int32 = 0
         let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
         if code != Z_OK && code != Z_STREAM_END {
-            throw DataError.malformed(path, "unreadable gzip stream (\(message))")
+            throw DataError.malformed(path: path, problem: "unreadable gzip stream (\(message))")
         }
         return bytes
     }
 
     /// Writes `bytes` gzip-compressed (for tests and tools that make small data sets).
     static func write(_ bytes: [UInt8], to path: String) throws {
-        guard let file = gzopen(path, "wb") else { throw DataError.malformed(path, "cannot create the file") }
+        guard let file = gzopen(path, "wb") else { throw DataError.malformed(path: path, problem: "cannot create the file") }
         let written = bytes.withUnsafeBytes { gzwrite(file, $0.baseAddress, UInt32($0.count)) }
-        guard gzclose(file) == Z_OK, Int(written) == bytes.count else { throw DataError.malformed(path, "cannot write the file") }
+        guard gzclose(file) == Z_OK, Int(written) == bytes.count else { throw DataError.malformed(path: path, problem: "cannot write the file") }
     }
 }

@@ -72,19 +72,19 @@ public struct Checkpoint: Sendable, Equatable {
     public func restore(into network: any Network<Float>, optimizer: SGD<Float>? = nil) throws {
         let targets = network.parameters
         guard targets.count == parameters.count else {
-            throw CheckpointError("the checkpoint has \(parameters.count) parameter tensors, the network \(targets.count)")
+            throw CheckpointError.doesNotFit("the checkpoint has \(parameters.count) parameter tensors, the network \(targets.count)")
         }
         for (p, saved) in zip(targets, parameters) where p.name != saved.name || p.value.shape != saved.value.shape {
-            throw CheckpointError("parameter \(saved.name) \(saved.value.shape) does not fit the network's \(p.name) \(p.value.shape)")
+            throw CheckpointError.doesNotFit("parameter \(saved.name) \(saved.value.shape) does not fit the network's \(p.name) \(p.value.shape)")
         }
         for (p, saved) in zip(targets, parameters) { p.value = saved.value }
         if let optimizer {
-            guard velocities.count == targets.count else { throw CheckpointError("the checkpoint has no momentum for every parameter") }
+            guard velocities.count == targets.count else { throw CheckpointError.doesNotFit("the checkpoint has no momentum for every parameter") }
             optimizer.velocities = velocities
         }
         let dropouts = network.dropoutLayers
         guard dropouts.count == generators.count else {
-            throw CheckpointError("the checkpoint has \(generators.count) dropout generators, the network \(dropouts.count) dropout layers")
+            throw CheckpointError.doesNotFit("the checkpoint has \(generators.count) dropout generators, the network \(dropouts.count) dropout layers")
         }
         for (layer, g) in zip(dropouts, generators) { layer.generator = g }
     }
@@ -117,22 +117,21 @@ public struct Checkpoint: Sendable, Equatable {
     }
 
     public init(decoding bytes: [UInt8], path: String = "checkpoint") throws {
-        func fail(_ why: String) -> CheckpointError { CheckpointError("\(path): \(why)") }
-        guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else {
-            throw fail("not an AlexNet checkpoint (it does not start with \"ALEXNETC\")")
-        }
+        guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else { throw CheckpointError.notACheckpoint(path: path) }
         var header = BinaryReader(bytes: bytes, offset: 8)
         let version = try header.uint32()
-        guard version == Self.version else { throw fail("checkpoint format version \(version); this build reads version \(Self.version)") }
-        let length = Int(try header.uint64())
-        guard bytes.count == 20 + length + 4 else {
-            throw fail("truncated or padded: \(bytes.count) bytes where the header promises \(20 + length + 4)")
+        guard version == Self.version else {
+            throw CheckpointError.unsupportedVersion(path: path, version: version, supported: Self.version)
         }
+        let declared = try header.uint64()                   // the payload's length, as the header says
+        guard declared <= UInt64(bytes.count), bytes.count == 20 + Int(declared) + 4 else {
+            throw CheckpointError.truncated(path: path, bytes: bytes.count,
+                                            expected: declared > UInt64(Int.max - 24) ? Int.max : 20 + Int(declared) + 4)
+        }
+        let length = Int(declared)
         let payload = Array(bytes[20..<(20 + length)])
         var trailer = BinaryReader(bytes: bytes, offset: 20 + length)
-        guard try trailer.uint32() == Self.crc32(payload) else {
-            throw fail("checksum mismatch: the file is corrupt")
-        }
+        guard try trailer.uint32() == Self.crc32(payload) else { throw CheckpointError.checksumMismatch(path: path) }
         var r = BinaryReader(bytes: payload, offset: 0)
         let json = JSONDecoder()
         json.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -150,10 +149,10 @@ public struct Checkpoint: Sendable, Equatable {
                 g.state = (try r.uint64(), try r.uint64(), try r.uint64(), try r.uint64())
                 return g
             }
-        } catch let error as CheckpointError {
-            throw fail(error.message)
+        } catch BinaryReader.Failure.malformed(let problem) {
+            throw CheckpointError.unreadableContents(path: path, problem: problem)
         } catch {
-            throw fail("unreadable contents (\(error))")
+            throw CheckpointError.unreadableContents(path: path, problem: "\(error)")
         }
     }
 
@@ -172,7 +171,7 @@ public struct Checkpoint: Sendable, Equatable {
         let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
               let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw CheckpointError("\(path): cannot create \(temporary)")
+            throw CheckpointError.cannotWrite(path: path, problem: "cannot create \(temporary)")
         }
         do {
             try handle.write(contentsOf: bytes)
@@ -180,12 +179,12 @@ public struct Checkpoint: Sendable, Equatable {
             try handle.close()
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw CheckpointError("\(path): cannot write the checkpoint (\(error))")
+            throw CheckpointError.cannotWrite(path: path, problem: "cannot write the checkpoint (\(error))")
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)
-            throw CheckpointError("\(path): cannot rename the new checkpoint into place (\(reason))")
+            throw CheckpointError.cannotWrite(path: path, problem: "cannot rename the new checkpoint into place (\(reason))")
         }
         let fd = open(directory, O_RDONLY)        // make the rename itself durable
         if fd >= 0 { fsync(fd); close(fd) }
@@ -193,17 +192,45 @@ public struct Checkpoint: Sendable, Equatable {
 
     public static func read(from path: String) throws -> Checkpoint {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CheckpointError("\(path): no such checkpoint, or it cannot be read")
+            throw CheckpointError.cannotRead(path: path)
         }
         return try Checkpoint(decoding: [UInt8](data), path: path)
     }
 }
 
 /// A checkpoint that cannot be read, written or used, with the reason.
-public struct CheckpointError: Error, CustomStringConvertible, Equatable {
-    public var message: String
-    public var description: String { message }
-    public init(_ message: String) { self.message = message }
+public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    /// The file does not exist or cannot be read.
+    case cannotRead(path: String)
+    /// The file does not start with the checkpoint's magic bytes.
+    case notACheckpoint(path: String)
+    /// A format version this build does not read.
+    case unsupportedVersion(path: String, version: UInt32, supported: UInt32)
+    /// Fewer or more bytes than the header promises.
+    case truncated(path: String, bytes: Int, expected: Int)
+    /// The payload's CRC-32 does not match: the file is corrupt.
+    case checksumMismatch(path: String)
+    /// The payload's contents cannot be decoded.
+    case unreadableContents(path: String, problem: String)
+    /// The checkpoint cannot be written (created, written or renamed into place).
+    case cannotWrite(path: String, problem: String)
+    /// The checkpoint does not fit the network, data or options it is used with.
+    case doesNotFit(String)
+
+    public var description: String {
+        switch self {
+        case .cannotRead(let path): "\(path): no such checkpoint, or it cannot be read"
+        case .notACheckpoint(let path): "\(path): not an AlexNet checkpoint (it does not start with \"ALEXNETC\")"
+        case .unsupportedVersion(let path, let version, let supported):
+            "\(path): checkpoint format version \(version); this build reads version \(supported)"
+        case .truncated(let path, let bytes, let expected):
+            "\(path): truncated or padded: \(bytes) bytes where the header promises \(expected)"
+        case .checksumMismatch(let path): "\(path): checksum mismatch: the file is corrupt"
+        case .unreadableContents(let path, let problem): "\(path): unreadable contents (\(problem))"
+        case .cannotWrite(let path, let problem): "\(path): \(problem)"
+        case .doesNotFit(let reason): reason
+        }
+    }
 }
 
 /// Little-endian encoding of the checkpoint's fields.
@@ -224,8 +251,11 @@ struct BinaryReader {
     let bytes: [UInt8]
     var offset: Int
 
+    /// What the reader found wrong; the checkpoint's decoder adds the path.
+    enum Failure: Error { case malformed(String) }
+
     mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
-        guard n >= 0, offset + n <= bytes.count else { throw CheckpointError("unexpected end of the payload") }
+        guard n >= 0, offset + n <= bytes.count else { throw Failure.malformed("unexpected end of the payload") }
         defer { offset += n }
         return bytes[offset..<(offset + n)]
     }
@@ -235,10 +265,10 @@ struct BinaryReader {
     mutating func string() throws -> String { String(decoding: try take(Int(try uint32())), as: UTF8.self) }
     mutating func tensor() throws -> Tensor<Float> {
         let rank = Int(try uint32())
-        guard rank <= 8 else { throw CheckpointError("a tensor of rank \(rank)") }
+        guard rank <= 8 else { throw Failure.malformed("a tensor of rank \(rank)") }
         let shape = try (0..<rank).map { _ in Int(try uint64()) }
         let count = shape.reduce(1, *)
-        guard count >= 0, count <= (bytes.count - offset) / 4 else { throw CheckpointError("a tensor larger than the file") }
+        guard count >= 0, count <= (bytes.count - offset) / 4 else { throw Failure.malformed("a tensor larger than the file") }
         let raw = try take(4 * count)
         var scalars = [Float](repeating: 0, count: count)
         scalars.withUnsafeMutableBytes { $0.copyBytes(from: raw) }     // little-endian hosts only (x86-64, arm64)

@@ -100,7 +100,7 @@ public final class Trainer {
     /// Continues from `checkpoint`: weights, momentum, generators, data position, schedule.
     public func resume(from checkpoint: Checkpoint) throws {
         guard checkpoint.specification == specification else {
-            throw CheckpointError("the checkpoint was made for another network (\(checkpoint.specification)); train with the same model options to resume it")
+            throw CheckpointError.doesNotFit("the checkpoint was made for another network (\(checkpoint.specification)); train with the same model options to resume it")
         }
         try checkpoint.restore(into: network, optimizer: optimizer)
         state = checkpoint.state

@@ -72,10 +72,13 @@ import Testing
         c.inputSize = 224
         #expect(try c.spatialSizes() == [54, 26, 26, 12, 12, 12, 12, 5])    // floor, not the paper's 55
         c.inputSize = 31
-        #expect(throws: ConfigurationError.self) { try c.spatialSizes() }
+        // 31 → conv1 6 → pool1 2 → conv2 2: pool2's 3×3 window does not fit.
+        #expect(throws: ConfigurationError.doesNotFit(layer: "pool2", window: 3, input: 2)) { try c.spatialSizes() }
         var odd = AlexNetConfiguration.paper
         odd.convolutions[1].kernels = 255
-        #expect(throws: ConfigurationError.self) { try AlexNetModel<Float>(odd) }
+        #expect(throws: ConfigurationError.kernelsDoNotSplit(layer: "conv2", kernels: 255, towers: 2)) {
+            try AlexNetModel<Float>(odd)
+        }
     }
 
     @Test func smallPresetsFitFashionMNISTAndCIFAR() throws {

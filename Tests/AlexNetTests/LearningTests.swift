@@ -193,24 +193,34 @@ func syntheticDataset(count: Int = 48, seed: UInt64 = 1) -> Dataset {
         let bytes = try t.checkpoint().encoded()
         #expect(try Checkpoint(decoding: bytes) == t.checkpoint())
 
-        let truncated = try #require(throws: CheckpointError.self) { try Checkpoint(decoding: Array(bytes.prefix(bytes.count - 100))) }
-        #expect(truncated.message.contains("truncated"))
+        let cut = bytes.count - 100
+        #expect(throws: CheckpointError.truncated(path: "checkpoint", bytes: cut, expected: bytes.count)) {
+            try Checkpoint(decoding: Array(bytes.prefix(cut)))
+        }
         var flipped = bytes
         flipped[bytes.count / 2] ^= 0x10
-        let corrupt = try #require(throws: CheckpointError.self) { try Checkpoint(decoding: flipped) }
-        #expect(corrupt.message.contains("checksum"))
+        #expect(throws: CheckpointError.checksumMismatch(path: "checkpoint")) { try Checkpoint(decoding: flipped) }
         let foreign = try #require(throws: CheckpointError.self) { try Checkpoint(decoding: Array("PNG and other things".utf8)) }
-        #expect(foreign.message.contains("not an AlexNet checkpoint"))
+        #expect(foreign == .notACheckpoint(path: "checkpoint") && foreign.description.contains("not an AlexNet checkpoint"))
         var future = bytes
         future[8] = 9
-        #expect(throws: CheckpointError.self) { try Checkpoint(decoding: future) }
+        #expect(throws: CheckpointError.unsupportedVersion(path: "checkpoint", version: 9, supported: Checkpoint.version)) {
+            try Checkpoint(decoding: future)
+        }
+        var huge = bytes                       // a length field near 2⁶⁴ is refused, not trusted
+        for k in 12..<20 { huge[k] = 0xFF }
+        #expect(throws: CheckpointError.self) { try Checkpoint(decoding: huge) }
+        #expect(throws: CheckpointError.cannotRead(path: "/nonexistent/checkpoint.alexnet")) {
+            try Checkpoint.read(from: "/nonexistent/checkpoint.alexnet")
+        }
         // A checkpoint of another network is refused when resuming.
         var other = AlexNetModelTests.tinyConfiguration()
         other.hiddenWidths = [5, 5]
         var options = TrainingOptions(epochs: 1)
         options.showsProgress = false
         let mismatch = try Trainer(specification: .alexNet(other), dataset: syntheticDataset(), options: options)
-        #expect(throws: CheckpointError.self) { try mismatch.resume(from: t.checkpoint()) }
+        let misfit = try #require(throws: CheckpointError.self) { try mismatch.resume(from: t.checkpoint()) }
+        guard case .doesNotFit = misfit else { Issue.record("\(misfit)"); return }
     }
 
     @Test func divergenceStopsWithTheStepAndKeepsTheLastGoodCheckpoint() throws {

@@ -28,7 +28,7 @@ func evaluate(_ raw: ArraySlice<String>) throws {
     for path in paths {
         let checkpoint = try Checkpoint.read(from: path)
         guard checkpoint.specification.classes == dataset.classes else {
-            throw CheckpointError("\(path) predicts \(checkpoint.specification.classes) classes; \(dataset.name) has \(dataset.classes)")
+            throw CheckpointError.doesNotFit("\(path) predicts \(checkpoint.specification.classes) classes; \(dataset.name) has \(dataset.classes)")
         }
         let network = try loadNetwork(checkpoint)
         let crop = checkpoint.specification.inputShape[1]

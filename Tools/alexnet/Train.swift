@@ -80,7 +80,7 @@ func train(_ raw: ArraySlice<String>) throws {
         guard exists else { throw UsageError("--resume: there is no checkpoint at \(path)", command: a.command) }
         let checkpoint = try Checkpoint.read(from: path)
         guard checkpoint.normalization == trainer.normalization else {
-            throw CheckpointError("\(path) was made with other data or --input-scale; resume with the same data options")
+            throw CheckpointError.doesNotFit("\(path) was made with other data or --input-scale; resume with the same data options")
         }
         try trainer.resume(from: checkpoint)
         if let saved = checkpoint.metadata["threads"], saved != String(threads) {

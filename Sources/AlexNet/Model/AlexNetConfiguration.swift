@@ -99,25 +99,25 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
     /// conv5, pool5). Throws a ``ConfigurationError`` that names the layer that does not fit.
     public func spatialSizes() throws -> [Int] {
         guard convolutions.count == 5, hiddenWidths.count == 2 else {
-            throw ConfigurationError("AlexNet needs 5 convolutions and 2 hidden widths, got \(convolutions.count) and \(hiddenWidths.count)")
+            throw ConfigurationError.layerCount(convolutions: convolutions.count, hiddenWidths: hiddenWidths.count)
         }
-        guard towers == 1 || towers == 2 else { throw ConfigurationError("towers must be 1 or 2, got \(towers)") }
+        guard towers == 1 || towers == 2 else { throw ConfigurationError.towers(towers) }
         for (i, spec) in convolutions.enumerated() where spec.kernels % towers != 0 {
-            throw ConfigurationError("conv\(i + 1): \(spec.kernels) kernels do not split over \(towers) towers")
+            throw ConfigurationError.kernelsDoNotSplit(layer: "conv\(i + 1)", kernels: spec.kernels, towers: towers)
         }
         var sizes: [Int] = []
         var size = inputSize
         func conv(_ i: Int) throws {
             let s = convolutions[i]
             guard size + 2 * s.padding >= s.kernelSize else {
-                throw ConfigurationError("conv\(i + 1): a \(s.kernelSize)×\(s.kernelSize) kernel does not fit a \(size)×\(size) input")
+                throw ConfigurationError.doesNotFit(layer: "conv\(i + 1)", window: s.kernelSize, input: size)
             }
             size = (size + 2 * s.padding - s.kernelSize) / s.stride + 1
             sizes.append(size)
         }
         func pool(_ name: String) throws {
             guard size >= poolingWindow else {
-                throw ConfigurationError("\(name): a \(poolingWindow)×\(poolingWindow) window does not fit a \(size)×\(size) map")
+                throw ConfigurationError.doesNotFit(layer: name, window: poolingWindow, input: size)
             }
             size = (size - poolingWindow) / poolingStride + 1
             sizes.append(size)
@@ -129,7 +129,24 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
 }
 
 /// A network configuration that cannot be built, with the reason.
-public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
+    /// AlexNet has five convolutions and two hidden fully connected layers.
+    case layerCount(convolutions: Int, hiddenWidths: Int)
+    /// One tower or the paper's two.
+    case towers(Int)
+    /// A layer's kernels do not divide evenly over the towers.
+    case kernelsDoNotSplit(layer: String, kernels: Int, towers: Int)
+    /// A kernel or pooling window larger than the (padded) map it slides over.
+    case doesNotFit(layer: String, window: Int, input: Int)
+
+    public var description: String {
+        switch self {
+        case .layerCount(let convolutions, let hidden):
+            "AlexNet needs 5 convolutions and 2 hidden widths, got \(convolutions) and \(hidden)"
+        case .towers(let towers): "towers must be 1 or 2, got \(towers)"
+        case .kernelsDoNotSplit(let layer, let kernels, let towers): "\(layer): \(kernels) kernels do not split over \(towers) towers"
+        case .doesNotFit(let layer, let window, let input):
+            "\(layer): a \(window)×\(window) window does not fit a \(input)×\(input) input"
+        }
+    }
 }

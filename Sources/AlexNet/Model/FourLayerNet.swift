@@ -38,7 +38,9 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
         let pooled1 = (c.inputSize - c.poolingWindow) / c.poolingStride + 1
         let pooled2 = pooled1 < c.poolingWindow ? 0 : (pooled1 - c.poolingWindow) / c.poolingStride + 1
         guard c.inputSize >= c.poolingWindow, pooled2 >= 1 else {
-            throw ConfigurationError("FourLayerNet: a \(c.inputSize)×\(c.inputSize) input is too small for two \(c.poolingWindow)/\(c.poolingStride) poolings")
+            let first = c.inputSize < c.poolingWindow
+            throw ConfigurationError.doesNotFit(layer: first ? "pool1" : "pool2", window: c.poolingWindow,
+                                                input: first ? c.inputSize : pooled1)
         }
         var g = RandomGenerator(seed: c.seed)
         let K1 = c.convolutionKernels, K3 = c.localKernels, s2 = pooled2
