@@ -125,11 +125,30 @@ let package = Package(
             path: "Chapters/chapter-03-relu",
             swiftSettings: crossModuleOptimization),
 
+        // The tests: one target per module, and the helpers they share.
+        .target(
+            name: "TestSupport",
+            dependencies: ["AlexNet", "AlexNetChecks", "AlexNetData"],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "AlexNetTests",
-            dependencies: ["AlexNet", "AlexNetChecks", "AlexNetData", "AlexNetTraining", "Plotting", "ToolSupport",
-                           "figure-gallery"],
+            dependencies: ["AlexNet", "AlexNetChecks", "TestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AlexNetChecksTests",
+            dependencies: ["AlexNet", "AlexNetChecks", "TestSupport"]),
+        .testTarget(
+            name: "AlexNetDataTests",
+            dependencies: ["AlexNet", "AlexNetData", "TestSupport"]),
+        .testTarget(
+            name: "AlexNetTrainingTests",
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "TestSupport"]),
+        .testTarget(
+            name: "PlottingTests",
+            dependencies: ["AlexNet", "AlexNetData", "Plotting", "figure-gallery", "TestSupport"]),
+        .testTarget(
+            name: "ToolSupportTests",
+            dependencies: ["AlexNet", "AlexNetTraining", "Plotting", "ToolSupport", "alexnet", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

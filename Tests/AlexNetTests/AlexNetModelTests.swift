@@ -1,30 +1,9 @@
 import Testing
 @testable import AlexNet
 @testable import AlexNetChecks
-@testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 @Suite struct AlexNetModelTests {
-    /// A tiny AlexNet of the paper's pattern and both towers, for whole-network checks in Double:
-    /// 15×15×3 → conv1 15 → pool 7 → conv2 7 → pool 3 → conv3-5 3 → pool 1 → fc 6 → fc 6 → 3 classes.
-    static func tinyConfiguration() -> AlexNetConfiguration {
-        var c = AlexNetConfiguration.small(inputChannels: 3, inputSize: 15, classes: 3)
-        c.convolutions = [
-            .init(kernels: 4, kernelSize: 5, stride: 1, padding: 2),
-            .init(kernels: 8, kernelSize: 5, padding: 2),
-            .init(kernels: 8, kernelSize: 3, padding: 1),
-            .init(kernels: 8, kernelSize: 3, padding: 1),
-            .init(kernels: 8, kernelSize: 3, padding: 1),
-        ]
-        c.hiddenWidths = [6, 6]
-        c.weightInitialization = .gaussian(standardDeviation: 0.3)
-        c.hiddenBias = 0.1
-        c.normalization?.alpha = 0.5          // large enough for LRN to matter in the check
-        c.seed = 3
-        return c
-    }
-
     @Test func thePaperPresetHas60965224ParametersAndFigure2Shapes() throws {
         let model = try AlexNetModel<Float>(.paper)
         #expect(model.parameterCount == 60_965_224)
@@ -94,7 +73,7 @@ import Testing
 
     @Test(arguments: [ActivationFunction.relu, .tanh])
     func wholeNetworkGradientCheckBothTowers(_ activation: ActivationFunction) throws {
-        var c = Self.tinyConfiguration()
+        var c = tinyAlexNetConfiguration()
         c.activation = activation
         let model = try AlexNetModel<Double>(c)
         var g = RandomGenerator(seed: 4)
@@ -110,7 +89,7 @@ import Testing
     }
 
     @Test func inferencePhaseScalesDropoutAndFeaturesAreFC7() throws {
-        let model = try AlexNetModel<Double>(Self.tinyConfiguration())
+        let model = try AlexNetModel<Double>(tinyAlexNetConfiguration())
         let images: Tensor<Double> = randomTensor([3, 3, 15, 15], seed: 6)
         model.phase = .inference
         let a = model.forward(images), b = model.forward(images)
@@ -150,7 +129,7 @@ import Testing
 @Suite struct StagesTests {
     /// The profiler's list of stages must be the forward pass, layer for layer.
     @Test func runningTheStagesInOrderIsTheForwardPass() throws {
-        let alex = try AlexNetModel<Double>(AlexNetModelTests.tinyConfiguration())
+        let alex = try AlexNetModel<Double>(tinyAlexNetConfiguration())
         alex.phase = .inference
         var c = FourLayerNetConfiguration(inputChannels: 3, inputSize: 15, classes: 3)
         c.normalization = AlexNetConfiguration.NormalizationSpec()

@@ -2,10 +2,7 @@ import Foundation
 import Testing
 @testable import AlexNet
 @testable import AlexNetChecks
-@testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
-import ToolSupport
+import TestSupport
 
 /// The decision between the kernel OpenBLAS chose and the one the CPU can run, over a table of
 /// processors; the CPUID reading against the kernel's own account (/proc/cpuinfo); and the
@@ -102,67 +99,3 @@ import ToolSupport
     }
 }
 
-/// The restart, end to end: the `alexnet` executable, built beside this test bundle, started on
-/// the generic kernel as if OpenBLAS had chosen it.
-@Suite struct BLASKernelRestartTests {
-    struct Run { var status: Int32, output: String, errors: String }
-
-    /// Runs `alexnet --version` with `environment` changed (nil removes a variable).
-    func alexnetVersion(_ changes: [String: String?]) throws -> Run {
-        let directory = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent()
-        let tool = directory.appendingPathComponent("alexnet")
-        guard FileManager.default.isExecutableFile(atPath: tool.path) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: tool.path])
-        }
-        var environment = ProcessInfo.processInfo.environment
-        for (name, value) in changes { environment[name] = value }
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = ["--version"]
-        process.environment = environment
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: output, errors: errors)
-    }
-
-    @Test func genericKernelIsReplaced() throws {
-        let run = try alexnetVersion(["OPENBLAS_CORETYPE": "Prescott", BLASKernelSelection.handOffVariable: "openblas"])
-        #expect(run.status == 0)
-        guard let best = BLASKernel.best(for: .current) else {
-            #expect(run.output.contains("kernel: Prescott (OpenBLAS's own choice)"), "\(run.output)")
-            #expect(run.errors.isEmpty, "\(run.errors)")
-            return
-        }
-        #expect(run.output.contains("kernel: \(best) (OpenBLAS chose Prescott; restarted with OPENBLAS_CORETYPE=\(best))"), "\(run.output)")
-        let lines = run.errors.split(separator: "\n")
-        #expect(lines.count == 1, "\(run.errors)")
-        #expect(lines.first?.hasPrefix("alexnet: OpenBLAS chose its Prescott kernels (SSE3) for this CPU") == true, "\(run.errors)")
-        #expect(lines.first?.contains("restarted with OPENBLAS_CORETYPE=\(best) (set it yourself to choose).") == true, "\(run.errors)")
-    }
-
-    @Test func usersChoiceWins() throws {
-        let run = try alexnetVersion(["OPENBLAS_CORETYPE": "Prescott", BLASKernelSelection.handOffVariable: nil])
-        #expect(run.status == 0)
-        #expect(run.output.contains("kernel: Prescott (set by OPENBLAS_CORETYPE)"), "\(run.output)")
-        #expect(run.errors.isEmpty, "\(run.errors)")
-    }
-
-    /// As a user starts it: whatever OpenBLAS chose by itself, the kernel that runs is at the
-    /// CPU's level (or the user's, when the environment sets one).
-    @Test func asStartedByAUser() throws {
-        let run = try alexnetVersion([BLASKernelSelection.handOffVariable: nil])
-        #expect(run.status == 0)
-        let line = run.output.split(separator: "\n").first { $0.hasPrefix("kernel: ") } ?? ""
-        if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil {
-            #expect(line.hasSuffix("(set by OPENBLAS_CORETYPE)"), "\(line)")
-        } else if let best = BLASKernel.best(for: .current), let running = line.split(separator: " ").dropFirst().first {
-            #expect(BLASKernel.level(ofKernel: String(running)) == BLASKernel.level(ofKernel: best), "\(line)")
-        }
-    }
-}

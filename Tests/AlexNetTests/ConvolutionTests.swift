@@ -1,9 +1,7 @@
 import Testing
 @testable import AlexNet
 @testable import AlexNetChecks
-@testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 @Suite struct ConvolutionTests {
     /// The whole (M, C/G, K, K) weight and (M) bias of a layer: its towers' blocks concatenated.

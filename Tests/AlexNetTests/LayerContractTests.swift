@@ -1,5 +1,7 @@
 import Testing
 @testable import AlexNet
+@testable import AlexNetChecks
+import TestSupport
 
 /// Every layer refuses a backward pass that has no forward pass before it, with a message,
 /// instead of reading stale or empty state (run in a child process: the refusal stops it).

@@ -1,9 +1,7 @@
 import Testing
 @testable import AlexNet
 @testable import AlexNetChecks
-@testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 @Suite struct LocalResponseNormalizationTests {
     /// Five channels at one pixel, n = 3, k = 2, α = 0.1, β = 0.75, the paper's convention.

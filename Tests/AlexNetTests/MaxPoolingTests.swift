@@ -1,9 +1,7 @@
 import Testing
 @testable import AlexNet
 @testable import AlexNetChecks
-@testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 @Suite struct MaxPoolingTests {
     let ramp4 = Tensor<Double>(shape: [1, 1, 4, 4], scalars: (1...16).map(Double.init))

@@ -2,9 +2,7 @@ import Foundation
 import Testing
 @testable import AlexNet
 @testable import AlexNetChecks
-@testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 @Suite struct SoftmaxCrossEntropyTests {
     @Test func uniformLogitsCostLogK() {

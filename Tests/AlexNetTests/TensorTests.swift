@@ -1,9 +1,7 @@
 import Testing
 @testable import AlexNet
 @testable import AlexNetChecks
-@testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 @Suite struct TensorTests {
     @Test func rowMajorOffsets() {
@@ -113,11 +111,3 @@ func worstProductError(transposeA tA: Bool, transposeB tB: Bool, m: Int, n: Int,
     }
 }
 
-@Suite struct ProgressDisplayTests {
-    @Test func durations() {
-        #expect(ProgressDisplay.duration(12.4) == "12s")
-        #expect(ProgressDisplay.duration(247) == "4:07")
-        #expect(ProgressDisplay.duration(3903) == "1:05:03")
-        #expect(ProgressDisplay.duration(.infinity) == "?")
-    }
-}

@@ -1,10 +1,9 @@
 import Testing
 @testable import AlexNet
-@testable import AlexNetChecks
-@testable import AlexNetData
 @testable import AlexNetTraining
+@testable import ToolSupport
 @testable import Plotting
-import ToolSupport
+import TestSupport
 
 @Suite struct ArgumentsTests {
     @Test func valuesDefaultsAndFlags() throws {

@@ -1,21 +1,8 @@
 import Foundation
 import Testing
 @testable import AlexNet
-@testable import AlexNetChecks
 @testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
-
-/// A fresh temporary directory for one test's files.
-func temporaryDirectory() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("alexnet-data-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-func write(_ bytes: [UInt8], _ directory: String, _ name: String) throws {
-    try Data(bytes).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name)))
-}
+import TestSupport
 
 @Suite struct FashionMNISTTests {
     /// Three 2×2 images with labels 0, 9, 4, as the four files of Fashion-MNIST.

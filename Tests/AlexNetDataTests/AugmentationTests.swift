@@ -1,10 +1,8 @@
 import Foundation
 import Testing
 @testable import AlexNet
-@testable import AlexNetChecks
 @testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 @Suite struct AugmentationTests {
     /// Two 1×4×4 images: 0…15 and 100…115.
@@ -42,13 +40,6 @@ import Testing
         #expect(batches.count == 10 && batches[0].shape == [2, 1, 2, 2])
         #expect(batches[3].scalars[0..<4] == [10, 11, 14, 15])     // bottom-right corner of image 0
         #expect(batches[8].scalars[0..<4] == [11, 10, 15, 14])     // its mirror
-    }
-
-    @Test func averagingSoftmaxOverViews() {
-        let a = Tensor<Double>(shape: [1, 2], scalars: [0, 0])                 // softmax (0.5, 0.5)
-        let b = Tensor<Double>(shape: [1, 2], scalars: [Foundation.log(3), 0])   // softmax (0.75, 0.25)
-        let p = averagedProbabilities([a, b])
-        #expect(abs(p.scalars[0] - 0.625) < 1e-15 && abs(p.scalars[1] - 0.375) < 1e-15)
     }
 
     @Test func randomViewsAreSeededAndCoverTheRange() {

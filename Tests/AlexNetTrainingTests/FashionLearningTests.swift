@@ -1,10 +1,9 @@
 import Foundation
 import Testing
 @testable import AlexNet
-@testable import AlexNetChecks
 @testable import AlexNetData
 @testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 /// The whole loop on real data: a small net learns Fashion-MNIST to under 15% test error in one
 /// short epoch (Debian's dataset-fashion-mnist must be installed; .ci/run installs it).

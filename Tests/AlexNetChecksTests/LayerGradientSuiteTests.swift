@@ -1,9 +1,7 @@
 import Testing
 @testable import AlexNet
 @testable import AlexNetChecks
-@testable import AlexNetData
-@testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 /// The suite chapter 2 prints must hold what it claims: every layer under the tolerance in
 /// Double, and Float far worse (which is why checks run in Double).

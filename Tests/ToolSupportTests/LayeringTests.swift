@@ -1,5 +1,9 @@
 import Foundation
 import Testing
+@testable import AlexNet
+@testable import AlexNetTraining
+@testable import ToolSupport
+import TestSupport
 
 /// The modules' arrows point one way: each imports only the modules below it (README.md's
 /// layout). The compiler enforces what Package.swift declares; this test holds Package.swift and
@@ -17,7 +21,7 @@ import Testing
     static let ours: Set<String> = Set(allowed.keys).union(["CPNG", "CZlib"])
 
     @Test func eachModuleImportsOnlyWhatIsBelowIt() throws {
-        let sources = BookTests.root.appendingPathComponent("Sources")
+        let sources = repositoryRoot.appendingPathComponent("Sources")
         var checked = 0
         for (module, permitted) in Self.allowed {
             let directory = sources.appendingPathComponent(module)

@@ -1,10 +1,9 @@
 import Foundation
 import Testing
 @testable import AlexNet
-@testable import AlexNetChecks
 @testable import AlexNetData
 @testable import AlexNetTraining
-@testable import Plotting
+import TestSupport
 
 @Suite struct SGDTests {
     /// Two steps by hand, ε = 0.1, μ = 0.9, λ = 0.01, gradients 0.5 then 0.2, weights from 1:
@@ -39,7 +38,7 @@ import Testing
 @Suite struct TrainStepTests {
     /// One step: the loss of the batch, the weights moved, every gradient zeroed again.
     @Test func aStepUpdatesAndZeroes() throws {
-        let model = try AlexNetModel<Float>(AlexNetModelTests.tinyConfiguration())
+        let model = try AlexNetModel<Float>(tinyAlexNetConfiguration())
         let before = model.parameters.map(\.value)
         let sgd = SGD(parameters: model.parameters)
         let shape = model.describe()[0].outputShape
@@ -55,7 +54,7 @@ import Testing
 
     /// A loss that is not finite stops the step before the update.
     @Test func aNonFiniteLossLeavesTheWeights() throws {
-        let model = try AlexNetModel<Float>(AlexNetModelTests.tinyConfiguration())
+        let model = try AlexNetModel<Float>(tinyAlexNetConfiguration())
         model.parameters.last!.value.scalars[0] = .infinity           // the last bias: an infinite logit
         let before = model.parameters.map(\.value)
         let shape = model.describe()[0].outputShape
@@ -109,27 +108,6 @@ import Testing
     }
 }
 
-/// A small synthetic problem for the training loop: 3×15×15 images whose class (of three) is the
-/// channel with the brightest centre, for the tiny two-tower AlexNet of AlexNetModelTests.
-func syntheticDataset(count: Int = 48, seed: UInt64 = 1) -> Dataset {
-    var g = RandomGenerator(seed: seed)
-    func split(_ n: Int) -> DatasetSplit {
-        var pixels: [UInt8] = [], labels: [Int] = []
-        for _ in 0..<n {
-            let label = Int(g.next() % 3)
-            for c in 0..<3 {
-                for p in 0..<225 {
-                    let centre = abs(p / 15 - 7) < 4 && abs(p % 15 - 7) < 4
-                    pixels.append(UInt8(min(255, g.uniform() * 100 + (centre && c == label ? 120 : 0))))
-                }
-            }
-            labels.append(label)
-        }
-        return DatasetSplit(channels: 3, height: 15, width: 15, pixels: pixels, labels: labels)
-    }
-    return Dataset(name: "synthetic", classNames: ["r", "g", "b"], train: split(count), test: split(count / 2))
-}
-
 @Suite struct TrainerTests {
     func trainer(epochs: Int, directory: String? = nil, stopAfter: Int? = nil, every: Int? = nil,
                  rate: Double = 0.01) throws -> Trainer {
@@ -142,7 +120,7 @@ func syntheticDataset(count: Int = 48, seed: UInt64 = 1) -> Dataset {
         options.checkpointEverySteps = every
         options.showsProgress = false
         options.seed = 9
-        var c = AlexNetModelTests.tinyConfiguration()
+        var c = tinyAlexNetConfiguration()
         c.weightInitialization = .gaussian(standardDeviation: 0.1)
         return try Trainer(specification: .alexNet(c), dataset: syntheticDataset(), options: options,
                            normalization: Normalization(mean: Tensor(shape: [3, 15, 15], repeating: 60), scale: 1 / 64))
@@ -214,7 +192,7 @@ func syntheticDataset(count: Int = 48, seed: UInt64 = 1) -> Dataset {
             try Checkpoint.read(from: "/nonexistent/checkpoint.alexnet")
         }
         // A checkpoint of another network is refused when resuming.
-        var other = AlexNetModelTests.tinyConfiguration()
+        var other = tinyAlexNetConfiguration()
         other.hiddenWidths = [5, 5]
         var options = TrainingOptions(epochs: 1)
         options.showsProgress = false
@@ -241,7 +219,7 @@ func syntheticDataset(count: Int = 48, seed: UInt64 = 1) -> Dataset {
         options.logPath = directory + "/log.csv"
         options.showsProgress = false
         options.schedule = .constant(0.05)
-        let t = try Trainer(specification: .alexNet(AlexNetModelTests.tinyConfiguration()), dataset: syntheticDataset(),
+        let t = try Trainer(specification: .alexNet(tinyAlexNetConfiguration()), dataset: syntheticDataset(),
                             options: options)
         try t.run()
         let log = try CSVTable.read(from: directory + "/log.csv")
@@ -254,7 +232,7 @@ func syntheticDataset(count: Int = 48, seed: UInt64 = 1) -> Dataset {
         var options = TrainingOptions(epochs: 1)
         options.augmentation = Augmentation(cropSize: 12)
         #expect(throws: TrainingError.self) {
-            try Trainer(specification: .alexNet(AlexNetModelTests.tinyConfiguration()), dataset: syntheticDataset(), options: options)
+            try Trainer(specification: .alexNet(tinyAlexNetConfiguration()), dataset: syntheticDataset(), options: options)
         }
     }
 }

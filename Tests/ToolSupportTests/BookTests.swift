@@ -1,10 +1,9 @@
 import Foundation
 import Testing
 @testable import AlexNet
-@testable import AlexNetChecks
-@testable import AlexNetData
 @testable import AlexNetTraining
-@testable import Plotting
+@testable import ToolSupport
+import TestSupport
 
 /// Book.md must never disagree with the code or the figures' data:
 /// - every code excerpt marked `<!-- excerpt PATH -->` appears, line for line, in PATH;
@@ -12,16 +11,8 @@ import Testing
 ///   printed, the value in FILE: the row whose first cell is KEY, in COLUMN (default "value"),
 ///   times 100 if `percent`.
 @Suite struct BookTests {
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url.deleteLastPathComponent()
-        }
-        return url
-    }()
-
     static func read(_ path: String) throws -> String {
-        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+        try String(contentsOf: repositoryRoot.appendingPathComponent(path), encoding: .utf8)
     }
 
     @Test func excerptsAreTheCodeInTheRepository() throws {
