@@ -163,7 +163,7 @@ func profileStages(_ network: any Network<Float>, images: Tensor<Float>, labels:
             let input = x
             forwardRuns[i].append(seconds { x = stage.layer.forward(input) })
             // Multiply-adds of the layers that multiply matrices: 2 flops each forward, 4 backward.
-            let macs = multiplyAdds(stage.layer, output: x)
+            let macs = Double(stage.layer.multiplyAdds(for: input.shape))
             times[i].forwardFlops = 2 * macs
             times[i].backwardFlops = (i == 0 ? 2 : 4) * macs
         }
@@ -185,16 +185,6 @@ func profileStages(_ network: any Network<Float>, images: Tensor<Float>, labels:
         times[i].backward = median(backwardRuns[i])
     }
     return times
-}
-
-/// N·M·Ho·Wo·(C/G)·K·K for a convolution, N·I·O for a fully connected layer, 0 otherwise.
-func multiplyAdds(_ layer: any Layer<Float>, output y: Tensor<Float>) -> Double {
-    if let c = layer as? Convolution<Float> {
-        return Double(y.count * c.inputChannels / c.groups * c.kernelSize * c.kernelSize)
-    }
-    if let f = layer as? FullyConnected<Float> { return Double(y.count * f.inputs) }
-    if let l = layer as? LocallyConnected<Float> { return Double(y.count * l.inputChannels * l.kernelSize * l.kernelSize) }
-    return 0
 }
 
 /// GFLOP/s of a 2048×2048×2048 single-precision product through `matrixMultiply`.

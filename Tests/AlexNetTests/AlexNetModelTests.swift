@@ -21,6 +21,28 @@ import TestSupport
         #expect(model.conv1Kernels.shape == [96, 3, 11, 11])
     }
 
+    /// The description, the parameter list and the multiply-adds all come from the one list of
+    /// layers (`stages`): Figure 2 row by row, checked against numbers worked out by hand.
+    @Test func theDescriptionDerivesFromTheLayerList() throws {
+        let model = try AlexNetModel<Float>(.paper)
+        let rows = model.describe()
+        #expect(rows.map(\.name) == ["input", "conv1 + relu", "LRN", "max-pool 3/2", "conv2 + relu", "LRN", "max-pool 3/2",
+                                     "conv3 + relu", "conv4 + relu", "conv5 + relu", "max-pool 3/2", "fc6 + relu",
+                                     "fc7 + relu", "fc8 + softmax"])
+        #expect(rows.map(\.outputShape) == [[3, 227, 227], [96, 55, 55], [96, 55, 55], [96, 27, 27], [256, 27, 27],
+                                            [256, 27, 27], [256, 13, 13], [384, 13, 13], [384, 13, 13], [256, 13, 13],
+                                            [256, 6, 6], [4096], [4096], [1000]])
+        // conv1 96·55²·3·11², conv2 256·27²·48·5², conv3 384·13²·256·3², conv4 384·13²·192·3²,
+        // conv5 256·13²·192·3², fc6 9216·4096, fc7 4096², fc8 4096·1000.
+        #expect(rows.map(\.multiplyAdds).filter { $0 > 0 } == [105_415_200, 223_948_800, 149_520_384, 112_140_288,
+                                                               74_760_192, 37_748_736, 16_777_216, 4_096_000])
+        #expect(rows.reduce(0) { $0 + $1.multiplyAdds } == 724_406_816)
+        let names = model.parameters.map(\.name)
+        #expect(names.count == 26 && names.prefix(3) == ["conv1.tower1.weight", "conv1.tower1.bias", "conv1.tower2.weight"])
+        #expect(names.suffix(2) == ["fc8.weight", "fc8.bias"])
+        #expect(model.dropoutLayers.count == 2)
+    }
+
     @Test func thePapersInitialisation() throws {
         let model = try AlexNetModel<Float>(.paper)
         #expect(model.conv1.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 0 } })

@@ -19,6 +19,10 @@ public final class Activation<Scalar: TensorScalar>: Layer {
     /// No learned tensors.
     public var parameters: [Parameter<Scalar>] { [] }
 
+    /// Element by element: the input's shape, no products of weights.
+    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func multiplyAdds(for inputShape: [Int]) -> Int { 0 }
+
     public init(_ function: ActivationFunction) {
         self.function = function
     }

@@ -127,6 +127,11 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                 Self.outputSize(inputSize: inputShape[3], kernelSize: kernelSize, stride: stride, padding: padding)]
     }
 
+    /// N·M·Ho·Wo·(C/G)·K·K.
+    public func multiplyAdds(for inputShape: [Int]) -> Int {
+        outputShape(for: inputShape).reduce(1, *) * inputChannels / groups * kernelSize * kernelSize
+    }
+
     func geometry(_ shape: [Int]) -> ConvolutionGeometry {
         let out = outputShape(for: shape)
         return ConvolutionGeometry(C: inputChannels, Cg: inputChannels / groups, H: shape[2], W: shape[3],

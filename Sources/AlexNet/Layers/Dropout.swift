@@ -46,6 +46,10 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
     /// No learned tensors.
     public var parameters: [Parameter<Scalar>] { [] }
 
+    /// Element by element: the input's shape, no products of weights.
+    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func multiplyAdds(for inputShape: [Int]) -> Int { 0 }
+
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         forwardShape = x.shape

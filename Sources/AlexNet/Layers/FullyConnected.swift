@@ -29,6 +29,15 @@ public final class FullyConnected<Scalar: TensorScalar>: Layer {
 
     public var parameters: [Parameter<Scalar>] { [weight, bias] }
 
+    /// (N, …) with I values per image → (N, O).
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        precondition(inputShape.dropFirst().reduce(1, *) == inputs, "FullyConnected: expected \(inputs) inputs per image, got \(inputShape)")
+        return [inputShape[0], outputs]
+    }
+
+    /// N·I·O.
+    public func multiplyAdds(for inputShape: [Int]) -> Int { inputShape[0] * inputs * outputs }
+
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let N = x.shape[0]

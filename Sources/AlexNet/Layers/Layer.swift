@@ -35,6 +35,11 @@ public protocol Layer<Scalar>: AnyObject {
     /// The learned tensors, in a fixed order (the order checkpoints and optimisers use); `[]`
     /// said explicitly by a layer without any, so that none is forgotten.
     var parameters: [Parameter<Scalar>] { get }
+    /// The shape of `forward`'s output for an input of `inputShape` (batch first).
+    func outputShape(for inputShape: [Int]) -> [Int]
+    /// The multiply-adds of learned weights in one forward pass over an input of `inputShape`
+    /// (batch first): what "the network's compute" counts; element-wise layers count 0.
+    func multiplyAdds(for inputShape: [Int]) -> Int
     /// y = f(x). Keeps what `backward` needs.
     func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar>
     /// dx = ∂L/∂x given dy = ∂L/∂y; accumulates parameter gradients.

@@ -40,6 +40,10 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
     /// No learned tensors.
     public var parameters: [Parameter<Scalar>] { [] }
 
+    /// Element by element: the input's shape, no products of weights.
+    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func multiplyAdds(for inputShape: [Int]) -> Int { 0 }
+
     /// Pixels per block: Cg channels × 64 pixels × 4 bytes is 12 KiB for the paper's 48
     /// channels per tower, 16 KiB for the CIFAR nets' 64, inside a 32–48 KiB L1 cache.
     static var pixelBlock: Int { 64 }

@@ -53,6 +53,18 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
 
     public var parameters: [Parameter<Scalar>] { [weight, bias] }
 
+    /// (N, C, H, W) → (N, M, Ho, Wo).
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        precondition(inputShape.count == 4 && Array(inputShape[1...]) == [inputChannels, inputHeight, inputWidth],
+                     "LocallyConnected: expected (N, \(inputChannels), \(inputHeight), \(inputWidth)), got \(inputShape)")
+        return [inputShape[0], outputChannels, outputHeight, outputWidth]
+    }
+
+    /// N·M·Ho·Wo·C·K·K: each position its own weights, the same count as a convolution.
+    public func multiplyAdds(for inputShape: [Int]) -> Int {
+        outputShape(for: inputShape).reduce(1, *) * inputChannels * kernelSize * kernelSize
+    }
+
     /// patches[p][n][(c·K + i)·K + j] = x[n, c, oy·S − P + i, ox·S − P + j] for p = oy·Wo + ox
     /// (0 over the padding), read from `padded`, a zero-bordered copy (N, C, H + 2P, W + 2P), so
     /// that the inner loop has no bounds to test: one parallel task per position.

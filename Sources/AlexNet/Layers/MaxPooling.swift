@@ -25,6 +25,9 @@ public final class MaxPooling<Scalar: TensorScalar>: Layer {
         self.stride = stride
     }
 
+    /// No products of weights.
+    public func multiplyAdds(for inputShape: [Int]) -> Int { 0 }
+
     public func outputShape(for shape: [Int]) -> [Int] {
         precondition(shape.count == 4 && shape[2] >= windowSize && shape[3] >= windowSize,
                      "MaxPooling: a \(windowSize)×\(windowSize) window does not fit input \(shape)")

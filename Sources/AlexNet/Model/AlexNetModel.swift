@@ -136,6 +136,10 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         conv1.backwardParametersOnly(g)
     }
 
+    /// (C, H, W) of one image: 3×227×227 for the paper's preset.
+    public var inputShape: [Int] { [configuration.inputChannels, configuration.inputSize, configuration.inputSize] }
+
+    /// The layers of Figure 2 in order, the one list the parameters and the description derive from.
     public var stages: [(name: String, layer: any Layer<Scalar>)] {
         var list: [(String, any Layer<Scalar>)] = [("conv1", conv1), ("relu1", relu1)]
         if let norm1 { list.append(("norm1", norm1)) }
@@ -148,13 +152,6 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         if let drop7 { list.append(("drop7", drop7)) }
         list.append(("fc8", fc8))
         return list
-    }
-
-    public var dropoutLayers: [Dropout<Scalar>] { [drop6, drop7].compactMap { $0 } }
-
-    public var parameters: [Parameter<Scalar>] {
-        [conv1, conv2, conv3, conv4, conv5].flatMap(\.parameters)
-            + [fc6, fc7, fc8].flatMap(\.parameters)
     }
 
     /// The parameter blocks owned by tower `t` (0-based): its conv1…conv5 weights and biases.
@@ -179,38 +176,5 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         defer { phase = saved }
         _ = forward(images)
         return fc7Activations
-    }
-
-    public func describe() -> [LayerDescription] {
-        let c = configuration
-        let s = (try? c.spatialSizes()) ?? []      // checked in init, cannot fail here
-        let k = c.convolutions.map(\.kernels)
-        func conv(_ name: String, _ layer: Convolution<Scalar>, _ size: Int) -> LayerDescription {
-            let perOutput = layer.inputChannels / layer.groups * layer.kernelSize * layer.kernelSize
-            return LayerDescription(name: name, outputShape: [layer.outputChannels, size, size],
-                                    parameters: layer.parameters.reduce(0) { $0 + $1.value.count },
-                                    multiplyAdds: layer.outputChannels * size * size * perOutput)
-        }
-        func fc(_ name: String, _ layer: FullyConnected<Scalar>) -> LayerDescription {
-            LayerDescription(name: name, outputShape: [layer.outputs],
-                             parameters: layer.inputs * layer.outputs + layer.outputs,
-                             multiplyAdds: layer.inputs * layer.outputs)
-        }
-        let pool = "max-pool \(c.poolingWindow)/\(c.poolingStride)"
-        var rows = [LayerDescription(name: "input", outputShape: [c.inputChannels, c.inputSize, c.inputSize])]
-        rows.append(conv("conv1 + \(c.activation.rawValue)", conv1, s[0]))
-        if norm1 != nil { rows.append(LayerDescription(name: "LRN", outputShape: [k[0], s[0], s[0]])) }
-        rows.append(LayerDescription(name: pool, outputShape: [k[0], s[1], s[1]]))
-        rows.append(conv("conv2 + \(c.activation.rawValue)", conv2, s[2]))
-        if norm2 != nil { rows.append(LayerDescription(name: "LRN", outputShape: [k[1], s[2], s[2]])) }
-        rows.append(LayerDescription(name: pool, outputShape: [k[1], s[3], s[3]]))
-        rows.append(conv("conv3 + \(c.activation.rawValue)", conv3, s[4]))
-        rows.append(conv("conv4 + \(c.activation.rawValue)", conv4, s[5]))
-        rows.append(conv("conv5 + \(c.activation.rawValue)", conv5, s[6]))
-        rows.append(LayerDescription(name: pool, outputShape: [k[4], s[7], s[7]]))
-        rows.append(fc("fc6 + \(c.activation.rawValue)", fc6))
-        rows.append(fc("fc7 + \(c.activation.rawValue)", fc7))
-        rows.append(fc("fc8 + softmax", fc8))
-        return rows
     }
 }

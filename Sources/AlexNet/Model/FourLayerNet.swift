@@ -22,8 +22,11 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
     public let norm1, norm2: LocalResponseNormalization<Scalar>?
     public let pool1, pool2: MaxPooling<Scalar>
     public var phase: Phase = .training        // no dropout here; kept for the protocol
-    public var dropoutLayers: [Dropout<Scalar>] { [] }
 
+    /// (C, H, W) of one image.
+    public var inputShape: [Int] { [configuration.inputChannels, configuration.inputSize, configuration.inputSize] }
+
+    /// The layers in order, the one list the parameters and the description derive from.
     public var stages: [(name: String, layer: any Layer<Scalar>)] {
         var list: [(String, any Layer<Scalar>)] = [("conv1", conv1), ("act1", act1), ("pool1", pool1)]
         if let norm1 { list.append(("norm1", norm1)) }
@@ -98,35 +101,6 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
         g = pool1.backward(g)            // (N, 64, 24, 24)
         g = act1.backward(g)
         conv1.backwardParametersOnly(g)
-    }
-
-    public var parameters: [Parameter<Scalar>] {
-        conv1.parameters + conv2.parameters + local3.parameters + local4.parameters + fc.parameters
-    }
-
-    public func describe() -> [LayerDescription] {
-        let c = configuration
-        let s1 = c.inputSize, s2 = (s1 - c.poolingWindow) / c.poolingStride + 1
-        let s3 = (s2 - c.poolingWindow) / c.poolingStride + 1
-        let (K1, K3) = (c.convolutionKernels, c.localKernels)
-        func count(_ layer: some Layer<Scalar>) -> Int { layer.parameters.reduce(0) { $0 + $1.value.count } }
-        let pool = "max-pool \(c.poolingWindow)/\(c.poolingStride)"
-        var rows = [LayerDescription(name: "input", outputShape: [c.inputChannels, s1, s1])]
-        rows.append(LayerDescription(name: "conv1 + \(c.activation.rawValue)", outputShape: [K1, s1, s1],
-                                     parameters: count(conv1), multiplyAdds: K1 * s1 * s1 * c.inputChannels * 25))
-        rows.append(LayerDescription(name: pool, outputShape: [K1, s2, s2]))
-        if norm1 != nil { rows.append(LayerDescription(name: "LRN", outputShape: [K1, s2, s2])) }
-        rows.append(LayerDescription(name: "conv2 + \(c.activation.rawValue)", outputShape: [K1, s2, s2],
-                                     parameters: count(conv2), multiplyAdds: K1 * s2 * s2 * K1 * 25))
-        if norm2 != nil { rows.append(LayerDescription(name: "LRN", outputShape: [K1, s2, s2])) }
-        rows.append(LayerDescription(name: pool, outputShape: [K1, s3, s3]))
-        rows.append(LayerDescription(name: "local3 + \(c.activation.rawValue)", outputShape: [K3, s3, s3],
-                                     parameters: count(local3), multiplyAdds: K3 * s3 * s3 * K1 * 9))
-        rows.append(LayerDescription(name: "local4 + \(c.activation.rawValue)", outputShape: [K3, s3, s3],
-                                     parameters: count(local4), multiplyAdds: K3 * s3 * s3 * K3 * 9))
-        rows.append(LayerDescription(name: "fc + softmax", outputShape: [c.classes],
-                                     parameters: count(fc), multiplyAdds: fc.inputs * fc.outputs))
-        return rows
     }
 }
 

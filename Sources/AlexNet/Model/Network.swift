@@ -1,25 +1,55 @@
 /// What the training loop, the gradient checker and the chapters need from a network:
-/// logits from images, a backward pass from ∂L/∂logits, and the list of parameters.
+/// logits from images, a backward pass from ∂L/∂logits, and its one list of layers.
 public protocol Network<Scalar>: AnyObject {
     associatedtype Scalar: TensorScalar
-    /// Every learned tensor, listed by hand in a fixed order.
-    var parameters: [Parameter<Scalar>] { get }
+    /// The shape of one input image, (C, H, W).
+    var inputShape: [Int] { get }
+    /// Every layer in the order `forward` calls it, with its name: the model's one list of its
+    /// layers. The parameters, the description table with its multiply-adds, the dropout layers
+    /// and the profiling stages all derive from it; running the stages in order computes exactly
+    /// `forward` (a test checks this).
+    var stages: [(name: String, layer: any Layer<Scalar>)] { get }
     /// Training (dropout draws masks) or inference (dropout scales or samples).
     var phase: Phase { get set }
     /// Logits (N, classes) for images (N, C, H, W).
     func forward(_ images: Tensor<Scalar>) -> Tensor<Scalar>
     /// Accumulates every parameter's gradient from ∂L/∂logits of the last forward pass.
     func backward(_ dLogits: Tensor<Scalar>)
-    /// The model as a table: one row per layer (see ``LayerDescription``).
-    func describe() -> [LayerDescription]
-    /// The dropout layers, whose generators a checkpoint saves and restores.
-    var dropoutLayers: [Dropout<Scalar>] { get }
-    /// Every layer in the order `forward` calls it, with its name: for profiling one layer at a
-    /// time. Running the stages in order computes exactly `forward` (a test checks this).
-    var stages: [(name: String, layer: any Layer<Scalar>)] { get }
 }
 
 extension Network {
+    /// Every learned tensor, layer by layer in the order of ``stages`` (the order checkpoints and
+    /// the optimiser use).
+    public var parameters: [Parameter<Scalar>] { stages.flatMap { $0.layer.parameters } }
+
+    /// The dropout layers, whose generators a checkpoint saves and restores.
+    public var dropoutLayers: [Dropout<Scalar>] { stages.compactMap { $0.layer as? Dropout<Scalar> } }
+
+    /// The model as a table, derived from ``stages``: one row per learned layer (with the
+    /// activation that follows it), normalisation and pooling; output shapes for one image.
+    public func describe() -> [LayerDescription] {
+        var rows = [LayerDescription(name: "input", outputShape: inputShape)]
+        var shape = [1] + inputShape
+        for (name, layer) in stages {
+            let multiplyAdds = layer.multiplyAdds(for: shape)
+            shape = layer.outputShape(for: shape)
+            let image = Array(shape.dropFirst())
+            switch layer {
+            case let activation as Activation<Scalar>: rows[rows.count - 1].name += " + \(activation.function.rawValue)"
+            case is Dropout<Scalar>: continue
+            case is LocalResponseNormalization<Scalar>: rows.append(LayerDescription(name: "LRN", outputShape: image))
+            case let pool as MaxPooling<Scalar>:
+                rows.append(LayerDescription(name: "max-pool \(pool.windowSize)/\(pool.stride)", outputShape: image))
+            default:
+                rows.append(LayerDescription(name: name, outputShape: image,
+                                             parameters: layer.parameters.reduce(0) { $0 + $1.value.count },
+                                             multiplyAdds: multiplyAdds))
+            }
+        }
+        rows[rows.count - 1].name += " + softmax"
+        return rows
+    }
+
     /// One forward and backward pass: the mean softmax cross-entropy of `labels`, with every
     /// parameter's gradient accumulated. Gradients are not zeroed first.
     public func lossAndGradient(images: Tensor<Scalar>, labels: [Int]) -> Scalar {
