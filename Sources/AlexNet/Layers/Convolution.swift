@@ -17,16 +17,11 @@
 ///
 /// **Initialisation** (Section 5): w ~ N(0, 0.01²) unless set by the model; bias as given.
 ///
-/// **Computation.** The batch is split into one contiguous run of images per worker
-/// (``Threading/threadCount``); each worker takes its images a chunk at a time through im2col
-/// and one single-threaded GEMM per group, in its own buffers, which are kept from step to step.
-/// The weight gradient is summed per worker and the sums added in worker order, so a run is
-/// reproducible at a given thread count. The naive seven loops of ``DirectConvolution`` are the
-/// tested twin.
-///
-/// **Winograd.** At stride 1 with 3×3 or 5×5 kernels and at least 16 input channels per group,
-/// the same function is computed by ``WinogradConvolution`` instead, with 2.25× (3×3) or 2.8×
-/// (5×5) fewer multiplications (``algorithm``; set it to `.im2col` for the plain method).
+/// **Computation.** ``Im2colConvolution`` (im2col + one GEMM per group, the batch split over
+/// the workers) or, for stride 1 with 3×3 or 5×5 kernels and at least 16 input channels per
+/// group, ``WinogradConvolution`` (2.25× or 2.8× fewer multiplications); both compute the same
+/// function, and the naive seven loops of ``DirectConvolution`` are their tested twin
+/// (``algorithm`` chooses).
 public final class Convolution<Scalar: TensorScalar>: Layer {
     public let inputChannels: Int, outputChannels: Int
     public let kernelSize: Int, stride: Int, padding: Int
@@ -35,10 +30,11 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     public let weights: [Parameter<Scalar>]
     /// One (M/T) bias per tower.
     public let biases: [Parameter<Scalar>]
-    /// Upper bound on a worker's im2col buffer, in scalars; its images go through in chunks below it.
-    /// 2¹⁹ (2 MiB of Float) keeps a chunk's column matrix near the worker's own caches; larger
-    /// chunks fall out of them and smaller ones make narrower products (`alexnet-bench` times it).
-    public var columnBufferLimit = 1 << 19
+    /// The im2col path's bound on a worker's column buffer, in scalars (see ``Im2colConvolution``).
+    public var columnBufferLimit: Int {
+        get { im2col.columnBufferLimit }
+        set { im2col.columnBufferLimit = newValue }
+    }
 
     /// How the layer computes: im2col + GEMM, or Winograd's F(2×2, K×K) where it applies.
     public enum Algorithm: Sendable { case im2col, winograd }
@@ -66,13 +62,11 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     }
 
     private var input = Tensor<Scalar>(shape: [0])   // x (N, C, H, W), kept for backward
-    /// The workers' buffers, each `workers` equal slices: padded chunk (also the padded dx of
-    /// col2im), column matrix, a group's product or dy block, the column gradient, and the
-    /// partial parameter gradients (the stacked weight, then the stacked bias).
-    private var padded: [Scalar] = [], columns: [Scalar] = [], block: [Scalar] = []
-    private var columnGradients: [Scalar] = [], partialGradients: [Scalar] = []
-    /// The towers' weights and biases stacked (see ``stackTowers()``), refreshed each pass.
-    private var stackedWeights: [Scalar] = [], stackedBiases: [Scalar] = []
+    private let im2col = Im2colConvolution<Scalar>()
+    /// The towers' weights stacked as one (M, C/G·K·K) matrix and their biases as one (M) vector
+    /// (see ``stackTowers()``), and the stacked gradients, (M, C/G·K·K) then (M).
+    private let stackedWeights = ScratchBuffer<Scalar>(), stackedBiases = ScratchBuffer<Scalar>()
+    private let stackedGradients = ScratchBuffer<Scalar>()
 
     public init(
         name: String = "conv",
@@ -138,118 +132,49 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                                    K: kernelSize, S: stride, P: padding, Ho: out[2], Wo: out[3])
     }
 
-    /// How many images go through im2col at once, for a worker given `images` of them.
-    /// One image whenever its output plane has 256 positions or more: a product that wide runs
-    /// as fast as a chunk's, and a chunk of one image needs no rearranging — its
-    /// product is y's own (Mt, Ho·Wo) block and its dy block is dy's.
-    func chunkSize(_ g: ConvolutionGeometry, batch images: Int) -> Int {
-        if g.Ho * g.Wo >= 256 { return 1 }
-        return max(1, min(images, columnBufferLimit / max(1, g.Cg * g.K * g.K * g.Ho * g.Wo)))
-    }
-
-    /// How the batch is shared: worker w takes images `runs[w]`, in chunks of `chunk`.
-    private func plan(_ g: ConvolutionGeometry, batch N: Int) -> (runs: [Range<Int>], chunk: Int) {
-        let workers = max(1, min(Threading.threadCount, N))
-        let runs = (0..<workers).map { w in (N * w / workers)..<(N * (w + 1) / workers) }
-        return (runs, chunkSize(g, batch: (N + workers - 1) / workers))
-    }
-
-    /// The im2col part of a chunk: pads images n0..<n0+B of one group and lays out their columns.
-    private static func columns(of x: UnsafePointer<Scalar>, _ g: ConvolutionGeometry, images n0: Int, count B: Int,
-                                group: Int, padded: UnsafeMutablePointer<Scalar>, into cols: UnsafeMutablePointer<Scalar>) {
-        pad(x, geometry: g, images: n0, count: B, firstChannel: group * g.Cg, into: padded)
-        im2col(padded: padded, geometry: g, count: B, into: cols)
-    }
-
     /// All towers' weights as one (M, C/G·K·K) matrix and their biases as one (M) vector, in
     /// tower order, which is group order: the towers that read group g are the rows
-    /// g·M/G ..< (g+1)·M/G, multiplied as one stacked product (one GEMM instead of one per
-    /// tower, with the column matrix packed once; the paper's conv1 and conv3 have two towers
-    /// that read the same group).
-    private func stackTowers() {
-        resize(&stackedWeights, to: weights.reduce(0) { $0 + $1.value.count })
-        stackedWeights.withUnsafeMutableBufferPointer { target in
-            var offset = 0
-            for w in weights {
-                w.value.withUnsafeBufferPointer { (target.baseAddress! + offset).update(from: $0.baseAddress!, count: $0.count) }
-                offset += w.value.count
-            }
+    /// g·M/G ..< (g+1)·M/G, multiplied as one stacked product (one GEMM for the paper's conv1 and
+    /// conv3, whose two towers read the same group). The copy is one pass over the weights
+    /// (3.5 MB for the paper's conv3) against a layer that multiplies them by a whole batch.
+    private func stackTowers() -> (weights: UnsafePointer<Scalar>, biases: UnsafePointer<Scalar>) {
+        let w = stackedWeights.reserve(weights.reduce(0) { $0 + $1.value.count }).base
+        let b = stackedBiases.reserve(outputChannels).base
+        var (offset, biasOffset) = (0, 0)
+        for (weight, bias) in zip(weights, biases) {
+            weight.value.withUnsafeBufferPointer { (w + offset).update(from: $0.baseAddress!, count: $0.count) }
+            bias.value.withUnsafeBufferPointer { (b + biasOffset).update(from: $0.baseAddress!, count: $0.count) }
+            offset += weight.value.count
+            biasOffset += bias.value.count
         }
-        stackedBiases = biases.flatMap(\.value.scalars)
+        return (UnsafePointer(w), UnsafePointer(b))
     }
 
+    /// y (N, M, Ho, Wo) for x (N, C, H, W), by the layer's ``algorithm``.
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         input = x
         let g = geometry(x.shape)
-        let N = x.shape[0], M = outputChannels, G = groups
-        let Mg = M / G, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo       // Mg: outputs reading one group
-        let (runs, chunk) = plan(g, batch: N)
-        let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mg * chunk * HoWo)
-        resize(&padded, to: runs.count * paddedSize)
-        resize(&columns, to: runs.count * columnSize)
-        resize(&block, to: runs.count * blockSize)
-        stackTowers()
-        var y = Tensor<Scalar>(uninitializedShape: [N, M, g.Ho, g.Wo])   // every element is written below
-        if let winograd {
-            x.withUnsafeBufferPointer { x in
-            y.withUnsafeMutableBufferPointer { y in
-            stackedWeights.withUnsafeBufferPointer { w in
-            stackedBiases.withUnsafeBufferPointer { bias in
-                winograd.forward(x.baseAddress!, weights: w.baseAddress!, bias: bias.baseAddress!, geometry: g,
-                                 outputs: M, groups: G, batch: N, into: y.baseAddress!)
-            }}}}
-            return y
-        }
+        let (N, M, G) = (x.shape[0], outputChannels, groups)
+        let (w, bias) = stackTowers()
+        var y = Tensor<Scalar>(uninitializedShape: [N, M, g.Ho, g.Wo])   // every element is written
         x.withUnsafeBufferPointer { x in
-        y.withUnsafeMutableBufferPointer { y in
-        padded.withUnsafeMutableBufferPointer { padded in
-        columns.withUnsafeMutableBufferPointer { columns in
-        block.withUnsafeMutableBufferPointer { block in
-        stackedWeights.withUnsafeBufferPointer { w in
-        stackedBiases.withUnsafeBufferPointer { bias in
-            let (xp, yp) = (SendablePointer(x.baseAddress!), SendablePointer(y.baseAddress!))
-            let (wp, bp) = (SendablePointer(w.baseAddress!), SendablePointer(bias.baseAddress!))
-            let (padded, cols, product) = (SendablePointer(padded.baseAddress!), SendablePointer(columns.baseAddress!),
-                                           SendablePointer(block.baseAddress!))
-            parallelFor(runs.count) { worker in
-                let padded = padded.base + worker * paddedSize, cols = cols.base + worker * columnSize
-                let product = product.base + worker * blockSize
-                for n0 in Swift.stride(from: runs[worker].lowerBound, to: runs[worker].upperBound, by: chunk) {
-                    let B = min(chunk, runs[worker].upperBound - n0), columns = B * HoWo
-                    for group in 0..<G {
-                        Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
-                        // product (Mg, B·HoWo) = weight_group (Mg, CKK) · cols (CKK, B·HoWo), for one
-                        // image straight into y[n0, group·Mg ..< (group+1)·Mg], then + bias
-                        let yBlock = yp.base + (n0 * M + group * Mg) * HoWo, beta = bp.base + group * Mg
-                        Scalar.gemm(transposeA: false, transposeB: false, m: Mg, n: columns, k: CKK,
-                                    alpha: 1, a: wp.base + group * Mg * CKK, lda: CKK, b: cols, ldb: columns,
-                                    beta: 0, c: B == 1 ? yBlock : product, ldc: columns)
-                        if B == 1 {
-                            for m in 0..<Mg {
-                                let row = yBlock + m * HoWo
-                                for p in 0..<HoWo { row[p] += beta[m] }
-                            }
-                            continue
-                        }
-                        // y[n0 + b, group·Mg + m, :] = product[m, b·HoWo ..< (b+1)·HoWo] + bias[group·Mg + m]
-                        for b in 0..<B {
-                            for m in 0..<Mg {
-                                let source = product + (m * B + b) * HoWo
-                                let target = yp.base + ((n0 + b) * M + group * Mg + m) * HoWo
-                                for p in 0..<HoWo { target[p] = source[p] + beta[m] }
-                            }
-                        }
-                    }
+            y.withUnsafeMutableBufferPointer { y in
+                if let winograd {
+                    winograd.forward(x.baseAddress!, weights: w, bias: bias, geometry: g, outputs: M, groups: G, batch: N,
+                                     into: y.baseAddress!)
+                } else {
+                    im2col.forward(x.baseAddress!, weights: w, bias: bias, geometry: g, outputs: M, groups: G, batch: N,
+                                   into: y.baseAddress!)
                 }
             }
-        }}}}}}}
+        }
         return y
     }
 
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        var dx = Tensor<Scalar>(uninitializedShape: input.shape)     // col2im writes every element
+        var dx = Tensor<Scalar>(uninitializedShape: input.shape)     // every element is written
         backward(dy, computeInputGradient: true, dx: &dx)
         return dx
     }
@@ -262,117 +187,45 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         backward(dy, computeInputGradient: false, dx: &unused)
     }
 
+    /// The stacked gradients from the algorithm, then added into the towers' blocks.
     @_specialize(where Scalar == Float)
     private func backward(_ dy: Tensor<Scalar>, computeInputGradient: Bool, dx: inout Tensor<Scalar>) {
         precondition(input.shape.count == 4, "convolution backward: needs a forward pass first")
         let g = geometry(input.shape)
-        let N = input.shape[0], M = outputChannels, G = groups
+        let (N, M, G, CKK) = (input.shape[0], outputChannels, groups, g.columnRows)
         precondition(dy.shape == [N, M, g.Ho, g.Wo], "convolution backward: dy \(dy.shape) does not match the output")
-        let Mg = M / G, CKK = g.Cg * g.K * g.K, HoWo = g.Ho * g.Wo
-        if let winograd {
-            // The stacked gradients, (M, CKK) then (M), added below into the towers' blocks.
-            resize(&partialGradients, to: M * CKK + M)
-            stackTowers()
-            input.withUnsafeBufferPointer { x in
-            dy.withUnsafeBufferPointer { dy in
-            dx.withUnsafeMutableBufferPointer { dx in
-            stackedWeights.withUnsafeBufferPointer { w in
-            partialGradients.withUnsafeMutableBufferPointer { gradient in
-                gradient.update(repeating: 0)
-                winograd.backward(dy.baseAddress!, input: x.baseAddress!, weights: w.baseAddress!, geometry: g,
-                                  outputs: M, groups: G, batch: N, dWeight: gradient.baseAddress!,
-                                  dBias: gradient.baseAddress! + M * CKK, dx: computeInputGradient ? dx.baseAddress! : nil)
-            }}}}}
-            addToTowers(partialGradients, workers: 1, CKK: CKK)
-            return
-        }
-        let (runs, chunk) = plan(g, batch: N)
-        let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mg * chunk * HoWo)
-        // Per worker: the stacked weight gradient (M, CKK), then the bias gradient (M).
-        let gradientSize = M * CKK + M
-        resize(&padded, to: runs.count * paddedSize)
-        resize(&columns, to: runs.count * columnSize)
-        resize(&block, to: runs.count * blockSize)
-        resize(&columnGradients, to: computeInputGradient ? runs.count * columnSize : 0)
-        resize(&partialGradients, to: runs.count * gradientSize)
-        stackTowers()
+        let (w, _) = stackTowers()
+        let gradient = stackedGradients.reserve(M * CKK + M).base        // dW (M, CKK), then dBias (M)
+        gradient.update(repeating: 0, count: M * CKK + M)
         input.withUnsafeBufferPointer { x in
-        dy.withUnsafeBufferPointer { dy in
-        dx.withUnsafeMutableBufferPointer { dx in
-        padded.withUnsafeMutableBufferPointer { padded in
-        columns.withUnsafeMutableBufferPointer { columns in
-        block.withUnsafeMutableBufferPointer { block in
-        columnGradients.withUnsafeMutableBufferPointer { columnGradients in
-        partialGradients.withUnsafeMutableBufferPointer { partialGradients in
-        stackedWeights.withUnsafeBufferPointer { w in
-            let (xp, dyp, wp) = (SendablePointer(x.baseAddress!), SendablePointer(dy.baseAddress!), SendablePointer(w.baseAddress!))
-            // Both nil when the input gradient is skipped.
-            let dxp = computeInputGradient ? SendablePointer(dx.baseAddress!) : nil
-            let dColumns = computeInputGradient ? SendablePointer(columnGradients.baseAddress!) : nil
-            let (padded, cols, dyBlocks) = (SendablePointer(padded.baseAddress!), SendablePointer(columns.baseAddress!),
-                                            SendablePointer(block.baseAddress!))
-            let partial = SendablePointer(partialGradients.baseAddress!)
-            parallelFor(runs.count) { worker in
-                let padded = padded.base + worker * paddedSize, cols = cols.base + worker * columnSize
-                let dyBlocks = dyBlocks.base + worker * blockSize, dCols = dColumns.map { $0.base + worker * columnSize }
-                let dWeight = partial.base + worker * gradientSize, dBias = dWeight + M * CKK
-                dWeight.update(repeating: 0, count: gradientSize)
-                for n0 in Swift.stride(from: runs[worker].lowerBound, to: runs[worker].upperBound, by: chunk) {
-                    let B = min(chunk, runs[worker].upperBound - n0), columns = B * HoWo
-                    for group in 0..<G {
-                        Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
-                        // dyBlock[m, b·HoWo + p] = dy[n0 + b, group·Mg + m, p]   (inverse of the forward scatter);
-                        // for one image, dy's own block
-                        let dyBlock = B == 1 ? dyp.base + (n0 * M + group * Mg) * HoWo : dyBlocks
-                        if B > 1 {
-                            for b in 0..<B {
-                                for m in 0..<Mg {
-                                    (dyBlocks + (m * B + b) * HoWo).update(
-                                        from: dyp.base + ((n0 + b) * M + group * Mg + m) * HoWo, count: HoWo)
-                                }
-                            }
-                        }
-                        // dBias[group·Mg + m] += Σ_columns dyBlock[m, ·]
-                        for m in 0..<Mg {
-                            dBias[group * Mg + m] += sum(dyBlock + m * columns, count: columns)
-                        }
-                        // dWeight_group (Mg, CKK) += dyBlock (Mg, B·HoWo) · colsᵀ (B·HoWo, CKK)
-                        Scalar.gemm(transposeA: false, transposeB: true, m: Mg, n: CKK, k: columns,
-                                    alpha: 1, a: dyBlock, lda: columns, b: cols, ldb: columns,
-                                    beta: 1, c: dWeight + group * Mg * CKK, ldc: CKK)
-                        guard let dCols, let dxp else { continue }
-                        // dCols (CKK, B·HoWo) = weight_groupᵀ (CKK, Mg) · dyBlock (Mg, B·HoWo), added back
-                        Scalar.gemm(transposeA: true, transposeB: false, m: CKK, n: columns, k: Mg,
-                                    alpha: 1, a: wp.base + group * Mg * CKK, lda: CKK, b: dyBlock, ldb: columns,
-                                    beta: 0, c: dCols, ldc: columns)
-                        padded.update(repeating: 0, count: B * g.Cg * g.Hp * g.Wp)
-                        col2im(dCols, geometry: g, images: n0, count: B, firstChannel: group * g.Cg,
-                               padded: padded, into: dxp.base)
+            dy.withUnsafeBufferPointer { dy in
+                dx.withUnsafeMutableBufferPointer { dx in
+                    let dxp = computeInputGradient ? dx.baseAddress! : nil
+                    if let winograd {
+                        winograd.backward(dy.baseAddress!, input: x.baseAddress!, weights: w, geometry: g, outputs: M,
+                                          groups: G, batch: N, dWeight: gradient, dBias: gradient + M * CKK, dx: dxp)
+                    } else {
+                        im2col.backward(dy.baseAddress!, input: x.baseAddress!, weights: w, geometry: g, outputs: M,
+                                        groups: G, batch: N, dWeight: gradient, dBias: gradient + M * CKK, dx: dxp)
                     }
                 }
             }
-        }}}}}}}}}
-        addToTowers(partialGradients, workers: runs.count, CKK: CKK)
+        }
+        addToTowers(gradient, CKK: CKK)
     }
 
-    /// The parameter gradients += the workers' stacked sums (each (M, CKK) then (M)), in worker
-    /// order; tower t owns rows t·Mt ..< (t+1)·Mt of the stacked gradient.
-    private func addToTowers(_ partial: [Scalar], workers: Int, CKK: Int) {
-        let (M, Mt) = (outputChannels, outputChannels / towers), gradientSize = M * CKK + M
-        partial.withUnsafeBufferPointer { partial in
-            for t in 0..<towers {
-                weights[t].gradient.withUnsafeMutableBufferPointer { dW in
-                    for worker in 0..<workers {
-                        let source = partial.baseAddress! + worker * gradientSize + t * Mt * CKK
-                        for k in 0..<(Mt * CKK) { dW[k] += source[k] }
-                    }
-                }
-                biases[t].gradient.withUnsafeMutableBufferPointer { dB in
-                    for worker in 0..<workers {
-                        let source = partial.baseAddress! + worker * gradientSize + M * CKK + t * Mt
-                        for m in 0..<Mt { dB[m] += source[m] }
-                    }
-                }
+    /// The parameter gradients += the stacked gradient (M, CKK) then (M); tower t owns rows
+    /// t·Mt ..< (t+1)·Mt of it.
+    private func addToTowers(_ stacked: UnsafePointer<Scalar>, CKK: Int) {
+        let (M, Mt) = (outputChannels, outputChannels / towers)
+        for t in 0..<towers {
+            weights[t].gradient.withUnsafeMutableBufferPointer { dW in
+                let source = stacked + t * Mt * CKK
+                for k in 0..<(Mt * CKK) { dW[k] += source[k] }
+            }
+            biases[t].gradient.withUnsafeMutableBufferPointer { dB in
+                let source = stacked + M * CKK + t * Mt
+                for m in 0..<Mt { dB[m] += source[m] }
             }
         }
     }

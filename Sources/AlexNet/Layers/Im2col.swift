@@ -23,6 +23,9 @@ struct ConvolutionGeometry: Sendable {
     /// Kernel size, stride, padding, output height and width.
     let K: Int, S: Int, P: Int, Ho: Int, Wo: Int
 
+    /// Rows of the column matrix, Cg·K·K: the length of one output's weight vector.
+    var columnRows: Int { Cg * K * K }
+
     /// Height and width of the padded copy.
     var Hp: Int { H + 2 * P }
     var Wp: Int { W + 2 * P }
