@@ -22,11 +22,11 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
     public let bias: Parameter<Scalar>       // (M, Ho, Wo)
     private var inputShape: [Int] = []
     /// patches (Ho·Wo, N, C·K·K) of the last forward pass; reused as dpatches in the backward pass.
-    private var patches: [Scalar] = []
+    private let patches = ScratchBuffer<Scalar>()
     /// Whether `patches` holds the last forward pass's patches (a backward pass consumes them).
     private var patchesAreCurrent = false
     /// (Ho·Wo, N, M): y_p in the forward pass, dy_p in the backward pass.
-    private var perPosition: [Scalar] = []
+    private let perPosition = ScratchBuffer<Scalar>()
     /// (N, C, H + 2P, W + 2P): the zero-bordered input, or its gradient, for the patches.
     private let padded = ScratchBuffer<Scalar>()
     private var paddedCount: Int { inputShape[0] * inputChannels * (inputHeight + 2 * padding) * (inputWidth + 2 * padding) }
@@ -124,87 +124,103 @@ public final class LocallyConnected<Scalar: TensorScalar>: Layer {
         }
     }
 
+    /// y (N, M, Ho, Wo): gather the patches, multiply each position's, add the biases.
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        precondition(x.shape.count == 4 && Array(x.shape[1...]) == [inputChannels, inputHeight, inputWidth],
-                     "LocallyConnected: expected (N, \(inputChannels), \(inputHeight), \(inputWidth)), got \(x.shape)")
+        let shape = outputShape(for: x.shape)
         inputShape = x.shape
-        let N = x.shape[0], M = outputChannels, positions = outputHeight * outputWidth
-        let CKK = inputChannels * kernelSize * kernelSize
-        resize(&patches, to: positions * N * CKK)
-        resize(&perPosition, to: positions * N * M)
-        var y = Tensor<Scalar>(uninitializedShape: [N, M, outputHeight, outputWidth])   // every element is written below
-        x.withUnsafeBufferPointer { x in
-        patches.withUnsafeMutableBufferPointer { patches in
-        perPosition.withUnsafeMutableBufferPointer { products in
+        let (N, M, positions, CKK) = (x.shape[0], outputChannels, outputHeight * outputWidth, inputChannels * kernelSize * kernelSize)
+        let patches = patches.reserve(positions * N * CKK), products = perPosition.reserve(positions * N * M)
+        x.withUnsafeBufferPointer { gatherPatches($0.baseAddress!, N: N, padded: padded.reserve(paddedCount), into: patches.base) }
+        patchesAreCurrent = true
+        weight.value.withUnsafeBufferPointer { multiplyPositions(patches, $0.baseAddress!, N: N, into: products) }
+        var y = Tensor<Scalar>(uninitializedShape: shape)     // every element is written
         y.withUnsafeMutableBufferPointer { y in
-        weight.value.withUnsafeBufferPointer { w in
-        bias.value.withUnsafeBufferPointer { b in
-            gatherPatches(x.baseAddress!, N: N, padded: padded.reserve(paddedCount), into: patches.baseAddress!)
-            patchesAreCurrent = true
-            let (pp, yp, wp, bp) = (SendablePointer(patches.baseAddress!), SendablePointer(products.baseAddress!),
-                                    SendablePointer(w.baseAddress!), SendablePointer(b.baseAddress!))
-            parallelFor(positions) { p in
-                // y_p (N, M) = patches_p (N, CKK) · w_pᵀ (CKK, M)
-                Scalar.gemm(transposeA: false, transposeB: true, m: N, n: M, k: CKK,
-                            alpha: 1, a: pp.base + p * N * CKK, lda: CKK,
-                            b: wp.base + p * M * CKK, ldb: CKK,
-                            beta: 0, c: yp.base + p * N * M, ldc: M)
-            }
-            // y[n, m, p] = y_p[n, m] + bias[m, p], one task per image
-            let out = SendablePointer(y.baseAddress!)
-            parallelFor(N) { n in
-                for m in 0..<M {
-                    let row = out.base + (n * M + m) * positions
-                    for p in 0..<positions { row[p] = yp.base[(p * N + n) * M + m] + bp.base[m * positions + p] }
-                }
-            }
-        }}}}}}
+            bias.value.withUnsafeBufferPointer { addBias($0.baseAddress!, to: products, N: N, into: y.baseAddress!) }
+        }
         return y
     }
 
+    /// ∂L/∂x, with ∂L/∂w and ∂L/∂bias added: dy by position, the bias and weight gradients,
+    /// the patches' gradient, scattered back onto dx.
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(patchesAreCurrent, "LocallyConnected backward: needs a forward pass first (one backward per forward)")
-        let N = inputShape[0], M = outputChannels, positions = outputHeight * outputWidth
+        let (N, M, positions, CKK) = (inputShape[0], outputChannels, outputHeight * outputWidth, inputChannels * kernelSize * kernelSize)
         precondition(dy.shape == [N, M, outputHeight, outputWidth], "LocallyConnected backward: dy \(dy.shape)")
         patchesAreCurrent = false
-        let CKK = inputChannels * kernelSize * kernelSize
-        var dx = Tensor<Scalar>(uninitializedShape: inputShape)     // scatterPatches zeroes each image first
+        let patches = patches.reserve(positions * N * CKK), dyAt = perPosition.reserve(positions * N * M)
         dy.withUnsafeBufferPointer { dy in
-        patches.withUnsafeMutableBufferPointer { patches in
-        perPosition.withUnsafeMutableBufferPointer { dyAt in
-        dx.withUnsafeMutableBufferPointer { dx in
-        weight.value.withUnsafeBufferPointer { w in
-        weight.gradient.withUnsafeMutableBufferPointer { dWeight in
-        bias.gradient.withUnsafeMutableBufferPointer { dBias in
-            let (g, pp, dp) = (SendablePointer(dy.baseAddress!), SendablePointer(patches.baseAddress!),
-                               SendablePointer(dyAt.baseAddress!))
-            let (wp, dWeightP, dBiasP) = (SendablePointer(w.baseAddress!), SendablePointer(dWeight.baseAddress!),
-                                          SendablePointer(dBias.baseAddress!))
-            parallelFor(positions) { p in
-                // dy_p[n, m] = dy[n, m, p];  dbias[m, p] += Σ_n dy_p[n, m]
-                let dyP = dp.base + p * N * M
-                for n in 0..<N {
-                    for m in 0..<M { dyP[n * M + m] = g.base[(n * M + m) * positions + p] }
-                }
-                for m in 0..<M {
-                    var sum: Scalar = 0
-                    for n in 0..<N { sum += dyP[n * M + m] }
-                    dBiasP.base[m * positions + p] += sum
-                }
-                let patchesP = pp.base + p * N * CKK
-                // dw_p (M, CKK) += dy_pᵀ (M, N) · patches_p (N, CKK)
-                Scalar.gemm(transposeA: true, transposeB: false, m: M, n: CKK, k: N,
-                            alpha: 1, a: dyP, lda: M, b: patchesP, ldb: CKK,
-                            beta: 1, c: dWeightP.base + p * M * CKK, ldc: CKK)
-                // dpatches_p (N, CKK) = dy_p (N, M) · w_p (M, CKK), over patches_p (no longer needed)
-                Scalar.gemm(transposeA: false, transposeB: false, m: N, n: CKK, k: M,
-                            alpha: 1, a: dyP, lda: M, b: wp.base + p * M * CKK, ldb: CKK,
-                            beta: 0, c: patchesP, ldc: CKK)
+            bias.gradient.withUnsafeMutableBufferPointer {
+                gatherOutputGradient(dy.baseAddress!, N: N, into: dyAt, addingBiasGradientTo: $0.baseAddress!)
             }
-            scatterPatches(patches.baseAddress!, N: N, padded: padded.reserve(paddedCount), onto: dx.baseAddress!)
-        }}}}}}}
+        }
+        weight.gradient.withUnsafeMutableBufferPointer { addWeightGradient(dyAt, patches, N: N, into: $0.baseAddress!) }
+        weight.value.withUnsafeBufferPointer { patchGradients(dyAt, $0.baseAddress!, N: N, over: patches) }
+        var dx = Tensor<Scalar>(uninitializedShape: inputShape)     // scatterPatches zeroes each image first
+        dx.withUnsafeMutableBufferPointer {
+            scatterPatches(patches.base, N: N, padded: padded.reserve(paddedCount), onto: $0.baseAddress!)
+        }
         return dx
+    }
+
+    // MARK: The steps, each over all positions (in parallel) or all images.
+
+    /// y_p (N, M) = patches_p (N, CKK) · w_pᵀ (CKK, M), for every position p.
+    private func multiplyPositions(_ patches: SendablePointer<Scalar>, _ w: UnsafePointer<Scalar>, N: Int,
+                                   into products: SendablePointer<Scalar>) {
+        let (M, CKK, wp) = (outputChannels, inputChannels * kernelSize * kernelSize, SendablePointer(w))
+        parallelFor(outputHeight * outputWidth) { p in
+            Scalar.gemm(transposeA: false, transposeB: true, m: N, n: M, k: CKK, alpha: 1, a: patches.base + p * N * CKK, lda: CKK,
+                        b: wp.base + p * M * CKK, ldb: CKK, beta: 0, c: products.base + p * N * M, ldc: M)
+        }
+    }
+
+    /// y[n, m, p] = y_p[n, m] + bias[m, p], one task per image.
+    private func addBias(_ bias: UnsafePointer<Scalar>, to products: SendablePointer<Scalar>, N: Int,
+                         into y: UnsafeMutablePointer<Scalar>) {
+        let (M, positions, out, b) = (outputChannels, outputHeight * outputWidth, SendablePointer(y), SendablePointer(bias))
+        parallelFor(N) { n in
+            for m in 0..<M {
+                let row = out.base + (n * M + m) * positions
+                for p in 0..<positions { row[p] = products.base[(p * N + n) * M + m] + b.base[m * positions + p] }
+            }
+        }
+    }
+
+    /// dy_p[n, m] = dy[n, m, p], and dbias[m, p] += Σ_n dy_p[n, m], for every position p (one
+    /// pass: the sum reads what was just written).
+    private func gatherOutputGradient(_ dy: UnsafePointer<Scalar>, N: Int, into dyAt: SendablePointer<Scalar>,
+                                      addingBiasGradientTo dBias: UnsafeMutablePointer<Scalar>) {
+        let (M, positions, g, dB) = (outputChannels, outputHeight * outputWidth, SendablePointer(dy), SendablePointer(dBias))
+        parallelFor(positions) { p in
+            let dyP = dyAt.base + p * N * M
+            for n in 0..<N { for m in 0..<M { dyP[n * M + m] = g.base[(n * M + m) * positions + p] } }
+            for m in 0..<M {
+                var total: Scalar = 0
+                for n in 0..<N { total += dyP[n * M + m] }
+                dB.base[m * positions + p] += total
+            }
+        }
+    }
+
+    /// dw_p (M, CKK) += dy_pᵀ (M, N) · patches_p (N, CKK), for every position p.
+    private func addWeightGradient(_ dyAt: SendablePointer<Scalar>, _ patches: SendablePointer<Scalar>, N: Int,
+                                   into dWeight: UnsafeMutablePointer<Scalar>) {
+        let (M, CKK, dW) = (outputChannels, inputChannels * kernelSize * kernelSize, SendablePointer(dWeight))
+        parallelFor(outputHeight * outputWidth) { p in
+            Scalar.gemm(transposeA: true, transposeB: false, m: M, n: CKK, k: N, alpha: 1, a: dyAt.base + p * N * M, lda: M,
+                        b: patches.base + p * N * CKK, ldb: CKK, beta: 1, c: dW.base + p * M * CKK, ldc: CKK)
+        }
+    }
+
+    /// dpatches_p (N, CKK) = dy_p (N, M) · w_p (M, CKK), over the patches (no longer needed).
+    private func patchGradients(_ dyAt: SendablePointer<Scalar>, _ w: UnsafePointer<Scalar>, N: Int,
+                                over patches: SendablePointer<Scalar>) {
+        let (M, CKK, wp) = (outputChannels, inputChannels * kernelSize * kernelSize, SendablePointer(w))
+        parallelFor(outputHeight * outputWidth) { p in
+            Scalar.gemm(transposeA: false, transposeB: false, m: N, n: CKK, k: M, alpha: 1, a: dyAt.base + p * N * M, lda: M,
+                        b: wp.base + p * M * CKK, ldb: CKK, beta: 0, c: patches.base + p * N * CKK, ldc: CKK)
+        }
     }
 }
