@@ -4,13 +4,13 @@ import AlexNet
 ///
 /// Each case builds its layer in the requested scalar type with inputs chosen away from the
 /// layers' kinks (ReLU at 0, ties in max-pooling), so that a step h never crosses one.
-public struct LayerGradientCase<Scalar: TensorScalar> {
-    public var name: String
+package struct LayerGradientCase<Scalar: TensorScalar> {
+    package var name: String
     /// Runs the check with step h (nil: ε^(1/3)) and returns one report per tensor.
-    public var run: (_ step: Double?) -> [GradientCheck.Report]
+    package var run: (_ step: Double?) -> [GradientCheck.Report]
 
     /// The worst relative error over all of the case's tensors.
-    public func worstRelativeError(step: Double? = nil) -> Double {
+    package func worstRelativeError(step: Double? = nil) -> Double {
         run(step).map(\.maxRelativeError).max() ?? 0
     }
 }
@@ -19,7 +19,7 @@ extension GradientCheck {
     /// A tensor of distinct values, none near zero: ±(0.1 + 0.05·k/⌈count/20⌉) for k = 0, 1, …
     /// in a seeded random order. Inputs for layers with kinks (ReLU at 0, ties in max-pooling),
     /// so that a finite-difference step never crosses one.
-    public static func distinctTensor<Scalar: TensorScalar>(_ shape: [Int], seed: UInt64) -> Tensor<Scalar> {
+    package static func distinctTensor<Scalar: TensorScalar>(_ shape: [Int], seed: UInt64) -> Tensor<Scalar> {
         var g = RandomGenerator(seed: seed)
         let count = shape.reduce(1, *)
         var values = (0..<count).map { k -> Scalar in
@@ -31,7 +31,7 @@ extension GradientCheck {
     }
 
     /// One case per layer and per configuration the paper uses.
-    public static func layerCases<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self) -> [LayerGradientCase<Scalar>] {
+    package static func layerCases<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self) -> [LayerGradientCase<Scalar>] {
         func random(_ shape: [Int], _ seed: UInt64) -> Tensor<Scalar> {
             var g = RandomGenerator(seed: seed)
             return .normal(shape: shape, standardDeviation: 1, generator: &g)

@@ -2,12 +2,12 @@ import Foundation
 import AlexNet
 
 /// A command line that was not understood: the message says what was wrong.
-public struct UsageError: Error, CustomStringConvertible {
-    public var message: String
+package struct UsageError: Error, CustomStringConvertible {
+    package var message: String
     /// The (sub)command whose usage was wrong, for the "Try … --help" hint.
-    public var command: String?
-    public var description: String { message }
-    public init(_ message: String, command: String? = nil) {
+    package var command: String?
+    package var description: String { message }
+    package init(_ message: String, command: String? = nil) {
         self.message = message
         self.command = command
     }
@@ -19,15 +19,15 @@ public struct UsageError: Error, CustomStringConvertible {
 /// default) and records the option for the usage text. Then ``finish()`` prints the usage and
 /// exits if `--help` was given, and throws the first ``UsageError`` otherwise: a bad value, an
 /// unknown option, or a stray argument. Options are `--name value` or `--name=value`.
-public final class Arguments {
-    public let command: String, summary: String
+package final class Arguments {
+    package let command: String, summary: String
     private var remaining: [String]
     private var helpLines: [(String, String)] = []
     private var positionalHelp: [(String, String)] = []
     private var firstError: UsageError?
-    public let helpRequested: Bool
+    package let helpRequested: Bool
 
-    public init(_ arguments: some Sequence<String>, command: String, summary: String) {
+    package init(_ arguments: some Sequence<String>, command: String, summary: String) {
         self.command = command
         self.summary = summary
         let list = Array(arguments)
@@ -66,25 +66,25 @@ public final class Arguments {
         return value
     }
 
-    public func string(_ name: String, default value: String, help: String) -> String {
+    package func string(_ name: String, default value: String, help: String) -> String {
         helpLines.append(("\(name) TEXT", "\(help) (default: \(value))"))
         return takeOnce(name) ?? value
     }
 
-    public func optionalString(_ name: String, help: String, placeholder: String = "TEXT") -> String? {
+    package func optionalString(_ name: String, help: String, placeholder: String = "TEXT") -> String? {
         helpLines.append(("\(name) \(placeholder)", help))
         return takeOnce(name)
     }
 
     /// Every value of an option that may be repeated (`--checkpoint a --checkpoint b`).
-    public func strings(_ name: String, help: String, placeholder: String = "TEXT") -> [String] {
+    package func strings(_ name: String, help: String, placeholder: String = "TEXT") -> [String] {
         helpLines.append(("\(name) \(placeholder)", help + " (repeatable)"))
         var values: [String] = []
         while let v = take(name) { values.append(v) }
         return values
     }
 
-    public func integer(_ name: String, default value: Int, help: String, range: ClosedRange<Int> = 1...Int.max) -> Int {
+    package func integer(_ name: String, default value: Int, help: String, range: ClosedRange<Int> = 1...Int.max) -> Int {
         helpLines.append(("\(name) N", "\(help) (default: \(value))"))
         guard let text = takeOnce(name) else { return value }
         guard let n = Int(text), range.contains(n) else {
@@ -94,7 +94,7 @@ public final class Arguments {
         return n
     }
 
-    public func optionalInteger(_ name: String, help: String, range: ClosedRange<Int> = 1...Int.max) -> Int? {
+    package func optionalInteger(_ name: String, help: String, range: ClosedRange<Int> = 1...Int.max) -> Int? {
         helpLines.append(("\(name) N", help))
         guard let text = takeOnce(name) else { return nil }
         guard let n = Int(text), range.contains(n) else {
@@ -104,7 +104,7 @@ public final class Arguments {
         return n
     }
 
-    public func double(_ name: String, default value: Double, help: String, range: ClosedRange<Double> = 0...Double.infinity) -> Double {
+    package func double(_ name: String, default value: Double, help: String, range: ClosedRange<Double> = 0...Double.infinity) -> Double {
         helpLines.append(("\(name) X", "\(help) (default: \(String(format: "%g", value)))"))
         guard let text = takeOnce(name) else { return value }
         guard let x = Double(text), x.isFinite, range.contains(x) else {
@@ -114,7 +114,7 @@ public final class Arguments {
         return x
     }
 
-    public func choice(_ name: String, default value: String, choices: [String], help: String) -> String {
+    package func choice(_ name: String, default value: String, choices: [String], help: String) -> String {
         helpLines.append(("\(name) \(choices.joined(separator: "|"))", "\(help) (default: \(value))"))
         guard let text = takeOnce(name) else { return value }
         guard choices.contains(text) else {
@@ -124,7 +124,7 @@ public final class Arguments {
         return text
     }
 
-    public func flag(_ name: String, help: String) -> Bool {
+    package func flag(_ name: String, help: String) -> Bool {
         helpLines.append((name, help))
         var found = false
         while let i = remaining.firstIndex(of: name) { remaining.remove(at: i); found = true }
@@ -133,13 +133,13 @@ public final class Arguments {
     }
 
     /// The next argument that is not an option, e.g. an image path.
-    public func positional(_ name: String, help: String) -> String? {
+    package func positional(_ name: String, help: String) -> String? {
         positionalHelp.append((name, help))
         guard let i = remaining.firstIndex(where: { !$0.hasPrefix("--") }) else { return nil }
         return remaining.remove(at: i)
     }
 
-    public var usage: String {
+    package var usage: String {
         var text = "\(summary)\n\nusage: \(command)\(helpLines.isEmpty ? "" : " [options]")"
         text += positionalHelp.map { " \($0.0)" }.joined() + "\n"
         let width = (helpLines + positionalHelp).map(\.0.count).max() ?? 0
@@ -155,7 +155,7 @@ public final class Arguments {
 
     /// Throws ``HelpRequested`` (with the usage text) on `--help`, the first usage error, or one
     /// for any argument that no declaration took; ``runTool(_:_:)`` prints and exits for each.
-    public func finish() throws {
+    package func finish() throws {
         if helpRequested { throw HelpRequested(usage: usage) }
         if let firstError { throw firstError }
         if let stray = remaining.first {
@@ -166,8 +166,8 @@ public final class Arguments {
 }
 
 /// `--help` was given: not a failure, the usage text is the answer.
-public struct HelpRequested: Error {
-    public let usage: String
+package struct HelpRequested: Error {
+    package let usage: String
 }
 
 /// Runs an executable's body: ``HelpRequested`` prints the usage and exits with status 0; a
@@ -176,7 +176,7 @@ public struct HelpRequested: Error {
 /// First it makes sure that the matrix products run the best BLAS kernel for the CPU
 /// (``BLASKernelSelection/ensureBestKernel(command:)``), which may restart the program once, and
 /// makes the library's process-wide settings (`Threading.configureProcess()`).
-public func runTool(_ command: String, _ body: () throws -> Void) -> Never {
+package func runTool(_ command: String, _ body: () throws -> Void) -> Never {
     BLASKernelSelection.ensureBestKernel(command: command)
     Threading.configureProcess()
     do {

@@ -20,13 +20,13 @@ import Foundation
 /// with one more value for tests: `openblas` makes the program treat the kernel that runs as
 /// OpenBLAS's own choice, which reproduces on any x86-64 machine what a CPU unknown to OpenBLAS
 /// gets: `OPENBLAS_CORETYPE=Prescott ALEXNET_BLAS_CORETYPE_SET_BY=openblas alexnet --version`.
-public enum BLASKernelSelection {
+package enum BLASKernelSelection {
     /// Who set `OPENBLAS_CORETYPE`: `alexnet:KERNEL` (a restart, after OpenBLAS chose KERNEL) or
     /// `openblas` (as if nobody had: for tests).
-    public static let handOffVariable = "ALEXNET_BLAS_CORETYPE_SET_BY"
+    package static let handOffVariable = "ALEXNET_BLAS_CORETYPE_SET_BY"
 
     /// How the running kernel came to be chosen.
-    public enum Origin: Equatable, Sendable {
+    package enum Origin: Equatable, Sendable {
         /// OpenBLAS's own choice, kept.
         case openBLAS
         /// The user's `OPENBLAS_CORETYPE`.
@@ -36,7 +36,7 @@ public enum BLASKernelSelection {
     }
 
     /// The kernel that runs and how it was chosen.
-    public static var origin: Origin {
+    package static var origin: Origin {
         guard let setter = environment(handOffVariable) else {
             return environment("OPENBLAS_CORETYPE") == nil ? .openBLAS : .user
         }
@@ -47,7 +47,7 @@ public enum BLASKernelSelection {
     /// Call first thing in `main`: restarts the program with a better kernel when OpenBLAS chose
     /// one below the CPU's level, and prints one line on standard error in the restarted program.
     /// Returns normally when the kernel stays; does not return when the restart succeeds.
-    public static func ensureBestKernel(command: String) {
+    package static func ensureBestKernel(command: String) {
         let cpu = CPUFeatures.current, running = BLASKernel.current
         switch origin {
         case .user:
@@ -78,7 +78,7 @@ public enum BLASKernelSelection {
 
     /// Three lines for `--version` and the benchmark: the BLAS build, the kernel that runs and
     /// why, and the CPU's features with the kernel they call for.
-    public static var report: [String] {
+    package static var report: [String] {
         let cpu = CPUFeatures.current, running = BLASKernel.current
         let why = switch origin {
         case .openBLAS: "OpenBLAS's own choice"

@@ -4,15 +4,15 @@ import Foundation
 /// The options every chapter shares (BOOK-PLAN.md): `--dataset`, `--data-dir`, `--epochs`,
 /// `--seed`, `--threads`, `--out`, `--quick` (the same code on a budget of seconds, for CI),
 /// `--full` (the longer run the book quotes where it differs) and `--help`.
-public struct ChapterOptions {
-    public let data: DataArguments
-    public let epochs: Int?
-    public let seed: UInt64
-    public let threads: Int
-    public let outputDirectory: String
-    public let quick: Bool, full: Bool
+package struct ChapterOptions {
+    package let data: DataArguments
+    package let epochs: Int?
+    package let seed: UInt64
+    package let threads: Int
+    package let outputDirectory: String
+    package let quick: Bool, full: Bool
 
-    public init(_ a: Arguments) {
+    package init(_ a: Arguments) {
         data = DataArguments(a)
         epochs = a.optionalInteger("--epochs", help: "epochs to train (default: the chapter's)")
         seed = UInt64(a.integer("--seed", default: 1, help: "first random seed", range: 0...Int.max))
@@ -23,30 +23,30 @@ public struct ChapterOptions {
     }
 
     /// Applies the thread count and makes the output directory; call after `finish()`.
-    public func prepare() throws {
+    package func prepare() throws {
         guard !(quick && full) else { throw UsageError("--quick and --full exclude each other") }
         Threading.setThreadCount(threads)
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
     }
 
     /// The path of an output file.
-    public func path(_ name: String) -> String {
+    package func path(_ name: String) -> String {
         (outputDirectory as NSString).appendingPathComponent(name)
     }
 
     /// A value for the three budgets: quick, default, full.
-    public func budget<T>(quick q: T, normal: T, full f: T) -> T { quick ? q : full ? f : normal }
+    package func budget<T>(quick q: T, normal: T, full f: T) -> T { quick ? q : full ? f : normal }
 }
 
 /// Seconds taken by `body`.
-public func measureSeconds(_ body: () throws -> Void) rethrows -> Double {
+package func measureSeconds(_ body: () throws -> Void) rethrows -> Double {
     let start = Date()
     try body()
     return Date().timeIntervalSince(start)
 }
 
 /// Prints a table with aligned columns: the first left-aligned, the others right-aligned.
-public func printTable(_ rows: [[String]]) {
+package func printTable(_ rows: [[String]]) {
     var widths = [Int](repeating: 0, count: rows.map(\.count).max() ?? 0)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     for row in rows {
@@ -58,7 +58,7 @@ public func printTable(_ rows: [[String]]) {
 }
 
 /// The middle value (the mean of the two middle values for an even count).
-public func median(_ values: some Collection<Double>) -> Double {
+package func median(_ values: some Collection<Double>) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return .nan }
     let mid = sorted.count / 2

@@ -2,18 +2,18 @@ import AlexNetData
 
 /// The data-set options shared by the chapters and the `alexnet` tool: `--dataset`,
 /// `--data-dir`, and limits for quick runs.
-public struct DataArguments {
-    public var dataset: String
-    public var directory: String?
+package struct DataArguments {
+    package var dataset: String
+    package var directory: String?
 
-    public init(_ arguments: Arguments) {
+    package init(_ arguments: Arguments) {
         dataset = arguments.choice("--dataset", default: "fashion-mnist", choices: ["fashion-mnist", "cifar10"],
                                    help: "data set")
         directory = arguments.optionalString("--data-dir", help: "directory holding the data set's files (Fashion-MNIST: \(FashionMNIST.defaultDirectory); CIFAR-10: required)", placeholder: "DIR")
     }
 
     /// Loads the data set, or throws a ``DataError`` that says what to do.
-    public func load() throws -> Dataset {
+    package func load() throws -> Dataset {
         switch dataset {
         case "cifar10":
             guard let directory else {

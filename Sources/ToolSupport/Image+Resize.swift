@@ -4,7 +4,7 @@ import Plotting
 extension Image {
     /// The image scaled so that its shorter side is `side` (bilinear), then its central
     /// `side`×`side` square: the paper's preprocessing (Section 2) for an arbitrary picture.
-    public func resizedAndCentreCropped(to side: Int) -> Image {
+    package func resizedAndCentreCropped(to side: Int) -> Image {
         let scale = Double(side) / Double(min(width, height))
         let newWidth = max(side, Int((Double(width) * scale).rounded())), newHeight = max(side, Int((Double(height) * scale).rounded()))
         let x0 = (newWidth - side) / 2, y0 = (newHeight - side) / 2
@@ -27,7 +27,7 @@ extension Image {
     }
 
     /// The image as a one-image ``DatasetSplit`` (planar channels), RGBA dropped to RGB.
-    public func asSplit(label: Int = 0) -> DatasetSplit {
+    package func asSplit(label: Int = 0) -> DatasetSplit {
         let c = channels == 4 ? 3 : channels
         var planar = [UInt8](repeating: 0, count: c * width * height)
         for y in 0..<height {
