@@ -266,7 +266,7 @@ runTool("alexnet-bench") {
     if options.pipeline {
         try pipelineBenchmark(options)
     } else {
+        try benchmark(options)      // first, so that its peak memory is the network's alone
         specialisationCheck()
-        try benchmark(options)
     }
 }
