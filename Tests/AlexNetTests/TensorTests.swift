@@ -98,6 +98,30 @@ func worstProductError(transposeA tA: Bool, transposeB tB: Bool, m: Int, n: Int,
 
 /// `matrixMultiply`, the fast path every layer uses (bands on several threads), against the
 /// definition, with products large enough to be split, both ways, in every transpose.
+@Suite struct ScratchTests {
+    /// A kernel's buffer grows when asked for more, keeps its block when asked for less, and
+    /// holds what was written until it grows.
+    @Test func scratchBuffersGrowOnlyWhenNeeded() {
+        let buffer = ScratchBuffer<Float>()
+        let small = buffer.reserve(10).base
+        for i in 0..<10 { small[i] = Float(i) }
+        #expect(buffer.reserve(4).base == small && small[9] == 9)
+        let large = buffer.reserve(1 << 16).base
+        large[(1 << 16) - 1] = 7                       // the whole block is writable
+        #expect(buffer.reserve(1 << 16).base == large)
+    }
+
+    /// The batch's runs cover every image once, in order, nearly equal, one per worker.
+    @Test func runsCoverTheBatch() {
+        for count in [1, 2, 3, 7, 128] {
+            let runs = Threading.runs(count)
+            #expect(runs.flatMap { Array($0) } == Array(0..<count))
+            #expect(runs.count == min(Threading.threadCount, count))
+            #expect((runs.map(\.count).max() ?? 0) - (runs.map(\.count).min() ?? 0) <= 1)
+        }
+    }
+}
+
 @Suite struct MatrixMultiplyTests {
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)], [(40, 3000, 20), (3000, 40, 20)])
     func bandsMatchTheDefinition(transposes: (Bool, Bool), size: (Int, Int, Int)) {

@@ -33,9 +33,8 @@ final class Im2colConvolution<Scalar: TensorScalar> {
 
     /// Worker w takes images `runs[w]`, in chunks of `chunk`.
     private func plan(_ g: ConvolutionGeometry, batch N: Int) -> (runs: [Range<Int>], chunk: Int) {
-        let workers = max(1, min(Threading.threadCount, N))
-        let runs = (0..<workers).map { w in (N * w / workers)..<(N * (w + 1) / workers) }
-        return (runs, chunkSize(g, batch: (N + workers - 1) / workers))
+        let runs = Threading.runs(N)
+        return (runs, chunkSize(g, batch: runs.map(\.count).max() ?? 1))
     }
 
     /// y (N, M, Ho, Wo) = bias + x (N, C, H, W) convolved with w (M, Cg·K·K), groups of Mg outputs.

@@ -31,10 +31,9 @@ final class WinogradConvolution<Scalar: TensorScalar> {
 
     /// Worker w takes images `runs[w]`, in chunks of `chunk`.
     private func plan(_ s: WinogradTiling, batch N: Int) -> (runs: [Range<Int>], chunk: Int) {
-        let workers = max(1, min(Threading.threadCount, N))
-        let runs = (0..<workers).map { w in (N * w / workers)..<(N * (w + 1) / workers) }
+        let runs = Threading.runs(N)
         let perImage = s.n * s.n * s.TH * s.TW * max(s.g.Cg, s.Mg)
-        return (runs, max(1, min((N + workers - 1) / workers, tileBufferLimit / perImage)))
+        return (runs, max(1, min(runs.map(\.count).max() ?? 1, tileBufferLimit / perImage)))
     }
 
     /// One worker's slices of the buffers, for `workers` workers (sizes in scalars).

@@ -23,6 +23,13 @@ public enum Threading {
     /// The current thread count (the number of active cores until set).
     public static var threadCount: Int { storage.withLock { $0 } }
 
+    /// 0..<count cut into one contiguous, nearly equal run per worker (``threadCount`` of them,
+    /// at most `count`, at least one): how the convolutions share a batch's images.
+    static func runs(_ count: Int) -> [Range<Int>] {
+        let workers = max(1, min(threadCount, count))
+        return (0..<workers).map { w in (count * w / workers)..<(count * (w + 1) / workers) }
+    }
+
     private static let storage = Locked(ProcessInfo.processInfo.activeProcessorCount)
 
     /// Once per process: sets OpenBLAS to one thread, and asks glibc to keep freed blocks in the
