@@ -86,8 +86,8 @@ let package = Package(
             path: "Benchmarks/alexnet-bench",
             swiftSettings: crossModuleOptimization),
 
-        // What the executables share: argument parsing, chapter and data-set options, image
-        // resizing, the BLAS kernel check.
+        // What the executables share: argument parsing, chapter and data-set options, the BLAS
+        // kernel check.
         .target(
             name: "ToolSupport",
             dependencies: ["AlexNet", "AlexNetData", "Plotting"],

@@ -12,3 +12,17 @@ extension DatasetSplit {
         return out
     }
 }
+
+extension DatasetSplit {
+    /// A one-image split of `picture` (planar channels), RGBA dropped to RGB.
+    public init(picture: Image, label: Int = 0) {
+        let c = picture.channels == 4 ? 3 : picture.channels
+        var planar = [UInt8](repeating: 0, count: c * picture.width * picture.height)
+        for y in 0..<picture.height {
+            for x in 0..<picture.width {
+                for k in 0..<c { planar[(k * picture.height + y) * picture.width + x] = picture[x, y, k] }
+            }
+        }
+        self.init(channels: c, height: picture.height, width: picture.width, pixels: planar, labels: [label])
+    }
+}

@@ -137,3 +137,24 @@ import TestSupport
         #expect(missing.message.contains("data_batch_5.bin") && missing.message.contains("--data-dir"))
     }
 }
+
+@Suite struct RescalingTests {
+    @Test func scalesTheShorterSideAndCropsTheCentre() {
+        // A 4×2 image, left half black and right half white, to 2×2: the central columns 1…2
+        // of the four, so black then white in each row.
+        let split = DatasetSplit(channels: 1, height: 2, width: 4, pixels: [0, 0, 255, 255, 0, 0, 255, 255], labels: [7])
+        let out = split.resizedAndCentreCropped(to: 2)
+        #expect(out.width == 2 && out.height == 2 && out.labels == [7])
+        #expect(out.pixels == [0, 255, 0, 255])
+        // One RGB pixel enlarged to 3×3: every plane constant.
+        let up = DatasetSplit(channels: 3, height: 1, width: 1, pixels: [10, 20, 30], labels: [0]).resizedAndCentreCropped(to: 3)
+        #expect(up.pixels == [UInt8](repeating: 10, count: 9) + [UInt8](repeating: 20, count: 9) + [UInt8](repeating: 30, count: 9))
+    }
+
+    @Test func halvingAveragesNeighbouringPixels() {
+        // 4×4 to 2×2: each output pixel sits between four source pixels (weights ½, ½).
+        let pixels: [UInt8] = [0, 100, 0, 0, 100, 200, 0, 0, 0, 0, 40, 40, 0, 0, 40, 40]
+        let out = DatasetSplit(channels: 1, height: 4, width: 4, pixels: pixels, labels: [0]).resizedAndCentreCropped(to: 2)
+        #expect(out.pixels == [100, 0, 0, 40])
+    }
+}

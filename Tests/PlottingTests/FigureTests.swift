@@ -159,3 +159,14 @@ import TestSupport
     }
 }
 
+
+@Suite struct PictureSplitTests {
+    @Test func aPictureBecomesAPlanarSplitAndBack() {
+        let rgb = Image(width: 2, height: 1, channels: 3, pixels: [1, 2, 3, 4, 5, 6])
+        let split = DatasetSplit(picture: rgb, label: 4)
+        #expect(split.pixels == [1, 4, 2, 5, 3, 6] && split.labels == [4])
+        #expect(split.picture(0).pixels == rgb.pixels)
+        let rgba = Image(width: 1, height: 1, channels: 4, pixels: [9, 8, 7, 255])
+        #expect(DatasetSplit(picture: rgba).pixels == [9, 8, 7])
+    }
+}

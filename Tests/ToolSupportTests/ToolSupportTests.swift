@@ -43,19 +43,6 @@ import TestSupport
     }
 }
 
-@Suite struct ResizeTests {
-    @Test func scalesTheShorterSideAndCropsTheCentre() {
-        // 4×2 image: left half black, right half white; to 2×2: columns 1…2 of the 4 → black, white.
-        let image = Image(width: 4, height: 2, channels: 1, pixels: [0, 0, 255, 255, 0, 0, 255, 255])
-        let out = image.resizedAndCentreCropped(to: 2)
-        #expect(out.width == 2 && out.height == 2)
-        #expect(out.pixels == [0, 255, 0, 255])
-        let up = Image(width: 1, height: 1, channels: 3, pixels: [10, 20, 30]).resizedAndCentreCropped(to: 3)
-        #expect(up.pixels == [UInt8](repeating: 0, count: 0) + Array([[UInt8]](repeating: [10, 20, 30], count: 9).joined()))
-        #expect(Image(width: 2, height: 1, channels: 3, pixels: [1, 2, 3, 4, 5, 6]).asSplit().pixels == [1, 4, 2, 5, 3, 6])
-    }
-}
-
 @Suite struct RepeatedOptionTests {
     @Test func repeatableOptionsKeepTheirOrderAndSingleOnesRefuseRepeats() throws {
         let a = Arguments(["--checkpoint", "a", "--checkpoint=b", "--checkpoint", "c"], command: "t", summary: "")

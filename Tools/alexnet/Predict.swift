@@ -20,11 +20,12 @@ func predict(_ raw: ArraySlice<String>) throws {
         ?? (0..<checkpoint.specification.classes).map { "class \($0)" }
     let mean = checkpoint.normalization.mean
     let (channels, side) = (mean.shape[0], mean.shape[1])
-    let picture = try Image.readPNG(from: image, channels: channels == 1 ? 1 : 3).resizedAndCentreCropped(to: side)
+    let picture = DatasetSplit(picture: try Image.readPNG(from: image, channels: channels == 1 ? 1 : 3))
+        .resizedAndCentreCropped(to: side)
     let crop = checkpoint.specification.inputShape[1]
     let view = Augmentation(cropSize: crop).centreView(height: side, width: side)
     network.phase = .inference
-    let input = Augmentation.batch(views: [view], of: picture.asSplit(), indices: [0], normalization: checkpoint.normalization)
+    let input = Augmentation.batch(views: [view], of: picture, indices: [0], normalization: checkpoint.normalization)
     let probabilities = SoftmaxCrossEntropy<Float>.softmax(network.forward(input)).scalars
     for (rank, entry) in TopK.top(probabilities, k: min(top, probabilities.count)).enumerated() {
         print(String(format: "%d. %@  %.2f%%", rank + 1, names[entry.index], 100 * entry.score))

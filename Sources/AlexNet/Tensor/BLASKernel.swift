@@ -6,7 +6,7 @@ import COpenBLAS
 /// OpenBLAS ships one set of GEMM kernels per processor family and picks one when it is loaded
 /// (its "core"). A kernel written for an older family runs on a newer CPU, several times slower:
 /// `alexnet-bench` prints the sgemm rate of the kernel that runs.
-public enum InstructionLevel: Int, Comparable, Sendable, CustomStringConvertible {
+package enum InstructionLevel: Int, Comparable, Sendable, CustomStringConvertible {
     /// SSE2/SSE3 only: OpenBLAS's generic fallback (Prescott) and the pre-AVX families.
     case sse
     /// 256-bit AVX without FMA (Sandy Bridge; AMD's Bulldozer family).
@@ -18,9 +18,9 @@ public enum InstructionLevel: Int, Comparable, Sendable, CustomStringConvertible
     /// AVX-512 with BF16 (Cooper Lake, Sapphire Rapids, AMD Zen 4).
     case avx512bf16
 
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .sse: "SSE3"
         case .avx: "AVX"
@@ -33,21 +33,21 @@ public enum InstructionLevel: Int, Comparable, Sendable, CustomStringConvertible
 
 /// What the processor says it can run (the CPUID instruction), with the operating system's
 /// consent: AVX and AVX-512 count only when the OS saves their registers (XGETBV).
-public struct CPUFeatures: Equatable, Sendable {
+package struct CPUFeatures: Equatable, Sendable {
     /// "GenuineIntel", "AuthenticAMD", … (empty off x86-64).
-    public var vendor = ""
-    public var family = 0, model = 0
-    public var avx = false, fma = false, avx2 = false
-    public var avx512f = false, avx512cd = false, avx512bw = false, avx512dq = false, avx512vl = false
-    public var avx512bf16 = false
+    package var vendor = ""
+    package var family = 0, model = 0
+    package var avx = false, fma = false, avx2 = false
+    package var avx512f = false, avx512cd = false, avx512bw = false, avx512dq = false, avx512vl = false
+    package var avx512bf16 = false
 
-    public init() {}
+    package init() {}
 
     /// The running processor's features.
-    public static let current: CPUFeatures = read()
+    package static let current: CPUFeatures = read()
 
     /// The highest level whose every instruction set is present.
-    public var level: InstructionLevel {
+    package var level: InstructionLevel {
         let avx512 = avx512f && avx512cd && avx512bw && avx512dq && avx512vl
         if avx512 && avx512bf16 { return .avx512bf16 }
         if avx512 { return .avx512 }
@@ -57,7 +57,7 @@ public struct CPUFeatures: Equatable, Sendable {
     }
 
     /// The features as a short list: "AVX2 FMA AVX-512(F CD BW DQ VL) BF16".
-    public var summary: String {
+    package var summary: String {
         var parts: [String] = []
         if avx { parts.append("AVX") }
         if avx2 { parts.append("AVX2") }
@@ -70,7 +70,7 @@ public struct CPUFeatures: Equatable, Sendable {
     }
 
     /// "AuthenticAMD family 25 model 17".
-    public var processor: String {
+    package var processor: String {
         vendor.isEmpty ? "a processor without CPUID" : "\(vendor) family \(family) model \(model)"
     }
 
@@ -116,16 +116,16 @@ public struct CPUFeatures: Equatable, Sendable {
 /// OpenBLAS's GEMM kernels: which one runs, which one a CPU should run, and the decision
 /// between the two. The decision is a pure function, so that it can be tested on any machine;
 /// acting on it (restarting the program with `OPENBLAS_CORETYPE` set) is the executables' job.
-public enum BLASKernel {
+package enum BLASKernel {
     /// The kernel OpenBLAS loaded with, by its own name ("Cooperlake", "Haswell", "Prescott").
-    public static var current: String { String(cString: openblas_get_corename()) }
+    package static var current: String { String(cString: openblas_get_corename()) }
 
     /// OpenBLAS's build description ("OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Cooperlake …").
-    public static var configuration: String { String(cString: openblas_get_config()) }
+    package static var configuration: String { String(cString: openblas_get_config()) }
 
     /// The instruction level of an OpenBLAS x86-64 kernel (core) name, compared without case;
     /// nil for a name this table does not know (another architecture, a newer OpenBLAS).
-    public static func level(ofKernel name: String) -> InstructionLevel? {
+    package static func level(ofKernel name: String) -> InstructionLevel? {
         switch name.lowercased() {
         case "sapphirerapids", "cooperlake": .avx512bf16
         case "skylakex": .avx512
@@ -139,7 +139,7 @@ public enum BLASKernel {
 
     /// The kernel of OpenBLAS 0.3.21 (Debian 12) written for a CPU with these features: the
     /// newest family whose instructions it has. Nil when the CPU has nothing beyond SSE3.
-    public static func best(for cpu: CPUFeatures) -> String? {
+    package static func best(for cpu: CPUFeatures) -> String? {
         switch cpu.level {
         case .avx512bf16: "Cooperlake"
         case .avx512: "SkylakeX"
@@ -150,7 +150,7 @@ public enum BLASKernel {
     }
 
     /// What to do about the kernel OpenBLAS chose.
-    public enum Decision: Equatable, Sendable {
+    package enum Decision: Equatable, Sendable {
         /// OpenBLAS's choice is as good as the CPU allows, or a kernel this table does not know.
         case keep
         /// The user set `OPENBLAS_CORETYPE` to this name: always theirs to decide.
@@ -161,7 +161,7 @@ public enum BLASKernel {
 
     /// The decision for a CPU, the kernel OpenBLAS chose, and the user's `OPENBLAS_CORETYPE`
     /// (nil or empty when unset).
-    public static func decide(cpu: CPUFeatures, chosen: String, userCoreType: String?) -> Decision {
+    package static func decide(cpu: CPUFeatures, chosen: String, userCoreType: String?) -> Decision {
         if let user = userCoreType, !user.isEmpty { return .userChoice(user) }
         guard let chosenLevel = level(ofKernel: chosen), let best = best(for: cpu),
               let bestLevel = level(ofKernel: best), chosenLevel < bestLevel else { return .keep }

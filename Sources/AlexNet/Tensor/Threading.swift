@@ -40,7 +40,7 @@ public enum Threading {
     /// ``setThreadCount(_:)``. Without it the results are the same, and OpenBLAS's own threads
     /// compete with the library's for the cores.
     @inlinable
-    public static func configureProcess() { _ = processConfigured }
+    package static func configureProcess() { _ = processConfigured }
 
     @usableFromInline
     static let processConfigured: Bool = {
