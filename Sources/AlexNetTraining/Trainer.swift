@@ -37,6 +37,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case classes(network: Int, dataset: String, classes: Int)
     /// A training step's loss was NaN or infinite (the weights are left as before it).
     case lossNotFinite(Float)
+    /// The plateau schedule needs a validation split to watch (the test set is never used to train).
+    case plateauWithoutValidation(dataset: String)
     /// The loss stopped being finite during a run, at this step and learning rate.
     case diverged(loss: Float, step: Int, epoch: Int, batch: Int, learningRate: Double)
 
@@ -47,6 +49,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "the network takes \(dims(network)) images, but \(dataset) gives \(dims(gives))"
         case .classes(let network, let dataset, let classes):
             return "the network has \(network) outputs, \(dataset) has \(classes) classes"
+        case .plateauWithoutValidation(let dataset):
+            return "the plateau schedule watches a validation split, and \(dataset) has none: hold some training images out (Dataset.holdingOutValidation), or use a constant or stepped schedule"
         case .lossNotFinite(let loss):
             return "the loss became \(loss)"
         case .diverged(let loss, let step, let epoch, let batch, let rate):
@@ -80,6 +84,9 @@ public final class Trainer {
         }
         guard specification.classes == dataset.classes else {
             throw TrainingError.classes(network: specification.classes, dataset: dataset.name, classes: dataset.classes)
+        }
+        if case .plateau = options.schedule.kind, dataset.validation == nil {
+            throw TrainingError.plateauWithoutValidation(dataset: dataset.name)
         }
         self.specification = specification
         self.network = try specification.build(Float.self)
@@ -198,8 +205,8 @@ public final class Trainer {
             imagesPerSecond: Double(state.epochImages) / max(state.epochSeconds, 1e-9),
             wallSeconds: state.elapsedSeconds)
         state.records.append(record)
-        // The paper's plateau rule watches the validation error; without a validation split, the test error.
-        if state.schedule.record(validationError: validation?.top1 ?? test.top1) {
+        // The paper's plateau rule watches the validation error (the initialiser made sure there is a split).
+        if let validation, state.schedule.record(validationError: validation.top1) {
             progress.log("learning rate divided by 10: now \(state.schedule.rate(epoch: state.epoch + 1))")
         }
         progress.log(String(format: "epoch %d: training loss %.4f, training error %.2f%%, %@test error %.2f%% (top-5 %.2f%%), %.0f images/s",

@@ -124,6 +124,17 @@ package final class Arguments {
         return text
     }
 
+    /// One of `choices`, or nil when the option is not given (its default depends on others).
+    package func optionalChoice(_ name: String, choices: [String], help: String) -> String? {
+        helpLines.append(("\(name) \(choices.joined(separator: "|"))", help))
+        guard let text = takeOnce(name) else { return nil }
+        guard choices.contains(text) else {
+            fail("\(name) must be one of \(choices.joined(separator: ", ")), got '\(text)'")
+            return nil
+        }
+        return text
+    }
+
     package func flag(_ name: String, help: String) -> Bool {
         helpLines.append((name, help))
         var found = false

@@ -228,6 +228,19 @@ import TestSupport
         #expect(try log.numbers("test_top1").allSatisfy { (0...1).contains($0) })
     }
 
+    /// The plateau rule never watches the test set: without a validation split it refuses to start.
+    @Test func thePlateauScheduleNeedsAValidationSplit() throws {
+        var options = TrainingOptions(epochs: 1)
+        options.schedule = .plateau()
+        options.showsProgress = false
+        let error = try #require(throws: TrainingError.self) {
+            try Trainer(specification: .alexNet(tinyAlexNetConfiguration()), dataset: syntheticDataset(), options: options)
+        }
+        #expect(error == .plateauWithoutValidation(dataset: syntheticDataset().name))
+        let held = syntheticDataset().holdingOutValidation(8, seed: 1)
+        _ = try Trainer(specification: .alexNet(tinyAlexNetConfiguration()), dataset: held, options: options)
+    }
+
     @Test func aMismatchedDataSetIsRefused() throws {
         var options = TrainingOptions(epochs: 1)
         options.augmentation = Augmentation(cropSize: 12)

@@ -8,30 +8,9 @@ import TestSupport
 /// The restart, end to end: the `alexnet` executable, built beside this test bundle, started on
 /// the generic kernel as if OpenBLAS had chosen it.
 @Suite struct BLASKernelRestartTests {
-    struct Run { var status: Int32, output: String, errors: String }
-
     /// Runs `alexnet --version` with `environment` changed (nil removes a variable).
-    func alexnetVersion(_ changes: [String: String?]) throws -> Run {
-        let directory = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent()
-        let tool = directory.appendingPathComponent("alexnet")
-        guard FileManager.default.isExecutableFile(atPath: tool.path) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: tool.path])
-        }
-        var environment = ProcessInfo.processInfo.environment
-        for (name, value) in changes { environment[name] = value }
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = ["--version"]
-        process.environment = environment
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: output, errors: errors)
+    func alexnetVersion(_ changes: [String: String?]) throws -> ExecutableRun {
+        try runExecutable("alexnet", ["--version"], environment: changes)
     }
 
     @Test func genericKernelIsReplaced() throws {

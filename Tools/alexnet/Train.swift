@@ -13,7 +13,7 @@ func train(_ raw: ArraySlice<String>) throws {
     let batch = a.integer("--batch", default: 128, help: "images per batch (the paper: 128)")
     let rate = a.double("--learning-rate", default: 0.01, help: "initial learning rate ε (the paper: 0.01)", range: 0...100)
     let schedule = a.string("--schedule", default: "plateau", help: "constant, plateau (÷10 when the validation error stalls, 3 times at most) or steps:E1,E2,… (÷10 at those epochs)")
-    let patience = a.integer("--patience", default: 1, help: "plateau: epochs without improvement before dividing by 10")
+    let patience = a.integer("--patience", default: 2, help: "plateau: epochs without improvement of the validation error before dividing by 10")
     let momentum = a.double("--momentum", default: 0.9, help: "momentum μ", range: 0...0.9999)
     let decay = a.double("--weight-decay", default: 0.0005, help: "weight decay λ", range: 0...1)
     let decayBiases = a.flag("--decay-biases", help: "apply weight decay to biases too")
@@ -21,8 +21,7 @@ func train(_ raw: ArraySlice<String>) throws {
     let flips = a.flag("--flips", help: "random horizontal reflections (Section 4.1)")
     let lighting = a.flag("--pca-lighting", help: "the paper's PCA colour augmentation (Section 4.1)")
     let tenViews = a.flag("--ten-views", help: "evaluate on the ten views (corners, centre, mirrors) rather than the centre")
-    let validation = a.integer("--validation", default: 0, help: "hold this many training images out as a validation split", range: 0...Int.max)
-    let scale = a.double("--input-scale", default: 1, help: "multiply mean-subtracted pixels by this (the paper: raw 0…255, scale 1)", range: 1e-6...1e6)
+    let validationOption = a.optionalInteger("--validation", help: "hold this many training images out as the validation split the plateau rule watches (default: a tenth, at most 5,000; 0: none)", range: 0...Int.max)
     let limitTrain = a.optionalInteger("--limit-train", help: "use only the first N training images")
     let limitTest = a.optionalInteger("--limit-test", help: "use only the first N test images")
     let threads = a.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads for OpenBLAS and the library")
@@ -33,8 +32,12 @@ func train(_ raw: ArraySlice<String>) throws {
     try a.finish()
     guard let directory else { throw UsageError("--checkpoint-dir DIR is required: training never runs without a place to save it", command: a.command) }
 
+    if validationOption == 0 && schedule == "plateau" {
+        throw UsageError("--schedule plateau watches a validation split; --validation 0 leaves none (the test set is never used to train). Choose --schedule constant or steps:…", command: a.command)
+    }
     Threading.setThreadCount(threads)
     var dataset = try data.load()
+    let validation = validationOption ?? min(5_000, dataset.train.count / 10)
     if validation > 0 {
         guard validation < dataset.train.count else { throw UsageError("--validation \(validation) leaves no training images", command: a.command) }
         dataset = dataset.holdingOutValidation(validation, seed: model.seed)
@@ -71,7 +74,7 @@ func train(_ raw: ArraySlice<String>) throws {
     }
 
     let trainer = try Trainer(specification: specification, dataset: dataset, options: options,
-                              normalization: .meanImage(of: dataset.train, scale: Float(scale)))
+                              normalization: model.standardizesPixels ? .standardizing(dataset.train) : .meanImage(of: dataset.train))
     trainer.metadata = ["dataset": dataset.name, "classes": dataset.classNames.joined(separator: "\n"),
                         "crop": String(size), "views": options.evaluationViews.rawValue, "threads": String(threads)]
     let path = Trainer.checkpointPath(in: directory)
@@ -80,7 +83,7 @@ func train(_ raw: ArraySlice<String>) throws {
         guard exists else { throw UsageError("--resume: there is no checkpoint at \(path)", command: a.command) }
         let checkpoint = try Checkpoint.read(from: path)
         guard checkpoint.normalization == trainer.normalization else {
-            throw CheckpointError.doesNotFit("\(path) was made with other data or --input-scale; resume with the same data options")
+            throw CheckpointError.doesNotFit("\(path) was made with other data, --validation or --pixels; resume with the same data options")
         }
         try trainer.resume(from: checkpoint)
         if let saved = checkpoint.metadata["threads"], saved != String(threads) {
