@@ -24,7 +24,7 @@ let core: [SwiftSetting] = crossModuleOptimization + [
 let package = Package(
     name: "AlexNet",
     products: [
-        .library(name: "AlexNet", targets: ["AlexNet", "AlexNetChecks", "AlexNetData", "AlexNetTraining", "Plotting"]),
+        .library(name: "AlexNet", targets: ["AlexNet", "AlexNetChecks", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting"]),
         .executable(name: "alexnet-bench", targets: ["alexnet-bench"]),
         .executable(name: "figure-gallery", targets: ["figure-gallery"]),
         .executable(name: "alexnet", targets: ["alexnet"]),
@@ -70,6 +70,13 @@ let package = Package(
         .target(
             name: "AlexNetTraining",
             dependencies: ["AlexNet", "AlexNetData", "CZlib"],
+            exclude: ["README.md"],
+            swiftSettings: crossModuleOptimization),
+
+        // The experiment protocol: rate sweeps that bracket, measured runs, seeds and spreads.
+        .target(
+            name: "AlexNetExperiments",
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining"],
             exclude: ["README.md"],
             swiftSettings: crossModuleOptimization),
 
@@ -121,7 +128,7 @@ let package = Package(
 
         .executableTarget(
             name: "chapter-03-relu",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "Plotting", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport"],
             path: "Chapters/chapter-03-relu",
             swiftSettings: crossModuleOptimization),
 
@@ -143,6 +150,9 @@ let package = Package(
         .testTarget(
             name: "AlexNetTrainingTests",
             dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "TestSupport"]),
+        .testTarget(
+            name: "AlexNetExperimentsTests",
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetExperiments", "TestSupport"]),
         .testTarget(
             name: "PlottingTests",
             dependencies: ["AlexNet", "AlexNetData", "Plotting", "figure-gallery", "TestSupport"]),

@@ -140,6 +140,15 @@ import TestSupport
         #expect(net.describe().last?.outputShape == [4])
     }
 
+    @Test func linearClassifierGradientCheckAndShapes() throws {
+        let net = LinearClassifier<Double>(inputShape: [2, 3, 3], classes: 4, weightInitialization: .gaussian(standardDeviation: 0.3), seed: 2)
+        let reports = GradientCheck.check(net, images: randomTensor([3, 2, 3, 3], seed: 5), labels: [0, 3, 1], step: 1e-4)
+        #expect(reports.count == 2)
+        for r in reports { #expect(r.maxRelativeError < networkGradientTolerance, "\(r)") }
+        #expect(net.parameterCount == 18 * 4 + 4)
+        #expect(net.describe().map(\.outputShape) == [[2, 3, 3], [4]])
+    }
+
     @Test func fourLayerNetShapesFor24PixelCrops() throws {
         let net = try FourLayerNet<Float>(.init(inputChannels: 3, inputSize: 24, classes: 10))
         #expect(net.local3.inputHeight == 5)

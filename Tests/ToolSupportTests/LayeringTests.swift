@@ -15,6 +15,7 @@ import TestSupport
         "AlexNetChecks": ["AlexNet"],
         "AlexNetData": ["AlexNet"],
         "AlexNetTraining": ["AlexNet", "AlexNetData"],
+        "AlexNetExperiments": ["AlexNet", "AlexNetData", "AlexNetTraining"],
         "Plotting": ["AlexNet", "AlexNetData"],
         "ToolSupport": ["AlexNet", "AlexNetChecks", "AlexNetData", "AlexNetTraining", "Plotting"],
     ]

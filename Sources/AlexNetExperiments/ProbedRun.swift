@@ -1,0 +1,78 @@
+import AlexNet
+import AlexNetData
+import AlexNetTraining
+
+/// One training run of an experiment, measured as it goes: the paper's SGD at a constant rate for
+/// a number of steps, with the error on a fixed *probe* of training images measured before the
+/// first step and every `probeEvery` steps — the curve Figure 1 plots.
+///
+/// The error is measured on the probe in inference phase, with the weights as they are at that
+/// step, not averaged over the batches of an epoch: the first point is the untrained network's
+/// (not an assumed chance level), and two runs measured at the same steps see the same images.
+public struct ProbedRun: Sendable {
+    public var steps: Int
+    public var probeEvery: Int
+    public var learningRate: Double
+    public var batchSize = 128
+    public var momentum = 0.9
+    /// The paper's Figure 1 runs use no regularisation of any kind: 0 here.
+    public var weightDecay = 0.0
+    /// Seeds the data order (the weights are seeded by the network's configuration).
+    public var seed: UInt64
+    /// Stop as soon as the probe error is at or below this (a sweep needs only the crossing).
+    public var stopAtError: Double?
+
+    public init(steps: Int, probeEvery: Int, learningRate: Double, seed: UInt64) {
+        precondition(steps >= 1 && probeEvery >= 1 && learningRate > 0, "ProbedRun: steps \(steps), probe every \(probeEvery), rate \(learningRate)")
+        self.steps = steps
+        self.probeEvery = probeEvery
+        self.learningRate = learningRate
+        self.seed = seed
+    }
+
+    /// What a run measured: the probe error against steps, and whether the loss stopped being
+    /// finite (the curve then ends at the last good measurement).
+    public struct Result: Sendable, Equatable {
+        public var curve: Curve
+        public var diverged: Bool
+    }
+
+    /// Trains `network` on `split` (batches in a seeded order, epoch after epoch) and measures its
+    /// error on `probe`. `observe(step, network)` is called at every probe point, before the
+    /// error is measured, e.g. to record the activations' statistics.
+    public func train(_ network: any Network<Float>, on split: DatasetSplit, probe: DatasetSplit,
+                      normalization: Normalization, observe: ((Int, any Network<Float>) -> Void)? = nil) -> Result {
+        let loader = BatchLoader(split: split, batchSize: batchSize, augmentation: .none, normalization: normalization,
+                                 seed: seed, dropsLastBatch: true)
+        let optimizer = SGD(parameters: network.parameters, momentum: momentum, weightDecay: weightDecay)
+        let objective = SoftmaxCrossEntropy<Float>()
+        var curve = Curve()
+        func measure(_ step: Int) -> Bool {
+            observe?(step, network)
+            let error = Evaluation(network: network, split: probe, normalization: normalization,
+                                   augmentation: .none, batchSize: 256).top1
+            curve.append(x: Double(step), y: error)
+            network.phase = .training
+            return stopAtError.map { error <= $0 } ?? false
+        }
+        if measure(0) { return Result(curve: curve, diverged: false) }
+        var step = 0, epoch = 0
+        while step < steps {
+            for batch in loader.batches(epoch: epoch) {
+                do {
+                    try trainStep(network, objective: objective, optimizer: optimizer, images: batch.images,
+                                  labels: batch.labels, learningRate: learningRate)
+                } catch {
+                    return Result(curve: curve, diverged: true)      // the loss became NaN or infinite
+                }
+                step += 1
+                if step % probeEvery == 0 || step == steps {
+                    if measure(step) { return Result(curve: curve, diverged: false) }
+                }
+                if step == steps { break }
+            }
+            epoch += 1
+        }
+        return Result(curve: curve, diverged: false)
+    }
+}

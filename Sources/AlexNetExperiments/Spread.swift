@@ -1,0 +1,65 @@
+import AlexNet
+
+/// The median of some runs' results with their range: how the book reports every number
+/// measured over several seeds. Infinite values (a run that never reached a threshold) count as
+/// larger than every finite one.
+public struct Spread: Sendable, Equatable {
+    public var median: Double, minimum: Double, maximum: Double
+    public var count: Int
+
+    public init(_ values: [Double]) {
+        precondition(!values.isEmpty, "Spread: no values")
+        precondition(!values.contains(where: \.isNaN), "Spread: a NaN among \(values)")
+        let sorted = values.sorted()
+        let n = sorted.count
+        median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        minimum = sorted[0]
+        maximum = sorted[n - 1]
+        count = n
+    }
+
+    /// "1.31 (1.30–1.37)" with `digits` decimals; "∞" for an unreached value.
+    public func formatted(_ digits: Int = 2) -> String {
+        func f(_ x: Double) -> String { x.isInfinite ? "∞" : String(format: "%.\(digits)f", x) }
+        return count == 1 ? f(median) : "\(f(median)) (\(f(minimum))–\(f(maximum)))"
+    }
+}
+
+/// How two arms' results compare: the ratio of their medians, a bootstrap interval of that ratio,
+/// and whether the difference is inside the noise.
+///
+/// The runs of the two arms are independent (different weights, same data seeds), so each arm is
+/// resampled on its own: `resamples` times, draw `a.count` values from `a` and `b.count` from `b`
+/// with replacement and take median(b*) / median(a*); the interval holds the central
+/// `confidence` of those ratios (the percentile bootstrap). The difference is inside the noise
+/// when the interval contains 1. With few seeds the interval is coarse: it cannot be narrower
+/// than the spread of the runs themselves allows, which is the honest answer.
+public struct RatioOfMedians: Sendable, Equatable {
+    /// median(b) / median(a): for "how many times longer b takes than a", a speed-up of a over b.
+    public var ratio: Double
+    public var low: Double, high: Double
+    public var confidence: Double
+
+    public init(_ a: [Double], _ b: [Double], confidence: Double = 0.9, resamples: Int = 4000, seed: UInt64 = 1) {
+        precondition(!a.isEmpty && !b.isEmpty, "RatioOfMedians: an empty arm")
+        precondition(confidence > 0 && confidence < 1, "RatioOfMedians: confidence \(confidence)")
+        ratio = Spread(b).median / Spread(a).median
+        var g = RandomGenerator(seed: seed)
+        func resample(_ xs: [Double]) -> [Double] { xs.map { _ in xs[Int(g.next() % UInt64(xs.count))] } }
+        var ratios = (0..<resamples).map { _ in Spread(resample(b)).median / Spread(resample(a)).median }
+        ratios = ratios.map { $0.isNaN ? .infinity : $0 }.sorted()     // ∞/∞: neither arm reached it
+        let tail = (1 - confidence) / 2
+        low = ratios[Int((Double(resamples - 1) * tail).rounded())]
+        high = ratios[Int((Double(resamples - 1) * (1 - tail)).rounded())]
+        self.confidence = confidence
+    }
+
+    /// Whether the interval contains 1: the two arms cannot be told apart with these runs.
+    public var insideTheNoise: Bool { low <= 1 && 1 <= high }
+
+    /// "1.31× (90% interval 1.10–1.52)".
+    public var formatted: String {
+        func f(_ x: Double) -> String { x.isInfinite ? "∞" : String(format: "%.2f", x) }
+        return "\(f(ratio))× (\(Int((confidence * 100).rounded()))% interval \(f(low))–\(f(high)))"
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+import AlexNet
+import AlexNetData
+@testable import AlexNetExperiments
+import TestSupport
+
+@Suite struct CurveTests {
+    @Test func theFirstCrossingIsInterpolatedBetweenMeasurements() {
+        let curve = Curve(x: [0, 100, 200, 300], y: [0.9, 0.5, 0.3, 0.35])
+        #expect(curve.firstCrossing(below: 0.4) == 150)           // half way from 0.5 to 0.3
+        #expect(curve.firstCrossing(below: 0.5) == 100)           // reached exactly at a measurement
+        #expect(curve.firstCrossing(below: 0.95) == 0)            // already there before training
+        #expect(curve.firstCrossing(below: 0.25) == nil)          // never
+        #expect(curve.minimum == 0.3)
+        // A NaN (a diverged run) never counts as reaching a threshold.
+        #expect(Curve(x: [0, 1], y: [0.9, .nan]).firstCrossing(below: 0.5) == nil)
+    }
+}
+
+@Suite struct SpreadTests {
+    @Test func medianAndRange() {
+        let odd = Spread([3, 1, 2])
+        #expect(odd.median == 2 && odd.minimum == 1 && odd.maximum == 3 && odd.count == 3)
+        #expect(Spread([4, 1, 2, 3]).median == 2.5)
+        #expect(Spread([1, .infinity, 2]).median == 2)           // an unreached run counts as the slowest
+        #expect(Spread([1, 2, 3]).formatted(1) == "2.0 (1.0–3.0)")
+        #expect(Spread([1, .infinity, .infinity]).formatted(0) == "∞ (1–∞)")
+    }
+
+    @Test func aClearDifferenceIsOutsideTheNoiseAndAnOverlapInside() {
+        let fast = [100.0, 105, 98, 102, 101], slow = [200.0, 210, 190, 205, 199]
+        let clear = RatioOfMedians(fast, slow)
+        #expect(clear.ratio == 200.0 / 101)
+        #expect(!clear.insideTheNoise && clear.low > 1.8 && clear.high < 2.2)
+        let overlap = RatioOfMedians([100, 120, 90, 110, 105], [95, 125, 100, 115, 108])
+        #expect(overlap.insideTheNoise && overlap.low < 1 && overlap.high > 1)
+        // Deterministic for a seed.
+        #expect(RatioOfMedians(fast, slow, seed: 3) == RatioOfMedians(fast, slow, seed: 3))
+    }
+}
+
+@Suite struct RateSweepTests {
+    /// A made-up score with its optimum at `best`, symmetric in log(rate).
+    func score(best: Double) -> (Double, UInt64) -> RateSweep.Score {
+        { rate, seed in RateSweep.Score(abs(log2(rate / best)) + Double(seed) * 0.01) }
+    }
+
+    @Test func anOptimumInsideTheGridIsChosenWithoutExtending() {
+        let outcome = RateSweep(lowest: 0.01, count: 5).run(seeds: [0, 1], trial: score(best: 0.04))
+        #expect(outcome.chosen == 0.04 && outcome.bracketed)
+        #expect(outcome.trials.count == 10)
+    }
+
+    @Test func anOptimumPastAnEdgeExtendsTheGridUntilItIsBracketed() {
+        let up = RateSweep(lowest: 0.01, count: 3).run(seeds: [0], trial: score(best: 0.16))
+        #expect(up.chosen == 0.16 && up.bracketed)
+        #expect(up.results.map(\.rate) == [0.01, 0.02, 0.04, 0.08, 0.16, 0.32])
+        let down = RateSweep(lowest: 0.01, count: 3).run(seeds: [0], trial: score(best: 0.0025))
+        #expect(down.chosen == 0.0025 && down.bracketed)
+        #expect(down.results.first!.rate == 0.00125)
+    }
+
+    @Test func anOptimumTooFarAwayIsReportedAsUnbracketed() {
+        var sweep = RateSweep(lowest: 0.01, count: 3)
+        sweep.maximumExtensions = 2
+        let outcome = sweep.run(seeds: [0], trial: score(best: 10))
+        #expect(!outcome.bracketed && outcome.chosen == 0.16)
+    }
+
+    @Test func theWorseOfTwoSeedsDecidesAndTheMetricComesBeforeTheTieBreak() {
+        // Rate 0.02 is best for seed 0 but bad for seed 1; 0.04 is good for both.
+        let outcome = RateSweep(rates: [0.01, 0.02, 0.04, 0.08]).run(seeds: [0, 1]) { rate, seed in
+            switch (rate, seed) {
+            case (0.02, 0): RateSweep.Score(1)
+            case (0.02, 1): RateSweep.Score(9)
+            case (0.04, _): RateSweep.Score(2)
+            default: RateSweep.Score(.infinity, tieBreak: rate)    // never reached: only the tie-break differs
+            }
+        }
+        #expect(outcome.chosen == 0.04 && outcome.bracketed)
+        #expect(RateSweep.Score(.nan) == RateSweep.Score(.infinity))
+        #expect(RateSweep.Score(5, tieBreak: 0.9) < RateSweep.Score(.infinity, tieBreak: 0.1))
+    }
+}
+
+@Suite struct ProbedRunTests {
+    func setUp() -> (Dataset, Normalization) {
+        let data = syntheticDataset(count: 96)
+        return (data, .standardizing(data.train))
+    }
+
+    @Test func theCurveStartsBeforeTrainingAndFallsOnALearnableTask() {
+        let (data, normalization) = setUp()
+        let net = LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: 1)
+        var run = ProbedRun(steps: 30, probeEvery: 10, learningRate: 0.01, seed: 2)
+        run.batchSize = 16
+        var observed: [Int] = []
+        let result = run.train(net, on: data.train, probe: data.train.prefix(48), normalization: normalization) { step, _ in observed.append(step) }
+        #expect(result.curve.x == [0, 10, 20, 30] && observed == [0, 10, 20, 30])
+        #expect(!result.diverged)
+        #expect(result.curve.y.first! > 0.3 && result.curve.y.last! < 0.1, "\(result.curve.y)")
+    }
+
+    @Test func aRunStopsAtItsTargetAndADivergedRunSaysSo() throws {
+        let (data, normalization) = setUp()
+        var run = ProbedRun(steps: 200, probeEvery: 5, learningRate: 0.01, seed: 2)
+        run.batchSize = 16
+        run.stopAtError = 0.2
+        let net = LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: 1)
+        let stopped = run.train(net, on: data.train, probe: data.train.prefix(48), normalization: normalization)
+        #expect(stopped.curve.last!.y <= 0.2 && stopped.curve.last!.x < 200)
+        var wild = ProbedRun(steps: 50, probeEvery: 5, learningRate: 1e4, seed: 2)
+        wild.batchSize = 16
+        let diverged = wild.train(try AlexNetModel<Float>(tinyAlexNetConfiguration()), on: data.train,
+                                  probe: data.train.prefix(48), normalization: .meanImage(of: data.train))
+        #expect(diverged.diverged && diverged.curve.last!.x < 50)
+    }
+}
