@@ -53,7 +53,9 @@ runTool("chapter-01-architecture") {
     let sgd = SGD(parameters: model.parameters)
     let repeats = options.quick ? 1 : 3           // the median of three, after a warm-up pass
     model.phase = .inference
-    _ = model.forward(images)
+    // The initial-loss check: untrained, the softmax is nearly uniform, so the loss is ≈ ln 1000.
+    let initialLoss = SoftmaxCrossEntropy<Float>().forward(model.forward(images), labels: labels)
+    print(String(format: "\nloss of the untrained network: %.3f (ln 1000 = %.3f)", initialLoss, log(1000.0)))
     let forward = median((0..<repeats).map { _ in measureSeconds { _ = model.forward(images) } })
     model.phase = .training
     let objective = SoftmaxCrossEntropy<Float>()
@@ -85,8 +87,15 @@ runTool("chapter-01-architecture") {
     timing.append(["training_images_per_second", String(format: "%.2f", Double(timedBatch) / step)])
     // One epoch of the paper's 1.2 million training images at this rate.
     timing.append(["imagenet_epoch_hours", String(format: "%.1f", 1.2e6 * step / Double(timedBatch) / 3600)])
+    timing.append(["imagenet_90_epochs_days", String(format: "%.0f", 90 * 1.2e6 * step / Double(timedBatch) / 86400)])
+    timing.append(["initial_loss", String(format: "%.3f", initialLoss)])
+    timing.append(["ln_1000", String(format: "%.3f", log(1000.0))])
+    // Where the parameters and the arithmetic are: the fully connected layers against the convolutions.
+    let fullyConnected = rows.filter { $0.name.hasPrefix("fc") }, convolutions = rows.filter { $0.name.hasPrefix("conv") }
+    timing.append(["fully_connected_parameter_percent", String(format: "%.1f", 100 * Double(fullyConnected.reduce(0) { $0 + $1.parameters }) / Double(parameters))])
+    timing.append(["convolution_multiply_add_percent", String(format: "%.1f", 100 * Double(convolutions.reduce(0) { $0 + $1.multiplyAdds }) / Double(multiplyAdds))])
     try timing.write(to: options.path("chapter-01-architecture-summary.csv"))
-    try LayerDiagram.render(rows, title: "AlexNet: output shape of every layer (227×227×3 input, 60,965,224 parameters)")
+    try LayerDiagram.render(towerColumns(model), title: "AlexNet's two towers: one tower's output at every layer (227×227×3 input, 60,965,224 parameters)")
         .writePNG(to: options.path("chapter-01-architecture.png"))
     print("\nwrote \(options.path("chapter-01-architecture.png")), \(options.path("chapter-01-architecture.csv")), \(options.path("chapter-01-architecture-summary.csv"))")
 }

@@ -249,14 +249,3 @@ import TestSupport
         }
     }
 }
-
-@Suite struct TrainingCurveTests {
-    @Test func epochsToReachAThreshold() {
-        // 0.5 after epoch 1, 0.3 after epoch 2: 0.25 is not reached; 0.4 is reached half way through epoch 2.
-        #expect(TrainingCurve.epochsToReach(0.25, errors: [0.5, 0.3]) == nil)
-        #expect(TrainingCurve.epochsToReach(0.4, errors: [0.5, 0.3]) == 1.5)
-        #expect(TrainingCurve.epochsToReach(0.5, errors: [0.5, 0.3]) == 1)
-        // From chance (0.9) to 0.1 in the first epoch: 0.5 is reached at half an epoch.
-        #expect(TrainingCurve.epochsToReach(0.5, errors: [0.1], start: 0.9) == 0.5)
-    }
-}
