@@ -2,9 +2,8 @@ import AlexNet
 
 extension DatasetSplit {
     /// Every image scaled so that its shorter side is `side` (bilinear, pixel centres aligned),
-    /// then its central `side`×`side` square: the paper's preprocessing (Section 2), "rescaled
-    /// such that the shorter side was of length 256, and then cropped out the central 256×256
-    /// patch", for images of any size.
+    /// then its central `side`×`side` square: the paper's preprocessing (Section 2: the shorter
+    /// side scaled to 256, then the central 256×256 patch kept), for images of any size.
     ///
     /// Shapes: (N, C, H, W) bytes → (N, C, side, side). A source pixel at (x, y) is the sample at
     /// ((x + ½)/s − ½, (y + ½)/s − ½), s = side / min(H, W), clamped to the image.
