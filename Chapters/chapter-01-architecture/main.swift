@@ -83,6 +83,7 @@ runTool("chapter-01-architecture") {
     timing.append(["neurons", String(neurons.reduce(0, +))])
     timing.append(["batch", String(timedBatch)])
     timing.append(["threads", String(options.threads)])
+    timing.append(["blas_kernel", BLASKernel.current])      // which OpenBLAS kernels ran the products
     timing.append(["forward_images_per_second", String(format: "%.2f", Double(timedBatch) / forward)])
     timing.append(["training_images_per_second", String(format: "%.2f", Double(timedBatch) / step)])
     // One epoch of the paper's 1.2 million training images at this rate.

@@ -67,6 +67,6 @@ func depthExperiment(_ s: Setting, plan: ComparisonPlan) throws {
     try curvesChart(results, title: "Depth 4 and 8, \(data.name), scaled pixels (\(plan.reportedSeeds.count) seeds each)",
                     thresholds: [plan.selectionThreshold]).write(to: s.options.path("chapter-03-relu-depth.png"))
     try speedUpChart([("four layers", four), ("eight layers", eight)], dataset: data.name).write(to: s.options.path("chapter-03-relu-depth-speedup.png"))
-    try finish(s, plan: plan, arms: results, speedUps: [("four layers", four), ("eight layers", eight)],
+    try finish(s, plan: plan, arms: results, comparisons: [("four layers", results[0], results[1], four), ("eight layers", results[2], results[3], eight)],
                files: ["chapter-03-relu-depth.png", "chapter-03-relu-depth-speedup.png"])
 }

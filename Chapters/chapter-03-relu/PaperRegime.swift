@@ -72,5 +72,5 @@ func paperExperiment(_ s: Setting, plan: ComparisonPlan) throws {
     try curvesChart([relu, tanh, baseline], title: "Figure 1, \(data.name), the paper's regime (\(plan.reportedSeeds.count) seeds each)",
                     thresholds: [plan.selectionThreshold]).write(to: s.options.path("chapter-03-relu.png"))
     try speedUpChart([("four-layer net, paper's regime", speedUps)], dataset: data.name).write(to: s.options.path("chapter-03-relu-speedup.png"))
-    try finish(s, plan: plan, arms: [relu, tanh, baseline], speedUps: [("four-layer", speedUps)], files: ["chapter-03-relu.png", "chapter-03-relu-speedup.png"])
+    try finish(s, plan: plan, arms: [relu, tanh, baseline], comparisons: [("four-layer net, the paper's regime", relu, tanh, speedUps)], files: ["chapter-03-relu.png", "chapter-03-relu-speedup.png"])
 }

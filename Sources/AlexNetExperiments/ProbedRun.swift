@@ -52,10 +52,10 @@ public struct ProbedRun: Sendable {
             let error = Evaluation(network: network, split: probe, normalization: normalization,
                                    augmentation: .none, batchSize: 256).top1
             curve.append(x: Double(step), y: error)
-            network.phase = .training
             return stopAtError.map { error <= $0 } ?? false
         }
         if measure(0) { return Result(curve: curve, diverged: false) }
+        network.phase = .training                 // the evaluation restores whatever phase it found
         var step = 0, epoch = 0
         while step < steps {
             for batch in loader.batches(epoch: epoch) {

@@ -117,3 +117,40 @@ import TestSupport
         #expect(diverged.diverged && diverged.curve.last!.x < 50)
     }
 }
+
+@Suite struct ComparisonPlanTests {
+    func plan(selection: [UInt64] = [10], reported: [UInt64] = [1, 2]) -> ComparisonPlan {
+        var plan = ComparisonPlan(sweep: RateSweep(lowest: 0.001, ratio: 4, count: 3), selectionSeeds: selection,
+                                  reportedSeeds: reported, selectionThreshold: 0.3, sweepSteps: 20, steps: 24, probeEvery: 6)
+        plan.batchSize = 16
+        return plan
+    }
+
+    /// The sweep on the selection seed, then one full run per reported seed at the chosen rate,
+    /// and every measurement of both in the CSV rows.
+    @Test func sweepThenReportedRunsAtTheChosenRate() throws {
+        let data = syntheticDataset(count: 96)
+        let arm = Arm("linear", normalization: .standardizing(data.train)) { seed in
+            LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: seed)
+        }
+        var lines: [String] = []
+        let result = try plan().run(arm, on: data.train, probe: data.train.prefix(48), log: { lines.append($0) })
+        #expect(result.sweep.trials.allSatisfy { $0.seed == 10 })
+        #expect(result.sweep.results.contains { $0.rate == result.rate })
+        #expect(result.runs.map(\.seed) == [1, 2])
+        #expect(result.runs.allSatisfy { $0.result.curve.x == [0, 6, 12, 18, 24] })
+        #expect(result.steps(toReach: -1) == [.infinity, .infinity])       // never reached: ∞, not a number of steps
+        let rows = result.csvRows
+        #expect(rows.allSatisfy { $0.count == ComparisonPlan.ArmResult.csvHeader.count })
+        #expect(rows.filter { $0[0] == "report" }.count == 10)
+        #expect(rows.filter { $0[0] == "sweep" }.count == result.sweepCurves.reduce(0) { $0 + $1.curve.points.count })
+        #expect(lines.count == result.sweep.trials.count + 2)
+    }
+
+    @Test func aSeedThatBothSelectsAndReportsIsRefused() async {
+        await #expect(processExitsWith: .failure) {
+            _ = ComparisonPlan(sweep: RateSweep(lowest: 0.01, count: 3), selectionSeeds: [1], reportedSeeds: [1, 2],
+                               selectionThreshold: 0.5, sweepSteps: 1, steps: 1, probeEvery: 1)
+        }
+    }
+}

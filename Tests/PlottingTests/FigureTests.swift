@@ -170,3 +170,29 @@ import TestSupport
         #expect(DatasetSplit(picture: rgba).pixels == [9, 8, 7])
     }
 }
+
+@Suite struct LayerDiagramTests {
+    /// Two towers that read only their own tower, then two that read both: the crossing lines
+    /// (drawn in the palette's fourth colour) appear only between the last two columns.
+    @Test func crossingLinesOnlyWhereALayerReadsBothTowers() {
+        let columns = [
+            LayerDiagram.Column(name: "input", shape: [3, 8, 8], towers: 1, readsAllTowers: false),
+            LayerDiagram.Column(name: "conv1", shape: [4, 8, 8], towers: 2, readsAllTowers: true, parameters: 100),
+            LayerDiagram.Column(name: "conv2", shape: [4, 8, 8], towers: 2, readsAllTowers: false, parameters: 100),
+            LayerDiagram.Column(name: "conv3", shape: [4, 8, 8], towers: 2, readsAllTowers: true, parameters: 200),
+        ]
+        let image = LayerDiagram.render(columns, title: "test")
+        #expect(image.width == 40 + 4 * 128)
+        /// Whether column gap `i` (between columns i and i + 1) has a crossing-coloured pixel at its
+        /// middle, where the two crossing lines meet halfway between the towers.
+        func crossesAt(_ i: Int) -> Bool {
+            let x = 20 + i * 128 + 128, y = 70 + 150
+            let c = Color.palette[3]
+            return (-2...2).contains { dx in (-2...2).contains { dy in
+                (0..<3).allSatisfy { k in abs(Int(image[x + dx, y + dy, k]) - Int([c.red, c.green, c.blue][k])) < 60 }
+            } }
+        }
+        #expect(!crossesAt(1))          // conv1 → conv2: own tower only
+        #expect(crossesAt(2))           // conv2 → conv3: both towers
+    }
+}

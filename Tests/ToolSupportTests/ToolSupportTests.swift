@@ -41,6 +41,21 @@ import TestSupport
         _ = missing.optionalString("--data-dir", help: "")
         #expect(throws: UsageError.self) { try missing.finish() }
     }
+
+    /// An optional choice is nil when absent (its default depends on other options), the value
+    /// when valid, and a usage error otherwise.
+    @Test func optionalChoices() throws {
+        let absent = Arguments([], command: "t", summary: "")
+        #expect(absent.optionalChoice("--init", choices: ["he", "paper"], help: "") == nil)
+        try absent.finish()
+        let given = Arguments(["--init", "paper"], command: "t", summary: "")
+        #expect(given.optionalChoice("--init", choices: ["he", "paper"], help: "") == "paper")
+        try given.finish()
+        let wrong = Arguments(["--init", "xavier"], command: "t", summary: "")
+        _ = wrong.optionalChoice("--init", choices: ["he", "paper"], help: "")
+        let error = try #require(throws: UsageError.self) { try wrong.finish() }
+        #expect(error.message.contains("--init must be one of he, paper, got 'xavier'"))
+    }
 }
 
 @Suite struct RepeatedOptionTests {
