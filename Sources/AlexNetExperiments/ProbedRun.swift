@@ -1,4 +1,5 @@
 import AlexNet
+import Foundation
 import AlexNetData
 import AlexNetTraining
 
@@ -21,6 +22,8 @@ public struct ProbedRun: Sendable {
     public var seed: UInt64
     /// Stop as soon as the probe error is at or below this (a sweep needs only the crossing).
     public var stopAtError: Double?
+    /// The training views (none: the whole image, as Figure 1's runs; chapter 7 crops and flips).
+    public var augmentation = Augmentation.none
 
     public init(steps: Int, probeEvery: Int, learningRate: Double, seed: UInt64) {
         precondition(steps >= 1 && probeEvery >= 1 && learningRate > 0, "ProbedRun: steps \(steps), probe every \(probeEvery), rate \(learningRate)")
@@ -35,26 +38,46 @@ public struct ProbedRun: Sendable {
     public struct Result: Sendable, Equatable {
         public var curve: Curve
         public var diverged: Bool
+        /// The error on each held-out split passed to ``train``, measured at the probe's steps.
+        public var heldOut: [String: Curve] = [:]
+        /// Wall-clock seconds of the run, measurements included.
+        public var seconds = 0.0
     }
 
     /// Trains `network` on `split` (batches in a seeded order, epoch after epoch) and measures its
-    /// error on `probe`. `observe(step, network)` is called at every probe point, before the
-    /// error is measured, e.g. to record the activations' statistics.
+    /// error on `probe`, and on each of `heldOut` (e.g. a validation and a test split) at the same
+    /// steps. `observe(step, network)` is called at every probe point, before the error is
+    /// measured, e.g. to record the activations' statistics.
     public func train(_ network: any Network<Float>, on split: DatasetSplit, probe: DatasetSplit,
+                      heldOut: [(name: String, split: DatasetSplit)] = [],
                       normalization: Normalization, observe: ((Int, any Network<Float>) -> Void)? = nil) -> Result {
-        let loader = BatchLoader(split: split, batchSize: batchSize, augmentation: .none, normalization: normalization,
+        let started = Date()
+        var result = run(network, on: split, probe: probe, heldOut: heldOut, normalization: normalization, observe: observe)
+        result.seconds = Date().timeIntervalSince(started)
+        return result
+    }
+
+    private func run(_ network: any Network<Float>, on split: DatasetSplit, probe: DatasetSplit,
+                     heldOut: [(name: String, split: DatasetSplit)],
+                     normalization: Normalization, observe: ((Int, any Network<Float>) -> Void)?) -> Result {
+        let loader = BatchLoader(split: split, batchSize: batchSize, augmentation: augmentation, normalization: normalization,
                                  seed: seed, dropsLastBatch: true)
         let optimizer = SGD(parameters: network.parameters, momentum: momentum, weightDecay: weightDecay)
         let objective = SoftmaxCrossEntropy<Float>()
-        var curve = Curve()
+        var curve = Curve(), heldOutCurves = [String: Curve]()
         func measure(_ step: Int) -> Bool {
             observe?(step, network)
-            let error = Evaluation(network: network, split: probe, normalization: normalization,
-                                   augmentation: .none, batchSize: 256).top1
-            curve.append(x: Double(step), y: error)
-            return stopAtError.map { error <= $0 } ?? false
+            func error(_ split: DatasetSplit) -> Double {
+                Evaluation(network: network, split: split, normalization: normalization, augmentation: augmentation,
+                           batchSize: 256).top1
+            }
+            let probeError = error(probe)
+            curve.append(x: Double(step), y: probeError)
+            for (name, split) in heldOut { heldOutCurves[name, default: Curve()].append(x: Double(step), y: error(split)) }
+            return stopAtError.map { probeError <= $0 } ?? false
         }
-        if measure(0) { return Result(curve: curve, diverged: false) }
+        func result(diverged: Bool) -> Result { Result(curve: curve, diverged: diverged, heldOut: heldOutCurves) }
+        if measure(0) { return result(diverged: false) }
         network.phase = .training                 // the evaluation restores whatever phase it found
         var step = 0, epoch = 0
         while step < steps {
@@ -63,16 +86,16 @@ public struct ProbedRun: Sendable {
                     try trainStep(network, objective: objective, optimizer: optimizer, images: batch.images,
                                   labels: batch.labels, learningRate: learningRate)
                 } catch {
-                    return Result(curve: curve, diverged: true)      // the loss became NaN or infinite
+                    return result(diverged: true)      // the loss became NaN or infinite
                 }
                 step += 1
                 if step % probeEvery == 0 || step == steps {
-                    if measure(step) { return Result(curve: curve, diverged: false) }
+                    if measure(step) { return result(diverged: false) }
                 }
                 if step == steps { break }
             }
             epoch += 1
         }
-        return Result(curve: curve, diverged: false)
+        return result(diverged: false)
     }
 }

@@ -63,3 +63,36 @@ public struct RatioOfMedians: Sendable, Equatable {
         return "\(f(ratio))× (\(Int((confidence * 100).rounded()))% interval \(f(low))–\(f(high)))"
     }
 }
+
+/// How two arms' results compare as a difference: median(b) − median(a), with a percentile
+/// bootstrap interval (each arm resampled on its own, as in ``RatioOfMedians``). The
+/// difference is inside the noise when the interval contains 0. For error rates: how many points
+/// b's error lies above a's.
+public struct DifferenceOfMedians: Sendable, Equatable {
+    public var difference: Double
+    public var low: Double, high: Double
+    public var confidence: Double
+
+    public init(_ a: [Double], _ b: [Double], confidence: Double = 0.9, resamples: Int = 4000, seed: UInt64 = 1) {
+        precondition(!a.isEmpty && !b.isEmpty, "DifferenceOfMedians: an empty arm")
+        precondition(confidence > 0 && confidence < 1, "DifferenceOfMedians: confidence \(confidence)")
+        difference = Spread(b).median - Spread(a).median
+        var g = RandomGenerator(seed: seed)
+        func resample(_ xs: [Double]) -> [Double] { xs.map { _ in xs[Int(g.next() % UInt64(xs.count))] } }
+        let differences = (0..<resamples).map { _ in Spread(resample(b)).median - Spread(resample(a)).median }
+            .map { $0.isNaN ? 0 : $0 }.sorted()        // ∞ − ∞: both diverged, no difference to see
+        let tail = (1 - confidence) / 2
+        low = differences[Int((Double(resamples - 1) * tail).rounded())]
+        high = differences[Int((Double(resamples - 1) * (1 - tail)).rounded())]
+        self.confidence = confidence
+    }
+
+    /// Whether the interval contains 0: the two arms cannot be told apart with these runs.
+    public var insideTheNoise: Bool { low <= 0 && 0 <= high }
+
+    /// "+1.9 points (90% interval +0.4 to +3.1)" for error fractions (×100).
+    public var formattedPoints: String {
+        func f(_ x: Double) -> String { String(format: "%+.1f", x * 100) }
+        return "\(f(difference)) points (\(Int((confidence * 100).rounded()))% interval \(f(low)) to \(f(high)))"
+    }
+}

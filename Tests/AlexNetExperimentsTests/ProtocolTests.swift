@@ -154,3 +154,64 @@ import TestSupport
         }
     }
 }
+
+@Suite struct KernelColourTests {
+    @Test func greyKernelsAreColourAgnosticAndOpponentOnesColourSpecific() {
+        // Kernel 0: the same weights in R, G, B. Kernel 1: R = −G, B = 0. Kernel 2: R only.
+        let taps: [Float] = [0.5, -1, 2, 0.25]
+        var scalars: [Float] = taps + taps + taps
+        scalars += taps + taps.map { -$0 } + [0, 0, 0, 0]
+        scalars += taps + [0, 0, 0, 0] + [0, 0, 0, 0]
+        let shares = KernelColour.chromaticShare(Tensor(shape: [3, 3, 2, 2], scalars: scalars))
+        #expect(abs(shares[0]) < 1e-12)
+        #expect(abs(shares[1] - 1) < 1e-12)
+        #expect(abs(shares[2] - 2.0 / 3) < 1e-12)      // one channel: a third of it is luminance
+    }
+
+    @Test func randomKernelsAverageTwoThirds() {
+        var g = RandomGenerator(seed: 5)
+        let kernels = Tensor<Float>.normal(shape: [400, 3, 5, 5], standardDeviation: 1, generator: &g)
+        let mean: Double = KernelColour.chromaticShare(kernels).reduce(0, +) / 400
+        #expect(abs(mean - 2.0 / 3) < 0.01)
+    }
+}
+
+@Suite struct DifferenceOfMediansTests {
+    @Test func separatedArmsAreOutsideTheNoiseAndOverlappingOnesInside() {
+        let apart = DifferenceOfMedians([0.10, 0.11, 0.12, 0.105, 0.115], [0.13, 0.14, 0.135, 0.145, 0.15])
+        #expect(abs(apart.difference - 0.03) < 1e-12 && !apart.insideTheNoise && apart.low > 0)
+        let mixed = DifferenceOfMedians([0.10, 0.13, 0.12], [0.11, 0.12, 0.14])
+        #expect(mixed.insideTheNoise)
+        #expect(apart.formattedPoints.hasPrefix("+3.0 points"))
+    }
+}
+
+@Suite struct HeldOutComparisonTests {
+    /// The sweep scores on validation only; the reported runs measure train, validation and test
+    /// at the same steps; a test split with scrambled labels changes no choice.
+    @Test func theSweepSeesValidationAndTheReportedRunsAlsoTest() throws {
+        let base = syntheticDataset(count: 96)
+        var comparison = HeldOutComparison(sweep: RateSweep(lowest: 0.001, ratio: 4, count: 3), selectionSeeds: [10],
+                                           reportedSeeds: [1, 2], steps: 12, measureEvery: 4)
+        comparison.batchSize = 16
+        let arm = Arm("linear", normalization: .standardizing(base.train)) { seed in
+            LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: seed)
+        }
+        func data(scrambledTest: Bool) -> Dataset {
+            let held = base.holdingOutValidation(24, seed: 3)
+            var test = held.test
+            if scrambledTest { test = DatasetSplit(channels: 3, height: 15, width: 15, pixels: test.pixels, labels: test.labels.map { ($0 + 1) % 3 }) }
+            return Dataset(name: "synthetic", classNames: held.classNames, train: held.train, validation: held.validation, test: test)
+        }
+        let result = try comparison.run(arm, on: data(scrambledTest: false), probe: base.train.prefix(32))
+        let scrambled = try comparison.run(arm, on: data(scrambledTest: true), probe: base.train.prefix(32))
+        #expect(result.sweep == scrambled.sweep)                       // the test split chose nothing
+        #expect(result.final("test") != scrambled.final("test"))       // … but it is what the runs report
+        #expect(result.runs.allSatisfy { $0.result.heldOut["test"]!.x == [0, 4, 8, 12] && $0.result.heldOut["validation"]!.x == [0, 4, 8, 12] })
+        #expect(result.gaps.count == 2)
+        let rows = result.csvRows
+        #expect(rows.allSatisfy { $0.count == HeldOutComparison.ArmResult.csvHeader.count })
+        #expect(rows.filter { $0[0] == "report" }.count == 2 * 3 * 4)
+        #expect(rows.filter { $0[0] == "sweep" }.count == result.sweep.trials.count)
+    }
+}

@@ -68,7 +68,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     private let stackedWeights = ScratchBuffer<Scalar>(), stackedBiases = ScratchBuffer<Scalar>()
     private let stackedGradients = ScratchBuffer<Scalar>()
 
-    public init(
+    public convenience init(
         name: String = "conv",
         inputChannels: Int, outputChannels: Int, kernelSize: Int,
         stride: Int = 1, padding: Int = 0, groups: Int = 1, towers: Int? = nil,
@@ -80,13 +80,6 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                      "\(name): \(inputChannels) inputs / \(outputChannels) outputs do not split into \(groups) groups and \(towers) towers")
         precondition(towers % groups == 0, "\(name): towers (\(towers)) must be a multiple of groups (\(groups))")
         precondition(kernelSize >= 1 && stride >= 1 && padding >= 0, "\(name): bad kernel/stride/padding")
-        self.inputChannels = inputChannels
-        self.outputChannels = outputChannels
-        self.kernelSize = kernelSize
-        self.stride = stride
-        self.padding = padding
-        self.groups = groups
-        self.towers = towers
         let shape = [outputChannels / towers, inputChannels / groups, kernelSize, kernelSize]
         var weights: [Parameter<Scalar>] = []
         var biases: [Parameter<Scalar>] = []
@@ -97,6 +90,21 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
             biases.append(Parameter(name: "\(name)\(suffix).bias",
                 kind: .bias, value: Tensor(shape: [outputChannels / towers], repeating: Scalar(biasValue))))
         }
+        self.init(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize, stride: stride,
+                  padding: padding, groups: groups, weights: weights, biases: biases)
+    }
+
+    /// A layer over existing parameter blocks (one weight and bias per tower, shapes checked by
+    /// the caller): how ``tower(_:)`` shares a layer's parameters.
+    private init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int, padding: Int, groups: Int,
+                 weights: [Parameter<Scalar>], biases: [Parameter<Scalar>]) {
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.groups = groups
+        self.towers = weights.count
         self.weights = weights
         self.biases = biases
         let winogradPays = Self.winogradApplies(kernelSize: kernelSize, stride: stride) && inputChannels / groups >= 16
@@ -105,6 +113,22 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     }
 
     public var parameters: [Parameter<Scalar>] { zip(weights, biases).flatMap { [$0, $1] } }
+
+    /// Tower `t` as a layer of its own: the same parameter objects (``weights``[t] and
+    /// ``biases``[t]), so what it learns the whole layer learns; it reads the input channels that
+    /// tower reads — all of them for conv1 and conv3 (G = 1), its own group's for conv2, conv4 and
+    /// conv5 (G = T) — and writes the tower's M/T output channels. A tower-parallel executor
+    /// runs the views on separate workers; it keeps the layer's algorithm.
+    public func tower(_ t: Int) -> Convolution<Scalar> {
+        precondition(t >= 0 && t < towers, "convolution: tower \(t) of \(towers)")
+        precondition(groups == 1 || groups == towers, "convolution: a tower reads one group or all of them (groups \(groups), towers \(towers))")
+        let view = Convolution(inputChannels: inputChannels / groups, outputChannels: outputChannels / towers,
+                               kernelSize: kernelSize, stride: stride, padding: padding, groups: 1,
+                               weights: [weights[t]], biases: [biases[t]])
+        view.algorithm = algorithm
+        view.columnBufferLimit = columnBufferLimit
+        return view
+    }
 
     /// ⌊(size + 2P − K)/S⌋ + 1: the output height (or width) for an input height (or width).
     public static func outputSize(inputSize: Int, kernelSize: Int, stride: Int, padding: Int) -> Int {

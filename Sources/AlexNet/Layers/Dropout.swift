@@ -50,21 +50,28 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
     public func multiplyAdds(for inputShape: [Int]) -> Int { 0 }
 
+    /// The mask the next forward pass over an input of `shape` applies — the fixed mask, or one
+    /// drawn from ``generator`` (advancing it) — or nil when the layer scales instead. A
+    /// tower-parallel executor draws the mask here once and hands each tower its columns, so the
+    /// split network draws exactly the masks of the whole one.
+    @_specialize(where Scalar == Float)
+    public func nextMask(shape: [Int]) -> Tensor<Scalar>? {
+        guard usesMask else { return nil }
+        if let fixed = fixedMask {
+            precondition(fixed.shape == shape, "Dropout: fixed mask \(fixed.shape) vs input \(shape)")
+            return fixed
+        }
+        var drawn = Tensor<Scalar>(shape: shape)
+        let keep = 1 - probability
+        for i in 0..<drawn.count { drawn.scalars[i] = generator.bernoulli(keep) ? 1 : 0 }
+        return drawn
+    }
+
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         forwardShape = x.shape
         var y = x
-        if usesMask {
-            let m: Tensor<Scalar>
-            if let fixed = fixedMask {
-                precondition(fixed.shape == x.shape, "Dropout: fixed mask \(fixed.shape) vs input \(x.shape)")
-                m = fixed
-            } else {
-                var drawn = Tensor<Scalar>(shape: x.shape)
-                let keep = 1 - probability
-                for i in 0..<drawn.count { drawn.scalars[i] = generator.bernoulli(keep) ? 1 : 0 }
-                m = drawn
-            }
+        if let m = nextMask(shape: x.shape) {
             y.withUnsafeMutableBufferPointer { y in
                 m.withUnsafeBufferPointer { m in for i in 0..<y.count { y[i] *= m[i] } }
             }

@@ -20,8 +20,20 @@ public enum Threading {
         storage.withLock { $0 = count }
     }
 
-    /// The current thread count (the number of active cores until set).
-    public static var threadCount: Int { storage.withLock { $0 } }
+    /// The current thread count: the number of active cores until set, or a worker's share of
+    /// them inside ``withWorkerShare(_:_:)``.
+    public static var threadCount: Int { workerShare ?? storage.withLock { $0 } }
+
+    /// Runs `body` with ``threadCount`` reading `threads` on the calling thread only: a worker of
+    /// the tower-parallel executor, which owns its share of the cores while the other tower's
+    /// worker owns the rest, runs its layers' loops and matrix products on that share.
+    public static func withWorkerShare<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
+        precondition(threads >= 1, "Threading: a worker's share must be at least 1 thread, got \(threads)")
+        return try $workerShare.withValue(threads, operation: body)
+    }
+
+    /// Bound per thread (a task-local value read outside any task is the thread's own).
+    @TaskLocal private static var workerShare: Int?
 
     /// 0..<count cut into one contiguous, nearly equal run per worker (``threadCount`` of them,
     /// at most `count`, at least one): how the convolutions share a batch's images.

@@ -1,0 +1,109 @@
+import AlexNet
+import AlexNetData
+
+/// The protocol of a comparison measured by held-out error after a fixed training horizon: two
+/// towers against one, with and without LRN, overlapping against plain pooling (chapters 4–6).
+///
+/// 1. For each arm, the learning rate by a ``RateSweep`` on `selectionSeeds`: each trial trains
+///    `steps` steps and is scored by its error on the **validation** split (then by its
+///    training-probe error);
+/// 2. for each arm at its rate, one run of `steps` steps per reported seed — seeds that took no
+///    part in the selection — measuring every `measureEvery` steps the error on a probe of
+///    training images, on the validation split and on the **test** split.
+///
+/// The test split is measured only in step 2 and chooses nothing; the train–test gap at a step
+/// is test error minus training-probe error, both measured with the weights of that step.
+public struct HeldOutComparison: Sendable {
+    public var sweep: RateSweep
+    public var selectionSeeds: [UInt64]
+    public var reportedSeeds: [UInt64]
+    public var steps: Int
+    public var measureEvery: Int
+    public var batchSize = 128
+    public var momentum = 0.9
+    /// The paper's weight decay (Section 5); 0 switches it off.
+    public var weightDecay = 0.0005
+    public var augmentation = Augmentation.none
+
+    public init(sweep: RateSweep, selectionSeeds: [UInt64], reportedSeeds: [UInt64], steps: Int, measureEvery: Int) {
+        precondition(Set(selectionSeeds).isDisjoint(with: reportedSeeds), "HeldOutComparison: a seed both selects and reports")
+        precondition(!selectionSeeds.isEmpty && !reportedSeeds.isEmpty, "HeldOutComparison: no seeds")
+        precondition(steps >= 1 && measureEvery >= 1, "HeldOutComparison: steps \(steps), measure every \(measureEvery)")
+        self.sweep = sweep
+        self.selectionSeeds = selectionSeeds
+        self.reportedSeeds = reportedSeeds
+        self.steps = steps
+        self.measureEvery = measureEvery
+    }
+
+    /// What one arm gave: its sweep (each trial's validation error) and its reported runs.
+    public struct ArmResult: Sendable {
+        public var name: String
+        public var sweep: RateSweep.Outcome
+        public var rate: Double { sweep.chosen }
+        public var runs: [(seed: UInt64, result: ProbedRun.Result)]
+
+        /// Each reported run's last measurement on `split` ("train" for the training probe,
+        /// "validation" or "test"); ∞ for a run that diverged.
+        public func final(_ split: String) -> [Double] {
+            runs.map { run in
+                guard !run.result.diverged else { return .infinity }
+                let curve = split == "train" ? run.result.curve : run.result.heldOut[split]!
+                return curve.last!.y
+            }
+        }
+        /// Test error minus training-probe error at the end of each reported run.
+        public var gaps: [Double] { zip(final("test"), final("train")).map { $0 - $1 } }
+        /// Median seconds per reported run.
+        public var medianSeconds: Double { Spread(runs.map(\.result.seconds)).median }
+    }
+
+    /// Runs the sweep and the reported runs of `arm` on `data` (which must hold a validation
+    /// split), measuring the training error on `probe`. `log` hears one line per run.
+    public func run(_ arm: Arm, on data: Dataset, probe: DatasetSplit, log: (String) -> Void = { _ in }) throws -> ArmResult {
+        guard let validation = data.validation else { preconditionFailure("HeldOutComparison: \(data.name) has no validation split") }
+        func configured(_ rate: Double, _ seed: UInt64, every: Int) -> ProbedRun {
+            var run = ProbedRun(steps: steps, probeEvery: every, learningRate: rate, seed: seed)
+            (run.batchSize, run.momentum, run.weightDecay, run.augmentation) = (batchSize, momentum, weightDecay, augmentation)
+            return run
+        }
+        let outcome = try sweep.run(seeds: selectionSeeds) { rate, seed in
+            let result = configured(rate, seed, every: steps)
+                .train(try arm.build(seed), on: data.train, probe: probe, heldOut: [("validation", validation)],
+                       normalization: arm.normalization)
+            let error = result.diverged ? Double.infinity : result.heldOut["validation"]!.last!.y
+            log("  sweep \(arm.name) ε = \(rate), seed \(seed): " + (result.diverged ? "diverged" : "validation error \(error)"))
+            return RateSweep.Score(error, tieBreak: result.diverged ? .infinity : result.curve.last!.y)
+        }
+        var runs: [(seed: UInt64, result: ProbedRun.Result)] = []
+        for seed in reportedSeeds {
+            let result = configured(outcome.chosen, seed, every: measureEvery)
+                .train(try arm.build(seed), on: data.train, probe: probe,
+                       heldOut: [("validation", validation), ("test", data.test)], normalization: arm.normalization)
+            runs.append((seed, result))
+            log("  run \(arm.name) ε = \(outcome.chosen), seed \(seed): "
+                + (result.diverged ? "diverged" : "test error \(result.heldOut["test"]!.last!.y), training error \(result.curve.last!.y)")
+                + " (\(Int(result.seconds)) s)")
+        }
+        return ArmResult(name: arm.name, sweep: outcome, runs: runs)
+    }
+}
+
+extension HeldOutComparison.ArmResult {
+    /// Every measurement of every reported run and every sweep trial's score, one row each.
+    public static let csvHeader = ["phase", "arm", "learning_rate", "seed", "step", "split", "error"]
+
+    public var csvRows: [[String]] {
+        var rows: [[String]] = sweep.trials.map {
+            ["sweep", name, String($0.rate), String($0.seed), "", "validation", String($0.score.primary)]
+        }
+        for (seed, result) in runs {
+            var curves = [("train", result.curve)]
+            curves += result.heldOut.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            for (split, curve) in curves {
+                rows += curve.points.map { ["report", name, String(rate), String(seed), String(Int($0.x)), split, String($0.y)] }
+            }
+        }
+        return rows
+    }
+}
