@@ -97,7 +97,7 @@ let package = Package(
         // kernel check.
         .target(
             name: "ToolSupport",
-            dependencies: ["AlexNet", "AlexNetData", "Plotting"],
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting"],
             exclude: ["README.md"],
             swiftSettings: crossModuleOptimization),
 
@@ -132,6 +132,24 @@ let package = Package(
             path: "Chapters/chapter-03-relu",
             swiftSettings: crossModuleOptimization),
 
+        .executableTarget(
+            name: "chapter-04-gpu-split",
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport"],
+            path: "Chapters/chapter-04-gpu-split",
+            swiftSettings: crossModuleOptimization),
+
+        .executableTarget(
+            name: "chapter-05-lrn",
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport"],
+            path: "Chapters/chapter-05-lrn",
+            swiftSettings: crossModuleOptimization),
+
+        .executableTarget(
+            name: "chapter-06-pooling",
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport"],
+            path: "Chapters/chapter-06-pooling",
+            swiftSettings: crossModuleOptimization),
+
         // The tests: one target per module, and the helpers they share.
         .target(
             name: "TestSupport",
@@ -158,7 +176,7 @@ let package = Package(
             dependencies: ["AlexNet", "AlexNetData", "Plotting", "figure-gallery", "TestSupport"]),
         .testTarget(
             name: "ToolSupportTests",
-            dependencies: ["AlexNet", "AlexNetTraining", "Plotting", "ToolSupport", "alexnet", "TestSupport"]),
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport", "alexnet", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -44,7 +44,8 @@ def main(path='Book.md'):
             print(f'{file} {key}: {old} → {new}')
         return f'{new}{suffix}<!-- csv {file} {key}{m.group(5)} -->'
 
-    open(path, 'w').write(TAG.sub(replace, book))
+    updated = TAG.sub(replace, book)           # every value is read before the file is touched
+    open(path, 'w').write(updated)
 
 
 if __name__ == '__main__':

@@ -59,8 +59,10 @@ public struct HeldOutComparison: Sendable {
     }
 
     /// Runs the sweep and the reported runs of `arm` on `data` (which must hold a validation
-    /// split), measuring the training error on `probe`. `log` hears one line per run.
-    public func run(_ arm: Arm, on data: Dataset, probe: DatasetSplit, log: (String) -> Void = { _ in }) throws -> ArmResult {
+    /// split), measuring the training error on `probe`. `log` hears one line per run; `trained`
+    /// is handed each reported run's network when it has finished (e.g. to draw its kernels).
+    public func run(_ arm: Arm, on data: Dataset, probe: DatasetSplit, log: (String) -> Void = { _ in },
+                    trained: ((UInt64, any Network<Float>) -> Void)? = nil) throws -> ArmResult {
         guard let validation = data.validation else { preconditionFailure("HeldOutComparison: \(data.name) has no validation split") }
         func configured(_ rate: Double, _ seed: UInt64, every: Int) -> ProbedRun {
             var run = ProbedRun(steps: steps, probeEvery: every, learningRate: rate, seed: seed)
@@ -77,10 +79,12 @@ public struct HeldOutComparison: Sendable {
         }
         var runs: [(seed: UInt64, result: ProbedRun.Result)] = []
         for seed in reportedSeeds {
+            let network = try arm.build(seed)
             let result = configured(outcome.chosen, seed, every: measureEvery)
-                .train(try arm.build(seed), on: data.train, probe: probe,
+                .train(network, on: data.train, probe: probe,
                        heldOut: [("validation", validation), ("test", data.test)], normalization: arm.normalization)
             runs.append((seed, result))
+            trained?(seed, network)
             log("  run \(arm.name) ε = \(outcome.chosen), seed \(seed): "
                 + (result.diverged ? "diverged" : "test error \(result.heldOut["test"]!.last!.y), training error \(result.curve.last!.y)")
                 + " (\(Int(result.seconds)) s)")

@@ -17,7 +17,7 @@ import TestSupport
         "AlexNetTraining": ["AlexNet", "AlexNetData"],
         "AlexNetExperiments": ["AlexNet", "AlexNetData", "AlexNetTraining"],
         "Plotting": ["AlexNet", "AlexNetData"],
-        "ToolSupport": ["AlexNet", "AlexNetChecks", "AlexNetData", "AlexNetTraining", "Plotting"],
+        "ToolSupport": ["AlexNet", "AlexNetChecks", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting"],
     ]
     static let ours: Set<String> = Set(allowed.keys).union(["CPNG", "CZlib"])
 

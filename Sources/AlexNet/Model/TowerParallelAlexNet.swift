@@ -84,17 +84,18 @@ public final class TowerParallelAlexNet<Scalar: TensorScalar>: Network {
             Threading.withWorkerShare(share) { body(workers[t]) }
             workers[t].phaseSeconds = TowerWorker<Scalar>.seconds(since: start)
         }
-        if threads < workers.count {
-            for t in workers.indices { run(t) }
-        } else {
+        let concurrent = threads >= workers.count
+        if concurrent {
             DispatchQueue.concurrentPerform(iterations: workers.count, execute: run)
+        } else {
+            for t in workers.indices { run(t) }                    // one thread: tower after tower, nobody waits
         }
         let slowest = workers.map(\.phaseSeconds).max()!
         for w in workers {
             w.output = w.pending                                   // published only now: the others have read the old one
             w.pending = Tensor(shape: [0])
             w.busySeconds += w.phaseSeconds
-            w.waitingSeconds += slowest - w.phaseSeconds
+            if concurrent { w.waitingSeconds += slowest - w.phaseSeconds }
         }
     }
 

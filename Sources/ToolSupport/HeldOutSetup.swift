@@ -1,0 +1,45 @@
+import AlexNetData
+import AlexNetExperiments
+
+/// The options of a chapter that compares arms by held-out error (chapters 4–6), and the
+/// comparison they make: `--seeds`, `--steps`, `--lowest-rate`, `--rate-count`.
+package struct HeldOutArguments {
+    package let seeds: Int?, steps: Int?
+    package let lowestRate: Double, rateCount: Int
+    let defaultSteps: (normal: Int, full: Int)
+
+    package init(_ a: Arguments, steps: (normal: Int, full: Int), lowestRate: Double) {
+        defaultSteps = steps
+        seeds = a.optionalInteger("--seeds", help: "reported seeds per arm (default 3; --quick 2; --full 5)")
+        self.steps = a.optionalInteger("--steps", help: "training steps of batch 128 per run (default \(steps.normal); --quick 30; --full \(steps.full))")
+        self.lowestRate = a.double("--lowest-rate", default: lowestRate, help: "the sweep's lowest learning rate; the grid doubles from it", range: 1e-9...10)
+        rateCount = a.integer("--rate-count", default: 4, help: "rates in the sweep's starting grid (extended while the best is on an edge)")
+    }
+
+    /// The protocol: a sweep from `--lowest-rate` (`quickLowest` on `--quick`) on one selection
+    /// seed, then the reported seeds, each run measured `measurements` times after step 0.
+    package func comparison(_ options: ChapterOptions, quickLowest: Double, measurements: (normal: Int, full: Int)) -> HeldOutComparison {
+        let steps = self.steps ?? options.budget(quick: 30, normal: defaultSteps.normal, full: defaultSteps.full)
+        return HeldOutComparison(
+            sweep: RateSweep(lowest: options.quick ? quickLowest : lowestRate, count: options.quick ? 3 : rateCount, maximumExtensions: 4),
+            selectionSeeds: [options.seed + 100],
+            reportedSeeds: (0..<UInt64(seeds ?? options.budget(quick: 2, normal: 3, full: 5))).map { options.seed + $0 },
+            steps: steps, measureEvery: max(1, steps / options.budget(quick: 3, normal: measurements.normal, full: measurements.full)))
+    }
+}
+
+extension ChapterOptions {
+    /// The data set with 5,000 training images held out as a validation split (on `--quick`, 500
+    /// of the first 6,000, and the first 1,000 test images).
+    package func heldOutData() throws -> Dataset {
+        var loaded = try data.load()
+        if quick { loaded = loaded.limited(train: 6_000, test: 1_000) }
+        return loaded.holdingOutValidation(budget(quick: 500, normal: 5_000, full: 5_000), seed: seed)
+    }
+
+    /// About 2,000 training images, evenly spaced (300 on `--quick`, 5,000 on `--full`): the
+    /// probe the training error is measured on.
+    package func probe(of split: DatasetSplit) -> DatasetSplit {
+        split.subset(Array(stride(from: 0, to: split.count, by: max(1, split.count / budget(quick: 300, normal: 2_000, full: 5_000)))))
+    }
+}

@@ -1,0 +1,46 @@
+import Testing
+import AlexNet
+import AlexNetData
+import AlexNetExperiments
+import AlexNetTraining
+@testable import ToolSupport
+import TestSupport
+
+/// What chapters 4–6 print and write about a held-out comparison.
+@Suite struct HeldOutReportTests {
+    func arm(_ name: String, scale: Double) throws -> HeldOutComparison.ArmResult {
+        let data = syntheticDataset(count: 96).holdingOutValidation(24, seed: 3)
+        var comparison = HeldOutComparison(sweep: RateSweep(rates: [0.001 * scale, 0.004 * scale, 0.016 * scale], ratio: 4, maximumExtensions: 0),
+                                           selectionSeeds: [10], reportedSeeds: [1, 2, 3], steps: 8, measureEvery: 4)
+        comparison.batchSize = 16
+        let arm = Arm(name, normalization: .standardizing(data.train)) { seed in
+            LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: seed)
+        }
+        return try comparison.run(arm, on: data, probe: data.train.prefix(32))
+    }
+
+    @Test func summaryRowsAndTheDifferenceSayWhatWasMeasured() throws {
+        let a = try arm("two towers", scale: 1), b = try arm("one tower, α/n", scale: 1)
+        #expect(a.key == "two_towers" && b.key == "one_tower__α_n")
+        let rows = a.summaryRows
+        #expect(rows.first == ["two_towers_learning_rate", String(a.rate)])
+        #expect(rows.contains(["two_towers_test_error_median", String(Spread(a.final("test")).median)]))
+        #expect(rows.contains { $0[0] == "two_towers_gap_max" } && rows.contains { $0[0] == "two_towers_seconds_per_run" })
+        // The same arm against itself: a difference of 0, inside the noise, said in the sentence.
+        let same = differenceRows(a, a, key: "same")
+        #expect(same.rows.contains(["same_test_error_difference", "0.0"]))
+        #expect(same.rows.contains(["same_inside_the_noise", "true"]))
+        #expect(same.sentence.contains("inside the noise"))
+        let chart = heldOutChart([a, b], title: "t")
+        #expect(chart.series.count == 4 && chart.yScale == .logarithmic)
+        #expect(heldOutRunsTable([a, b]).rows.count == a.csvRows.count + b.csvRows.count)
+    }
+
+    @Test func anUnbracketedSweepFailsAQuickRunAndWarnsOtherwise() throws {
+        let a = try arm("only rate", scale: 1)
+        var unbracketed = a
+        unbracketed.sweep.bracketed = false
+        #expect(throws: UsageError.self) { try reportArms([unbracketed], strict: true) }
+        try reportArms([unbracketed], strict: false)
+    }
+}
