@@ -44,13 +44,8 @@ public struct RatioOfMedians: Sendable, Equatable {
         precondition(!a.isEmpty && !b.isEmpty, "RatioOfMedians: an empty arm")
         precondition(confidence > 0 && confidence < 1, "RatioOfMedians: confidence \(confidence)")
         ratio = Spread(b).median / Spread(a).median
-        var g = RandomGenerator(seed: seed)
-        func resample(_ xs: [Double]) -> [Double] { xs.map { _ in xs[Int(g.next() % UInt64(xs.count))] } }
-        var ratios = (0..<resamples).map { _ in Spread(resample(b)).median / Spread(resample(a)).median }
-        ratios = ratios.map { $0.isNaN ? .infinity : $0 }.sorted()     // ∞/∞: neither arm reached it
-        let tail = (1 - confidence) / 2
-        low = ratios[Int((Double(resamples - 1) * tail).rounded())]
-        high = ratios[Int((Double(resamples - 1) * (1 - tail)).rounded())]
+        // ∞/∞: neither arm reached it, counted as infinitely slow.
+        (low, high) = bootstrapInterval(a, b, confidence: confidence, resamples: resamples, seed: seed, nanAs: .infinity) { $1 / $0 }
         self.confidence = confidence
     }
 
@@ -77,13 +72,8 @@ public struct DifferenceOfMedians: Sendable, Equatable {
         precondition(!a.isEmpty && !b.isEmpty, "DifferenceOfMedians: an empty arm")
         precondition(confidence > 0 && confidence < 1, "DifferenceOfMedians: confidence \(confidence)")
         difference = Spread(b).median - Spread(a).median
-        var g = RandomGenerator(seed: seed)
-        func resample(_ xs: [Double]) -> [Double] { xs.map { _ in xs[Int(g.next() % UInt64(xs.count))] } }
-        let differences = (0..<resamples).map { _ in Spread(resample(b)).median - Spread(resample(a)).median }
-            .map { $0.isNaN ? 0 : $0 }.sorted()        // ∞ − ∞: both diverged, no difference to see
-        let tail = (1 - confidence) / 2
-        low = differences[Int((Double(resamples - 1) * tail).rounded())]
-        high = differences[Int((Double(resamples - 1) * (1 - tail)).rounded())]
+        // ∞ − ∞: both diverged, no difference to see.
+        (low, high) = bootstrapInterval(a, b, confidence: confidence, resamples: resamples, seed: seed, nanAs: 0) { $1 - $0 }
         self.confidence = confidence
     }
 
@@ -95,4 +85,20 @@ public struct DifferenceOfMedians: Sendable, Equatable {
         func f(_ x: Double) -> String { String(format: "%+.1f", x * 100) }
         return "\(f(difference)) points (\(Int((confidence * 100).rounded()))% interval \(f(low)) to \(f(high)))"
     }
+}
+
+/// The percentile bootstrap shared by ``RatioOfMedians`` and ``DifferenceOfMedians``: `resamples`
+/// times, draw each arm with replacement (b's draw first) and compare the two medians with
+/// `compare(median(a*), median(b*))`; the interval holds the central `confidence` of the results,
+/// a NaN counted as `nanAs`.
+private func bootstrapInterval(_ a: [Double], _ b: [Double], confidence: Double, resamples: Int, seed: UInt64, nanAs: Double,
+                               compare: (Double, Double) -> Double) -> (low: Double, high: Double) {
+    var g = RandomGenerator(seed: seed)
+    func resample(_ xs: [Double]) -> [Double] { xs.map { _ in xs[Int(g.next() % UInt64(xs.count))] } }
+    let results = (0..<resamples).map { _ -> Double in
+        let b = Spread(resample(b)).median
+        return compare(Spread(resample(a)).median, b)
+    }.map { $0.isNaN ? nanAs : $0 }.sorted()
+    let tail = (1 - confidence) / 2
+    return (results[Int((Double(resamples - 1) * tail).rounded())], results[Int((Double(resamples - 1) * (1 - tail)).rounded())])
 }
