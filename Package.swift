@@ -21,6 +21,19 @@ let core: [SwiftSetting] = crossModuleOptimization + [
     .unsafeFlags(["-Xcc", "-fno-math-errno"]),
 ]
 
+/// The book's chapters, one executable each, with the modules each imports.
+let chapters: [(name: String, dependencies: [Target.Dependency])] = {
+    let comparison: [Target.Dependency] = ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport"]
+    return [
+        ("chapter-01-architecture", ["AlexNet", "AlexNetTraining", "Plotting", "ToolSupport"]),
+        ("chapter-02-gradients", ["AlexNet", "AlexNetChecks", "AlexNetTraining", "Plotting", "ToolSupport"]),
+        ("chapter-03-relu", comparison),
+        ("chapter-04-gpu-split", comparison),
+        ("chapter-05-lrn", comparison),
+        ("chapter-06-pooling", comparison),
+    ]
+}()
+
 let package = Package(
     name: "AlexNet",
     products: [
@@ -28,10 +41,7 @@ let package = Package(
         .executable(name: "alexnet-bench", targets: ["alexnet-bench"]),
         .executable(name: "figure-gallery", targets: ["figure-gallery"]),
         .executable(name: "alexnet", targets: ["alexnet"]),
-        .executable(name: "chapter-01-architecture", targets: ["chapter-01-architecture"]),
-        .executable(name: "chapter-02-gradients", targets: ["chapter-02-gradients"]),
-        .executable(name: "chapter-03-relu", targets: ["chapter-03-relu"]),
-    ],
+    ] + chapters.map { .executable(name: $0.name, targets: [$0.name]) },
     targets: [
         // System libraries: OpenBLAS for GEMM, libpng and zlib for figures and gzip'd data.
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
@@ -113,43 +123,6 @@ let package = Package(
             path: "Tools/figure-gallery",
             swiftSettings: crossModuleOptimization),
 
-        // The book's chapters, one executable each.
-        .executableTarget(
-            name: "chapter-01-architecture",
-            dependencies: ["AlexNet", "AlexNetTraining", "Plotting", "ToolSupport"],
-            path: "Chapters/chapter-01-architecture",
-            swiftSettings: crossModuleOptimization),
-
-        .executableTarget(
-            name: "chapter-02-gradients",
-            dependencies: ["AlexNet", "AlexNetChecks", "AlexNetTraining", "Plotting", "ToolSupport"],
-            path: "Chapters/chapter-02-gradients",
-            swiftSettings: crossModuleOptimization),
-
-        .executableTarget(
-            name: "chapter-03-relu",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport"],
-            path: "Chapters/chapter-03-relu",
-            swiftSettings: crossModuleOptimization),
-
-        .executableTarget(
-            name: "chapter-04-gpu-split",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport"],
-            path: "Chapters/chapter-04-gpu-split",
-            swiftSettings: crossModuleOptimization),
-
-        .executableTarget(
-            name: "chapter-05-lrn",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport"],
-            path: "Chapters/chapter-05-lrn",
-            swiftSettings: crossModuleOptimization),
-
-        .executableTarget(
-            name: "chapter-06-pooling",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "Plotting", "ToolSupport"],
-            path: "Chapters/chapter-06-pooling",
-            swiftSettings: crossModuleOptimization),
-
         // The tests: one target per module, and the helpers they share.
         .target(
             name: "TestSupport",
@@ -180,3 +153,8 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+package.targets += chapters.map { chapter in
+    .executableTarget(name: chapter.name, dependencies: chapter.dependencies, path: "Chapters/\(chapter.name)",
+                      swiftSettings: crossModuleOptimization)
+}

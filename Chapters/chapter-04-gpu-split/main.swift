@@ -42,7 +42,7 @@ runTool("chapter-04-gpu-split") {
     }
 
     // 2. Two towers against one, each from its own sweep.
-    let comparison = heldOut.comparison(options, quickLowest: 0.01, measurements: (normal: 3, full: 6))
+    let comparison = try heldOut.comparison(options, trainingImages: data.train.count, quickLowest: 0.01, measurements: (normal: 3, full: 6))
     let steps = comparison.steps
     print("Two towers against one on \(data.name): \(data.train.count) training images, \(steps) steps of 128, validation \(data.validation!.count), test \(data.test.count)")
     let arms = towerArms(data, normalization: normalization)

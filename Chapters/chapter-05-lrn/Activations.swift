@@ -60,8 +60,10 @@ struct Divisors {
     var activeShare: Double
     static let constant = pow(2.0, 0.75)
 
-    init(input a: Tensor<Float>, place: String, convention: AlphaConvention) {
-        let layer = LocalResponseNormalization<Float>(convention: convention)
+    /// Divisors of the layer `spec` describes (the trained network's constants), in `convention`.
+    init(input a: Tensor<Float>, place: String, spec: AlexNetConfiguration.NormalizationSpec, convention: AlphaConvention) {
+        precondition(spec.k == 2 && spec.beta == 0.75, "Divisors: the active share is measured against the paper's k^β = 2^0.75")
+        let layer = LocalResponseNormalization<Float>(size: spec.size, k: spec.k, alpha: spec.alpha, beta: spec.beta, convention: convention)
         let b = layer.forward(a)
         var divisors: [Double] = []
         for i in 0..<a.count where a.scalars[i] > 0 { divisors.append(Double(a.scalars[i] / b.scalars[i])) }

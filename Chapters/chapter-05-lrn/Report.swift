@@ -56,7 +56,7 @@ struct LRNReport {
         var divisors = CSVTable(header: ["place", "convention", "median_divisor", "percentile_99_divisor", "constant_k_to_beta", "active_share"])
         for (place, input) in normalizationInputs(network, images: images) {
             for convention in AlphaConvention.allCases {
-                let d = Divisors(input: input, place: place, convention: convention)
+                let d = Divisors(input: input, place: place, spec: network.configuration.normalization!, convention: convention)
                 divisors.append([place, convention.rawValue, String(d.median), String(d.percentile99), String(Divisors.constant), String(d.activeShare)])
                 summary.append(["\(place)_\(convention.rawValue)_active_share", String(d.activeShare)])
                 summary.append(["\(place)_\(convention.rawValue)_median_divisor", String(d.median)])

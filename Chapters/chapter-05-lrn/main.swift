@@ -34,7 +34,7 @@ runTool("chapter-05-lrn") {
     let setting = LRNSetting(data: data, crop: crop, kernels: kernels, normalization: .meanImage(of: data.train))
 
     // Build and train: without LRN, with the paper's α, and (--full) with α/n.
-    var comparison = heldOut.comparison(options, quickLowest: 0.005, measurements: (normal: 4, full: 8))
+    var comparison = try heldOut.comparison(options, trainingImages: data.train.count, quickLowest: 0.005, measurements: (normal: 4, full: 8))
     let steps = comparison.steps
     comparison.augmentation = Augmentation(cropSize: crop, flips: true)
     print("The four-layer net with and without LRN on \(data.name): \(data.train.count) training images (\(crop)×\(crop) crops, flips), \(steps) steps of 128, validation \(data.validation!.count), test \(data.test.count)")

@@ -34,7 +34,7 @@ runTool("chapter-06-pooling") {
     let normalization = Normalization.meanImage(of: data.train)
 
     // Build and train: the four-layer net in the paper's regime with each pooling.
-    var comparison = heldOut.comparison(options, quickLowest: 0.005, measurements: (normal: 6, full: 10))
+    var comparison = try heldOut.comparison(options, trainingImages: data.train.count, quickLowest: 0.005, measurements: (normal: 6, full: 10))
     let steps = comparison.steps
     comparison.augmentation = Augmentation(cropSize: crop)
     print("Overlapping against plain pooling on \(data.name): \(data.train.count) training images (\(crop)×\(crop) crops), \(steps) steps of 128 (\(String(format: "%.1f", Double(steps * 128) / Double(data.train.count))) epochs), validation \(data.validation!.count), test \(data.test.count)")

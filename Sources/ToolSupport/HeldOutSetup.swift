@@ -17,9 +17,15 @@ package struct HeldOutArguments {
     }
 
     /// The protocol: a sweep from `--lowest-rate` (`quickLowest` on `--quick`) on one selection
-    /// seed, then the reported seeds, each run measured `measurements` times after step 0.
-    package func comparison(_ options: ChapterOptions, quickLowest: Double, measurements: (normal: Int, full: Int)) -> HeldOutComparison {
-        let steps = self.steps ?? options.budget(quick: 30, normal: defaultSteps.normal, full: defaultSteps.full)
+    /// seed, then the reported seeds, each run measured `measurements` times after step 0. Its
+    /// horizon is `--steps`, or `--epochs` passes over `trainingImages` in batches of 128, or the
+    /// chapter's default; both options at once are refused.
+    package func comparison(_ options: ChapterOptions, trainingImages: Int, quickLowest: Double,
+                            measurements: (normal: Int, full: Int)) throws -> HeldOutComparison {
+        if self.steps != nil && options.epochs != nil { throw UsageError("give --steps or --epochs, not both") }
+        let fromEpochs = options.epochs.map { max(1, $0 * trainingImages / 128) }
+        let steps = self.steps ?? fromEpochs ?? options.budget(quick: 30, normal: defaultSteps.normal, full: defaultSteps.full)
+        guard steps >= 1 else { throw UsageError("--steps must be at least 1, got \(steps)") }
         return HeldOutComparison(
             sweep: RateSweep(lowest: options.quick ? quickLowest : lowestRate, count: options.quick ? 3 : rateCount, maximumExtensions: 4),
             selectionSeeds: [options.seed + 100],

@@ -71,6 +71,27 @@ import TestSupport
         #expect(split.statistics.forwardImages == 0 && split.statistics.bytesReceivedForward == [0, 0])
     }
 
+    /// With one thread the towers run one after the other: nobody waits, and the numbers are the same.
+    @Test func oneThreadRunsTheTowersInTurnWithoutWaiting() throws {
+        let split = TowerParallelAlexNet(try AlexNetModel<Float>(tinyAlexNetConfiguration()))
+        let saved = Threading.threadCount
+        Threading.setThreadCount(1)
+        defer { Threading.setThreadCount(saved) }
+        _ = split.forward(randomTensor([4, 3, 15, 15], seed: 1))
+        split.backward(randomTensor([4, 3], seed: 2))
+        #expect(split.statistics.waitingSeconds == [0, 0])
+        #expect(split.statistics.busySeconds.allSatisfy { $0 > 0 })
+    }
+
+    /// A worker's share of the threads holds on its own thread, inside the call only.
+    @Test func aWorkerShareIsSeenOnlyInsideItsCall() {
+        let outside = Threading.threadCount
+        let inside = Threading.withWorkerShare(1) { Threading.threadCount }
+        #expect(inside == 1 && Threading.threadCount == outside)
+        let nested = Threading.withWorkerShare(3) { Threading.withWorkerShare(2) { Threading.threadCount } }
+        #expect(nested == 2)
+    }
+
     /// A tower of a convolution is a layer over the same parameter objects, reading its group.
     @Test func aConvolutionsTowerSharesItsParameters() throws {
         let model = try AlexNetModel<Float>(tinyAlexNetConfiguration())

@@ -44,3 +44,25 @@ import TestSupport
         try reportArms([unbracketed], strict: false)
     }
 }
+
+@Suite struct HeldOutSetupTests {
+    func setup(_ words: [String]) throws -> (HeldOutArguments, ChapterOptions) {
+        let a = Arguments(words[...], command: "chapter-test", summary: "a test")
+        let options = ChapterOptions(a)
+        let heldOut = HeldOutArguments(a, steps: (normal: 300, full: 1_000), lowestRate: 0.005)
+        try a.finish()
+        return (heldOut, options)
+    }
+
+    @Test func theHorizonComesFromStepsOrEpochsAndNotFromBoth() throws {
+        let (byDefault, o1) = try setup([])
+        #expect(try byDefault.comparison(o1, trainingImages: 1_000, quickLowest: 0.01, measurements: (3, 6)).steps == 300)
+        let (bySteps, o2) = try setup(["--steps", "40"])
+        #expect(try bySteps.comparison(o2, trainingImages: 1_000, quickLowest: 0.01, measurements: (3, 6)).steps == 40)
+        let (byEpochs, o3) = try setup(["--epochs", "2"])
+        let fromEpochs = try byEpochs.comparison(o3, trainingImages: 1_000, quickLowest: 0.01, measurements: (3, 6))
+        #expect(fromEpochs.steps == 15 && fromEpochs.measureEvery == 5)          // 2 · 1,000 / 128
+        let (both, o4) = try setup(["--steps", "40", "--epochs", "2"])
+        #expect(throws: UsageError.self) { try both.comparison(o4, trainingImages: 1_000, quickLowest: 0.01, measurements: (3, 6)) }
+    }
+}
