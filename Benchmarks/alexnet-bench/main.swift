@@ -34,10 +34,13 @@ struct Options {
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
         convolution = arguments.choice("--convolution", default: "auto", choices: ["auto", "im2col"],
                                        help: "auto: Winograd where it applies (stride 1, 3×3 or 5×5); im2col: im2col + GEMM everywhere")
+        widthScale = arguments.double("--width-scale", default: 1.0 / 3, help: "--net fashion: the conv widths as a share of the paper's", range: 0.01...1)
+        hiddenWidth = arguments.integer("--hidden-width", default: 512, help: "--net fashion: the width of fc6 and fc7")
         csv = arguments.optionalString("--csv", help: "append one row per measurement (net, pass, batch, images/s, GFLOP/s, peak MiB)", placeholder: "FILE")
     }
     var csv: String?
     var convolution: String
+    var widthScale: Double, hiddenWidth: Int
 }
 
 func seconds(_ body: () -> Void) -> Double { measureSeconds(body) }
@@ -74,7 +77,7 @@ func benchmark(_ options: Options) throws {
         network = try FourLayerNet<Float>(c); inputShape = [3, 24, 24]
     default:
         var c: AlexNetConfiguration = switch options.net {
-        case "fashion": .small(inputChannels: 1, inputSize: 28, classes: 10)
+        case "fashion": .small(inputChannels: 1, inputSize: 28, classes: 10, widthScale: options.widthScale, hiddenWidth: options.hiddenWidth)
         case "one-tower": .paperOneTower
         default: .paper
         }

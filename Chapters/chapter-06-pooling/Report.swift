@@ -34,18 +34,3 @@ func writePoolingReport(data: Dataset, crop: Int, comparison: HeldOutComparison,
     try gapChart([overlapping, plain], dataset: data.name).write(to: options.path("chapter-06-pooling-gap.png"))
     print("wrote chapter-06-pooling.csv, -runs.csv, .png, -gap.png to \(options.outputDirectory) in \(String(format: "%.1f", Date().timeIntervalSince(started) / 60)) minutes")
 }
-
-/// Test error minus training-probe error against the step: how far each pooling has overfitted.
-func gapChart(_ arms: [HeldOutComparison.ArmResult], dataset: String) -> LineChart {
-    var chart = LineChart(title: "The train-test gap, \(dataset)", xLabel: "step (batch 128)", yLabel: "test error - training error")
-    for (i, arm) in arms.enumerated() {
-        let runs = arm.runs.filter { !$0.result.diverged }
-        guard let first = runs.first else { continue }
-        let length = runs.map { min($0.result.curve.points.count, $0.result.heldOut["test"]!.points.count) }.min()!
-        let gaps = (0..<length).map { k in runs.map { $0.result.heldOut["test"]!.points[k].y - $0.result.curve.points[k].y } }
-        chart.series.append(.init(arm.name, x: Array(first.result.curve.x.prefix(length)), y: gaps.map { Spread($0).median },
-                                  color: Color.palette[i], band: (gaps.map { $0.min()! }, gaps.map { $0.max()! })))
-    }
-    chart.referenceLines = [ReferenceLine(.horizontal, at: 0, label: "no gap")]
-    return chart
-}

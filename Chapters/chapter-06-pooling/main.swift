@@ -20,15 +20,14 @@ runTool("chapter-06-pooling") {
     let a = Arguments(CommandLine.arguments.dropFirst(), command: "chapter-06-pooling",
                       summary: "Chapter 6: overlapping (3/2) against non-overlapping (2/2) max-pooling.")
     let options = ChapterOptions(a)
-    let heldOut = HeldOutArguments(a, steps: (normal: 800, full: 3_000), lowestRate: 0.0025)
-    let trainImages = a.optionalInteger("--train-images", help: "training images used (default 10,000; --quick 2,000; --full all)")
+    let heldOut = HeldOutArguments(a, steps: (normal: 800, full: 3_000), lowestRate: 0.0025,
+                                   trainImages: (quick: 2_000, normal: 10_000, full: nil))
     try a.finish()
     try options.prepare()
     let started = Date()
 
     // Load: a subset of the training images less a validation split; a probe of them; the test split.
-    var data = try options.heldOutData()
-    data.train = data.train.prefix(trainImages ?? options.budget(quick: 2_000, normal: 10_000, full: data.train.count))
+    let data = try heldOut.data(options)
     let probe = options.probe(of: data.train)
     let crop = min(27, data.train.height - (data.train.height % 2 == 0 ? 1 : 0))
     let normalization = Normalization.meanImage(of: data.train)

@@ -8,11 +8,15 @@ import AlexNet
 public struct Augmentation: Sendable, Equatable {
     /// The side of the square patch fed to the network; nil: the whole image.
     public var cropSize: Int?
+    /// true: each training view is cut at a random position; false: always the centre patch
+    /// (the "no augmentation" arm of chapter 7, which sees the same pixels as the test views).
+    public var randomCrops: Bool
     public var flips: Bool
     public var lighting: PCALighting?
 
-    public init(cropSize: Int? = nil, flips: Bool = false, lighting: PCALighting? = nil) {
+    public init(cropSize: Int? = nil, randomCrops: Bool = true, flips: Bool = false, lighting: PCALighting? = nil) {
         self.cropSize = cropSize
+        self.randomCrops = randomCrops
         self.flips = flips
         self.lighting = lighting
     }
@@ -40,7 +44,9 @@ public struct Augmentation: Sendable, Equatable {
     public func randomView(height: Int, width: Int, channels: Int, generator g: inout RandomGenerator) -> View {
         let size = cropSize ?? min(height, width)
         precondition(size <= height && size <= width, "Augmentation: crop \(size) larger than the \(height)×\(width) image")
-        let x = Int(g.next() % UInt64(width - size + 1)), y = Int(g.next() % UInt64(height - size + 1))
+        let centre = centreView(height: height, width: width)
+        let x = randomCrops ? Int(g.next() % UInt64(width - size + 1)) : centre.x
+        let y = randomCrops ? Int(g.next() % UInt64(height - size + 1)) : centre.y
         let flipped = flips && g.next() & 1 == 1
         let shift = lighting?.shift(using: &g) ?? []
         return View(x: x, y: y, size: size, flipped: flipped, shift: shift)

@@ -2,7 +2,8 @@ import AlexNet
 import AlexNetData
 
 /// The protocol of a comparison measured by held-out error after a fixed training horizon: two
-/// towers against one, with and without LRN, overlapping against plain pooling (chapters 4–6).
+/// towers against one, with and without LRN, overlapping against plain pooling, with and without
+/// augmentation or dropout (chapters 4–8).
 ///
 /// 1. For each arm, the learning rate by a ``RateSweep`` on `selectionSeeds`: each trial trains
 ///    `steps` steps and is scored by its error on the **validation** split (then by its

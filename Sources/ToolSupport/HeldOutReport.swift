@@ -3,11 +3,14 @@ import AlexNetTraining
 import Foundation
 import Plotting
 
-/// What the chapters that compare arms by held-out error (4–6) print, write and draw.
+/// What the chapters that compare arms by held-out error (4–8) print, write and draw.
 extension HeldOutComparison.ArmResult {
-    /// The key an arm's rows in a summary CSV start with: "two towers" → "two_towers".
+    /// The key an arm's rows in a summary CSV start with: "two towers" → "two_towers",
+    /// "crops, flips, lighting" → "crops_flips_lighting".
     package var key: String {
-        name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce(into: "") { $0.append($1) }
+        name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce(into: "") { key, c in
+            if !(c == "_" && key.last == "_") { key.append(c) }
+        }
     }
 
     /// Summary rows: the chosen rate and whether the sweep bracketed it; test error, training
@@ -63,6 +66,22 @@ package func heldOutChart(_ arms: [HeldOutComparison.ArmResult], title: String) 
     chart.yScale = .logarithmic
     chart.yRange = max(0.001, (values.min() ?? 0.01) * 0.8)...1
     chart.yLabel = "error (logarithmic)"
+    return chart
+}
+
+/// Test error minus training-probe error against the step: how far each arm has overfitted
+/// (median over its reported seeds, their range as a band).
+package func gapChart(_ arms: [HeldOutComparison.ArmResult], dataset: String) -> LineChart {
+    var chart = LineChart(title: "The train-test gap, \(dataset)", xLabel: "step (batch 128)", yLabel: "test error - training error")
+    for (i, arm) in arms.enumerated() {
+        let runs = arm.runs.filter { !$0.result.diverged }
+        guard let first = runs.first else { continue }
+        let length = runs.map { min($0.result.curve.points.count, $0.result.heldOut["test"]!.points.count) }.min()!
+        let gaps = (0..<length).map { k in runs.map { $0.result.heldOut["test"]!.points[k].y - $0.result.curve.points[k].y } }
+        chart.series.append(.init(arm.name, x: Array(first.result.curve.x.prefix(length)), y: gaps.map { Spread($0).median },
+                                  color: Color.palette[i], band: (gaps.map { $0.min()! }, gaps.map { $0.max()! })))
+    }
+    chart.referenceLines = [ReferenceLine(.horizontal, at: 0, label: "no gap")]
     return chart
 }
 

@@ -1,16 +1,28 @@
 import AlexNetData
 import AlexNetExperiments
 
-/// The options of a chapter that compares arms by held-out error (chapters 4–6), and the
+/// The options of a chapter that compares arms by held-out error (chapters 4–8), and the
 /// comparison they make: `--seeds`, `--steps`, `--lowest-rate`, `--rate-count`.
 package struct HeldOutArguments {
     package let seeds: Int?, steps: Int?
     package let lowestRate: Double, rateCount: Int
     let defaultSteps: (normal: Int, full: Int)
+    let defaultSeeds: (quick: Int, normal: Int, full: Int)
+    /// `--train-images`, and the chapter's defaults (full nil: every training image).
+    package let trainImages: Int?
+    let defaultTrainImages: (quick: Int, normal: Int, full: Int?)?
 
-    package init(_ a: Arguments, steps: (normal: Int, full: Int), lowestRate: Double) {
+    /// `trainImages` nil: the chapter trains on every training image and has no `--train-images`.
+    package init(_ a: Arguments, steps: (normal: Int, full: Int), lowestRate: Double,
+                 seeds defaultSeeds: (quick: Int, normal: Int, full: Int) = (2, 3, 5),
+                 trainImages defaultTrainImages: (quick: Int, normal: Int, full: Int?)? = nil) {
         defaultSteps = steps
-        seeds = a.optionalInteger("--seeds", help: "reported seeds per arm (default 3; --quick 2; --full 5)")
+        self.defaultSeeds = defaultSeeds
+        self.defaultTrainImages = defaultTrainImages
+        trainImages = defaultTrainImages.flatMap { d in
+            a.optionalInteger("--train-images", help: "training images used (default \(d.normal); --quick \(d.quick); --full \(d.full.map(String.init) ?? "all"))")
+        }
+        seeds = a.optionalInteger("--seeds", help: "reported seeds per arm (default \(defaultSeeds.normal); --quick \(defaultSeeds.quick); --full \(defaultSeeds.full))")
         self.steps = a.optionalInteger("--steps", help: "training steps of batch 128 per run (default \(steps.normal); --quick 30; --full \(steps.full))")
         self.lowestRate = a.double("--lowest-rate", default: lowestRate, help: "the sweep's lowest learning rate; the grid doubles from it", range: 1e-9...10)
         rateCount = a.integer("--rate-count", default: 4, help: "rates in the sweep's starting grid (extended while the best is on an edge)")
@@ -29,8 +41,21 @@ package struct HeldOutArguments {
         return HeldOutComparison(
             sweep: RateSweep(lowest: options.quick ? quickLowest : lowestRate, count: options.quick ? 3 : rateCount, maximumExtensions: 4),
             selectionSeeds: [options.seed + 100],
-            reportedSeeds: (0..<UInt64(seeds ?? options.budget(quick: 2, normal: 3, full: 5))).map { options.seed + $0 },
+            reportedSeeds: (0..<UInt64(seeds ?? options.budget(quick: defaultSeeds.quick, normal: defaultSeeds.normal, full: defaultSeeds.full))).map { options.seed + $0 },
             steps: steps, measureEvery: max(1, steps / options.budget(quick: 3, normal: measurements.normal, full: measurements.full)))
+    }
+}
+
+extension HeldOutArguments {
+    /// The chapter's data: ``ChapterOptions/heldOutData()`` with its training split cut to
+    /// `--train-images` or the chapter's default for the budget.
+    package func data(_ options: ChapterOptions) throws -> Dataset {
+        var data = try options.heldOutData()
+        if let d = defaultTrainImages {
+            let count = trainImages ?? options.budget(quick: d.quick, normal: d.normal, full: d.full ?? data.train.count)
+            data.train = data.train.prefix(count)
+        }
+        return data
     }
 }
 

@@ -52,6 +52,15 @@ import TestSupport
         #expect(a.contains(where: \.flipped) && a.contains(where: { !$0.flipped }))
     }
 
+    @Test func withoutRandomCropsEveryTrainingViewIsTheCentrePatch() {
+        let augmentation = Augmentation(cropSize: 2, randomCrops: false, flips: true)
+        var g = RandomGenerator(seed: 5)
+        let views = (0..<100).map { _ in augmentation.randomView(height: 5, width: 4, channels: 1, generator: &g) }
+        let centre = augmentation.centreView(height: 5, width: 4)
+        #expect(views.allSatisfy { $0.x == centre.x && $0.y == centre.y && $0.size == 2 })
+        #expect(views.contains(where: \.flipped) && views.contains(where: { !$0.flipped }))   // flips still drawn
+    }
+
     @Test func pcaOfAKnownCovariance() {
         // Grey-ish RGB: every channel equal gives rank one, eigenvector (1, 1, 1)/√3, eigenvalue 3·var.
         let pca = PCALighting(covariance: [[2, 2, 2], [2, 2, 2], [2, 2, 2]])

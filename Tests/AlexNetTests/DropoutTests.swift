@@ -32,6 +32,18 @@ import TestSupport
         #expect(drop.mask == nil)
     }
 
+    /// p = 0.3: at p = 0.5 scaling by p and by 1 − p are the same number, and a mix-up would pass.
+    @Test func inferenceScalesByOneMinusPAtAnyP() {
+        let drop = Dropout<Double>(probability: 0.3, seed: 1)
+        drop.phase = .inference
+        let y = drop.forward(Tensor(shape: [2], scalars: [10, -20]))
+        #expect(abs(y.scalars[0] - 7) < 1e-12 && abs(y.scalars[1] + 14) < 1e-12)
+        // Scaling is the masks' expectation: the mean of many training masks is 1 − p.
+        drop.phase = .training
+        let masks = drop.forward(Tensor(shape: [100_000], repeating: 1))
+        #expect(abs(masks.scalars.reduce(0, +) / 100_000 - 0.7) < 0.01)     // 7 standard deviations
+    }
+
     @Test func inferenceSamplingDrawsAThinnedNetwork() {
         let drop = Dropout<Double>(probability: 0.5, seed: 1)
         drop.phase = .inference

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import AlexNet
 import AlexNetData
@@ -6,7 +7,7 @@ import AlexNetTraining
 @testable import ToolSupport
 import TestSupport
 
-/// What chapters 4–6 print and write about a held-out comparison.
+/// What chapters 4–8 print and write about a held-out comparison.
 @Suite struct HeldOutReportTests {
     func arm(_ name: String, scale: Double) throws -> HeldOutComparison.ArmResult {
         let data = syntheticDataset(count: 96).holdingOutValidation(24, seed: 3)
@@ -21,7 +22,7 @@ import TestSupport
 
     @Test func summaryRowsAndTheDifferenceSayWhatWasMeasured() throws {
         let a = try arm("two towers", scale: 1), b = try arm("one tower, α/n", scale: 1)
-        #expect(a.key == "two_towers" && b.key == "one_tower__α_n")
+        #expect(a.key == "two_towers" && b.key == "one_tower_α_n")
         let rows = a.summaryRows
         #expect(rows.first == ["two_towers_learning_rate", String(a.rate)])
         #expect(rows.contains(["two_towers_test_error_median", String(Spread(a.final("test")).median)]))
@@ -64,5 +65,29 @@ import TestSupport
         #expect(fromEpochs.steps == 15 && fromEpochs.measureEvery == 5)          // 2 · 1,000 / 128
         let (both, o4) = try setup(["--steps", "40", "--epochs", "2"])
         #expect(throws: UsageError.self) { try both.comparison(o4, trainingImages: 1_000, quickLowest: 0.01, measurements: (3, 6)) }
+    }
+
+    /// `--train-images` exists only where the chapter declares a default, cuts the training split
+    /// (after the validation split is held out, which it leaves alone), and refuses 0.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: FashionMNIST.defaultDirectory)))
+    func theTrainingSubset() throws {
+        func setup(_ words: [String]) throws -> (HeldOutArguments, ChapterOptions) {
+            let a = Arguments(words[...], command: "chapter-test", summary: "a test")
+            let options = ChapterOptions(a)
+            let heldOut = HeldOutArguments(a, steps: (normal: 300, full: 1_000), lowestRate: 0.005,
+                                           trainImages: (quick: 700, normal: 2_000, full: nil))
+            try a.finish()
+            return (heldOut, options)
+        }
+        let (quick, o1) = try setup(["--quick"])
+        let data = try quick.data(o1)
+        #expect(data.train.count == 700 && data.validation?.count == 500 && data.test.count == 1_000)
+        let (chosen, o2) = try setup(["--quick", "--train-images", "123"])
+        #expect(try chosen.data(o2).train.count == 123)
+        #expect(throws: UsageError.self) { try setup(["--quick", "--train-images", "0"]) }
+        // Without a default the option does not exist.
+        let a = Arguments(["--train-images", "5"][...], command: "chapter-test", summary: "a test")
+        _ = HeldOutArguments(a, steps: (normal: 300, full: 1_000), lowestRate: 0.005)
+        #expect(throws: UsageError.self) { try a.finish() }
     }
 }

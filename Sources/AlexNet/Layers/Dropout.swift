@@ -63,7 +63,9 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
         }
         var drawn = Tensor<Scalar>(shape: shape)
         let keep = 1 - probability
-        for i in 0..<drawn.count { drawn.scalars[i] = generator.bernoulli(keep) ? 1 : 0 }
+        var g = generator
+        drawn.withUnsafeMutableBufferPointer { m in for i in 0..<m.count { m[i] = g.bernoulli(keep) ? 1 : 0 } }
+        generator = g
         return drawn
     }
 
