@@ -31,6 +31,8 @@ let chapters: [(name: String, dependencies: [Target.Dependency])] = {
         ("chapter-04-gpu-split", comparison),
         ("chapter-05-lrn", comparison),
         ("chapter-06-pooling", comparison),
+        ("chapter-07-augmentation", comparison),
+        ("chapter-08-dropout", comparison),
     ]
 }()
 
