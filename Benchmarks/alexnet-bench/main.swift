@@ -4,6 +4,7 @@
 //     swift run -c release alexnet-bench [--net paper|one-tower|fashion|four-layer] [--batch N]
 //                                        [--steps N] [--threads N]
 //     swift run -c release alexnet-bench --pipeline [--data-dir DIR]
+//     swift run -c release alexnet-bench --neighbours
 //
 // --pipeline measures the data pipeline instead: Fashion-MNIST loading, then one epoch of
 // augmented batches (24×24 crops, flips, PCA lighting) through the prefetching loader, against
@@ -20,6 +21,7 @@ import AlexNetTraining
 struct Options {
     var net: String, batch: Int, steps: Int, threads: Int
     var pipeline: Bool, dataDirectory: String
+    var neighbours = false
     var activation: ActivationFunction
 
     init(_ arguments: Arguments) {
@@ -31,6 +33,7 @@ struct Options {
         steps = arguments.integer("--steps", default: 3, help: "timed repetitions (the median is printed)")
         threads = arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads")
         pipeline = arguments.flag("--pipeline", help: "time the data pipeline on Fashion-MNIST instead")
+        neighbours = arguments.flag("--neighbours", help: "time the nearest-neighbour search of Figure 4 instead (16 queries among 55,000 vectors)")
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
         convolution = arguments.choice("--convolution", default: "auto", choices: ["auto", "im2col"],
                                        help: "auto: Winograd where it applies (stride 1, 3×3 or 5×5); im2col: im2col + GEMM everywhere")
@@ -254,6 +257,29 @@ func pipelineBenchmark(_ options: Options) throws {
 }
 
 /// 2,000 random 8×8 RGB images whose channels are correlated as in natural images.
+/// Figure 4's search: 16 queries among 55,000 vectors as long as an fc7 layer (512, 4096) or a
+/// Fashion-MNIST image (784), by the blocked GEMM search and by its naive twin (on a tenth of the
+/// references, scaled up), with the two checked to agree there.
+func neighbourBenchmark(_ options: Options) {
+    Threading.setThreadCount(options.threads)
+    for line in BLASKernelSelection.report { print(line) }
+    for width in [512, 784, 4096] {
+        var g = RandomGenerator(seed: 1)
+        let references = Tensor<Float>.normal(shape: [55_000, width], standardDeviation: 1, generator: &g)
+        let queries = Tensor<Float>.normal(shape: [16, width], standardDeviation: 1, generator: &g)
+        var fast: [Double] = []
+        for _ in 0..<options.steps { fast.append(seconds { _ = NearestNeighbours.search(queries: queries, references: references, k: 8) }) }
+        let tenth = Tensor<Float>(shape: [5_500, width], scalars: Array(references.scalars.prefix(5_500 * width)))
+        var agree = false
+        let naive = seconds {
+            agree = NearestNeighbours.naive(queries: queries, references: tenth, k: 8).map { $0.map(\.index) }
+                == NearestNeighbours.search(queries: queries, references: tenth, k: 8).map { $0.map(\.index) }
+        } * 10
+        print(String(format: "neighbours, %d-long vectors: blocked GEMM %.3f s (median of %d), naive ≈ %.1f s (%.0f× slower); same neighbours on 5,500: %@",
+                     width, median(fast), options.steps, naive, naive / median(fast), agree ? "yes" : "NO"))
+    }
+}
+
 func syntheticRGB() -> DatasetSplit {
     var g = RandomGenerator(seed: 3)
     var pixels = [UInt8](repeating: 0, count: 2000 * 3 * 64)
@@ -274,6 +300,8 @@ runTool("alexnet-bench") {
     try arguments.finish()
     if options.pipeline {
         try pipelineBenchmark(options)
+    } else if options.neighbours {
+        neighbourBenchmark(options)
     } else {
         try benchmark(options)      // first, so that its peak memory is the network's alone
         specialisationCheck()
