@@ -82,7 +82,7 @@ public struct ThinnedNetworkAverage: Sendable, Equatable {
             for layer in dropouts { layer.inferenceMode = .scaling }
             let scaling = SoftmaxCrossEntropy<Float>.softmax(run(rest, prefix))
             let scalingTop = topClasses(scaling)
-            scalingMistakes += zip(scalingTop, labels).filter { $0 != $1 }.count
+            scalingMistakes += TopK.mistakes(scaling, labels: labels, k: 1)      // Evaluation's rule, ties included
 
             let (N, K) = (indices.count, scaling.shape[1])
             var probabilitySum = [Double](repeating: 0, count: N * K), logSum = [Double](repeating: 0, count: N * K)
@@ -99,8 +99,9 @@ public struct ThinnedNetworkAverage: Sendable, Equatable {
                 let arithmetic = probabilitySum.map { $0 / k }
                 let geometric = normalisedExponential(logSum.map { $0 / k }, rows: N)
                 for (mean, isArithmetic) in [(arithmetic, true), (geometric, false)] {
-                    let top = topClasses(Tensor(shape: [N, K], scalars: mean.map { Float($0) }))
-                    let mistakes = Double(zip(top, labels).filter { $0 != $1 }.count)
+                    let scores = Tensor(shape: [N, K], scalars: mean.map { Float($0) })
+                    let top = topClasses(scores)
+                    let mistakes = Double(TopK.mistakes(scores, labels: labels, k: 1))
                     let disagreements = Double(zip(top, scalingTop).filter { $0 != $1 }.count)
                     var distance = 0.0
                     for i in 0..<N * K { distance += abs(mean[i] - Double(scaling.scalars[i])) / 2 }
@@ -159,7 +160,8 @@ private func normalisedExponential(_ x: [Double], rows: Int) -> [Double] {
     return out
 }
 
-/// The index of each row's largest entry (the first, on ties).
+/// The index of each row's largest entry (the first, on ties): the class two predictions are
+/// compared by. Errors are counted by ``TopK``, as ``Evaluation`` counts them.
 private func topClasses(_ scores: Tensor<Float>) -> [Int] {
     let K = scores.shape[1]
     return (0..<scores.shape[0]).map { n in
