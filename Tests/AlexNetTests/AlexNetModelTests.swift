@@ -59,6 +59,29 @@ import TestSupport
         #expect(abs(mean) < 1e-5 && abs(sd - 0.01) < 1e-4)
     }
 
+    @Test func fanInsAndThePapersGainsCarriedToANarrowerNet() throws {
+        #expect(try AlexNetConfiguration.paper.fanIns() == [363, 1200, 2304, 1728, 1728, 9216, 4096, 4096])
+        #expect(try AlexNetConfiguration.paperOneTower.fanIns() == [363, 1200, 1152, 1728, 1728, 9216, 4096, 4096])
+        #expect(try AlexNetConfiguration.paper.paperGains() == .perLayer(standardDeviations: Array(repeating: 0.01, count: 8)))
+        // The small net on 28×28×1: every layer's σ·√fan-in equals the paper layer's 0.01·√F.
+        var c = AlexNetConfiguration.small(inputChannels: 1, inputSize: 28, classes: 10, widthScale: 1.0 / 6, hiddenWidth: 512)
+        let fanIns = try c.fanIns(), paper = try AlexNetConfiguration.paper.fanIns()
+        #expect(fanIns == [25, 200, 396, 288, 288, 176, 512, 512])
+        guard case .perLayer(let deviations) = try c.paperGains() else { Issue.record("not per layer"); return }
+        for l in 0..<8 {
+            #expect(abs(deviations[l] * Double(fanIns[l]).squareRoot() - 0.01 * Double(paper[l]).squareRoot()) < 1e-12)
+        }
+        // The model draws each layer with its own σ (conv1 and fc8 far apart: 0.038 and 0.028).
+        c.weightInitialization = try c.paperGains()
+        let model = try AlexNetModel<Float>(c)
+        for (l, weight) in [model.conv1.weights[0], model.conv4.weights[1], model.fc6.weight, model.fc8.weight].enumerated() {
+            let w = weight.value.scalars.map(Double.init)
+            let sd = (w.reduce(0) { $0 + $1 * $1 } / Double(w.count)).squareRoot()
+            let expected = deviations[[0, 3, 5, 7][l]]
+            #expect(abs(sd / expected - 1) < 0.1, "\(weight.name): \(sd) against \(expected)")
+        }
+    }
+
     @Test func theOneTowerComparisonNet() throws {
         let c = AlexNetConfiguration.paperOneTower
         #expect(c.convolutions.map(\.kernels) == [48, 128, 192, 192, 256])

@@ -90,6 +90,27 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
         return c
     }
 
+    /// The inputs one output unit of each weight layer sees, conv1 … conv5, fc6, fc7, fc8:
+    /// (kernel size)² × input channels of its own tower, and for fc6 every pool5 unit. The
+    /// paper's: 363, 1200, 2304, 1728, 1728, 9216, 4096, 4096.
+    public func fanIns() throws -> [Int] {
+        let sizes = try spatialSizes(), k = convolutions
+        let inputs = [inputChannels, k[0].kernels, k[1].kernels, k[2].kernels, k[3].kernels]
+        let groups = [1, towers, 1, towers, towers]        // conv2, conv4, conv5 see their own tower
+        let convolution = (0..<5).map { i in inputs[i] / groups[i] * k[i].kernelSize * k[i].kernelSize }
+        return convolution + [k[4].kernels * sizes[7] * sizes[7], hiddenWidths[0], hiddenWidths[1]]
+    }
+
+    /// The paper's N(0, 0.01²) carried to this network layer by layer: σ_l = 0.01·√(F_l / f_l),
+    /// F_l the paper's fan-in and f_l this network's, so that every layer multiplies the scale
+    /// of its input by what the paper's layer at its place does (σ·√fan-in). In a narrower net
+    /// the literal 0.01 shrinks the signal far more than the paper's did (chapter 9); this keeps
+    /// the paper's gains. For the paper's own configuration it is 0.01 everywhere.
+    public func paperGains() throws -> WeightInitialization {
+        let paper = try Self.paper.fanIns(), own = try fanIns()
+        return .perLayer(standardDeviations: zip(paper, own).map { 0.01 * (Double($0) / Double($1)).squareRoot() })
+    }
+
     public init(convolutions: [ConvolutionSpec], hiddenWidths: [Int]) {
         self.convolutions = convolutions
         self.hiddenWidths = hiddenWidths

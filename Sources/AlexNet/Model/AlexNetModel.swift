@@ -11,7 +11,7 @@
 /// exactly the two-GPU net; the LRN sums stay inside each tower's channels, as in the paper's
 /// two-GPU code. The FC layers read both towers and are single parameter sets.
 ///
-/// **Initialisation** (Section 5): every weight ~ N(0, 0.01²) (or He's rule, a switch); biases
+/// **Initialisation** (Section 5): every weight ~ N(0, 0.01²) (or He's rule, or per layer); biases
 /// 1 in conv2, conv4, conv5, fc6 and fc7, 0 in conv1, conv3 and fc8.
 ///
 /// **Deviations.** Input 227×227, not the paper's 224 (see Book.md: (224 − 11)/4 + 1 is not
@@ -41,12 +41,12 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         let sizes = try c.spatialSizes()
         self.configuration = c
         var generator = RandomGenerator(seed: c.seed)
-        let T = c.towers, b = c.hiddenBias, k = c.convolutions, initialization = c.weightInitialization
+        let T = c.towers, b = c.hiddenBias, k = c.convolutions, fanIns = try c.fanIns()
+        func σ(_ layer: Int) -> Double { c.weightInitialization.standardDeviation(layer: layer, fanIn: fanIns[layer]) }
         func conv(_ i: Int, inputs: Int, groups: Int, bias: Double) -> Convolution<Scalar> {
-            let σ = initialization.standardDeviation(fanIn: inputs / groups * k[i].kernelSize * k[i].kernelSize)
-            return Convolution(name: "conv\(i + 1)", inputChannels: inputs, outputChannels: k[i].kernels,
+            Convolution(name: "conv\(i + 1)", inputChannels: inputs, outputChannels: k[i].kernels,
                         kernelSize: k[i].kernelSize, stride: k[i].stride, padding: k[i].padding,
-                        groups: groups, towers: T, weightStandardDeviation: σ, biasValue: bias,
+                        groups: groups, towers: T, weightStandardDeviation: σ(i), biasValue: bias,
                         generator: &generator)
         }
         conv1 = conv(0, inputs: c.inputChannels, groups: 1, bias: 0)     // sees the image
@@ -55,13 +55,12 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         conv4 = conv(3, inputs: k[2].kernels, groups: T, bias: b)         // own tower only
         conv5 = conv(4, inputs: k[3].kernels, groups: T, bias: b)         // own tower only
         let features = k[4].kernels * sizes[7] * sizes[7]
-        func σ(_ fanIn: Int) -> Double { initialization.standardDeviation(fanIn: fanIn) }
         fc6 = FullyConnected(name: "fc6", inputs: features, outputs: c.hiddenWidths[0],
-                             weightStandardDeviation: σ(features), biasValue: b, generator: &generator)
+                             weightStandardDeviation: σ(5), biasValue: b, generator: &generator)
         fc7 = FullyConnected(name: "fc7", inputs: c.hiddenWidths[0], outputs: c.hiddenWidths[1],
-                             weightStandardDeviation: σ(c.hiddenWidths[0]), biasValue: b, generator: &generator)
+                             weightStandardDeviation: σ(6), biasValue: b, generator: &generator)
         fc8 = FullyConnected(name: "fc8", inputs: c.hiddenWidths[1], outputs: c.classes,
-                             weightStandardDeviation: σ(c.hiddenWidths[1]), biasValue: 0, generator: &generator)
+                             weightStandardDeviation: σ(7), biasValue: 0, generator: &generator)
         (relu1, relu2, relu3, relu4, relu5, relu6, relu7) = (
             Activation(c.activation), Activation(c.activation), Activation(c.activation),
             Activation(c.activation), Activation(c.activation), Activation(c.activation),

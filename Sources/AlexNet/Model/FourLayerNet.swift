@@ -47,19 +47,19 @@ public final class FourLayerNet<Scalar: TensorScalar>: Network {
         }
         var g = RandomGenerator(seed: c.seed)
         let K1 = c.convolutionKernels, K3 = c.localKernels, s2 = pooled2
-        func σ(_ fanIn: Int) -> Double { c.weightInitialization.standardDeviation(fanIn: fanIn) }
+        func σ(_ layer: Int, _ fanIn: Int) -> Double { c.weightInitialization.standardDeviation(layer: layer, fanIn: fanIn) }
         conv1 = Convolution(name: "conv1", inputChannels: c.inputChannels, outputChannels: K1,
-                            kernelSize: 5, padding: 2, weightStandardDeviation: σ(c.inputChannels * 25), generator: &g)
+                            kernelSize: 5, padding: 2, weightStandardDeviation: σ(0, c.inputChannels * 25), generator: &g)
         conv2 = Convolution(name: "conv2", inputChannels: K1, outputChannels: K1,
-                            kernelSize: 5, padding: 2, weightStandardDeviation: σ(K1 * 25), generator: &g)
+                            kernelSize: 5, padding: 2, weightStandardDeviation: σ(1, K1 * 25), generator: &g)
         local3 = LocallyConnected(name: "local3", inputChannels: c.convolutionKernels, outputChannels: c.localKernels,
                                   inputHeight: pooled2, inputWidth: pooled2, kernelSize: 3, padding: 1,
-                                  weightStandardDeviation: σ(K1 * 9), generator: &g)
+                                  weightStandardDeviation: σ(2, K1 * 9), generator: &g)
         local4 = LocallyConnected(name: "local4", inputChannels: c.localKernels, outputChannels: c.localKernels,
                                   inputHeight: pooled2, inputWidth: pooled2, kernelSize: 3, padding: 1,
-                                  weightStandardDeviation: σ(K3 * 9), generator: &g)
+                                  weightStandardDeviation: σ(3, K3 * 9), generator: &g)
         fc = FullyConnected(name: "fc", inputs: K3 * s2 * s2, outputs: c.classes,
-                            weightStandardDeviation: σ(K3 * s2 * s2), generator: &g)
+                            weightStandardDeviation: σ(4, K3 * s2 * s2), generator: &g)
         (act1, act2, act3, act4) = (Activation(c.activation), Activation(c.activation),
                                     Activation(c.activation), Activation(c.activation))
         norm1 = c.normalization.map { LocalResponseNormalization(size: $0.size, k: $0.k, alpha: $0.alpha, beta: $0.beta, convention: $0.convention) }

@@ -19,7 +19,7 @@ public final class LinearClassifier<Scalar: TensorScalar>: Network {
         var g = RandomGenerator(seed: seed)
         let inputs = inputShape.reduce(1, *)
         fc = FullyConnected(name: "fc", inputs: inputs, outputs: classes,
-                            weightStandardDeviation: weightInitialization.standardDeviation(fanIn: inputs), generator: &g)
+                            weightStandardDeviation: weightInitialization.standardDeviation(layer: 0, fanIn: inputs), generator: &g)
     }
 
     public func forward(_ images: Tensor<Scalar>) -> Tensor<Scalar> { fc.forward(images) }    // (N, classes)

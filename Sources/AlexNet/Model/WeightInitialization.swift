@@ -12,16 +12,23 @@ public enum WeightInitialization: Sendable, Equatable, Codable {
     case he
     /// N(0, 1/fan-in): LeCun's rule, the customary one for tanh.
     case lecun
+    /// N(0, σ_l²) for the l-th weight layer in order (AlexNet: conv1 … conv5, fc6, fc7, fc8),
+    /// e.g. ``AlexNetConfiguration/paperGains()``: the paper's rule carried to a narrower net.
+    case perLayer(standardDeviations: [Double])
 
     /// The paper's: N(0, 0.01²).
     public static let paper = WeightInitialization.gaussian(standardDeviation: 0.01)
 
-    /// σ for a layer whose output units each see `fanIn` inputs.
-    public func standardDeviation(fanIn: Int) -> Double {
+    /// σ for weight layer `layer` (0-based, in the network's order) whose output units each
+    /// see `fanIn` inputs.
+    public func standardDeviation(layer: Int, fanIn: Int) -> Double {
         switch self {
-        case .gaussian(let sd): sd
-        case .he: (2 / Double(max(1, fanIn))).squareRoot()
-        case .lecun: (1 / Double(max(1, fanIn))).squareRoot()
+        case .gaussian(let sd): return sd
+        case .he: return (2 / Double(max(1, fanIn))).squareRoot()
+        case .lecun: return (1 / Double(max(1, fanIn))).squareRoot()
+        case .perLayer(let deviations):
+            precondition(layer < deviations.count, "WeightInitialization.perLayer: no σ for weight layer \(layer) (\(deviations.count) given)")
+            return deviations[layer]
         }
     }
 }
