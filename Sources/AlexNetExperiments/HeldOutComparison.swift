@@ -1,5 +1,6 @@
 import AlexNet
 import AlexNetData
+import AlexNetTraining
 
 /// The protocol of a comparison measured by held-out error after a fixed training horizon: two
 /// towers against one, with and without LRN, overlapping against plain pooling, with and without
@@ -25,6 +26,19 @@ public struct HeldOutComparison: Sendable {
     /// The paper's weight decay (Section 5); 0 switches it off.
     public var weightDecay = 0.0005
     public var augmentation = Augmentation.none
+    /// How each run's rate changes from the chosen one (``ProbedRun/schedule``); with a schedule
+    /// other than constant the sweep's trials are measured as often as the reported runs, since
+    /// the schedule acts on those measurements.
+    public var schedule = LearningRateSchedule.Kind.constant
+    /// What the sweep scores: the validation split's error (the default), or — for a claim
+    /// about training itself, such as chapter 9's on momentum and weight decay — the training
+    /// probe's error, tie-broken by the validation error.
+    public var selection = Selection.validationError
+
+    public enum Selection: String, Sendable { case validationError, trainingError }
+    /// Whether the reported runs measure the test split at every measurement (its curve), or
+    /// only at the end (cheaper, when only the final error is reported).
+    public var measuresTestCurve = true
 
     public init(sweep: RateSweep, selectionSeeds: [UInt64], reportedSeeds: [UInt64], steps: Int, measureEvery: Int) {
         precondition(Set(selectionSeeds).isDisjoint(with: reportedSeeds), "HeldOutComparison: a seed both selects and reports")
@@ -43,6 +57,8 @@ public struct HeldOutComparison: Sendable {
         public var sweep: RateSweep.Outcome
         public var rate: Double { sweep.chosen }
         public var runs: [(seed: UInt64, result: ProbedRun.Result)]
+        /// What the sweep's scores are: validation or training-probe errors.
+        public var selection = Selection.validationError
 
         /// Each reported run's last measurement on `split` ("train" for the training probe,
         /// "validation" or "test"); ∞ for a run that diverged.
@@ -67,16 +83,22 @@ public struct HeldOutComparison: Sendable {
         guard let validation = data.validation else { preconditionFailure("HeldOutComparison: \(data.name) has no validation split") }
         func configured(_ rate: Double, _ seed: UInt64, every: Int) -> ProbedRun {
             var run = ProbedRun(steps: steps, probeEvery: every, learningRate: rate, seed: seed)
-            (run.batchSize, run.momentum, run.weightDecay, run.augmentation) = (batchSize, momentum, weightDecay, augmentation)
+            (run.batchSize, run.momentum, run.weightDecay, run.augmentation, run.schedule) = (batchSize, momentum, weightDecay, augmentation, schedule)
+            run.measuredAtEndOnly = measuresTestCurve ? [] : ["test"]
             return run
         }
         let outcome = try sweep.run(seeds: selectionSeeds) { rate, seed in
-            let result = configured(rate, seed, every: steps)
+            let result = configured(rate, seed, every: schedule == .constant ? steps : measureEvery)
                 .train(try arm.build(seed), on: data.train, probe: probe, heldOut: [("validation", validation)],
                        normalization: arm.normalization)
-            let error = result.diverged ? Double.infinity : result.heldOut["validation"]!.last!.y
-            log("  sweep \(arm.name) ε = \(rate), seed \(seed): " + (result.diverged ? "diverged" : "validation error \(error)"))
-            return RateSweep.Score(error, tieBreak: result.diverged ? .infinity : result.curve.last!.y)
+            guard !result.diverged else {
+                log("  sweep \(arm.name) ε = \(rate), seed \(seed): diverged")
+                return RateSweep.Score(.infinity, tieBreak: .infinity)
+            }
+            let (validationError, trainingError) = (result.heldOut["validation"]!.last!.y, result.curve.last!.y)
+            log("  sweep \(arm.name) ε = \(rate), seed \(seed): validation error \(validationError), training error \(trainingError)")
+            return selection == .validationError ? RateSweep.Score(validationError, tieBreak: trainingError)
+                                                 : RateSweep.Score(trainingError, tieBreak: validationError)
         }
         var runs: [(seed: UInt64, result: ProbedRun.Result)] = []
         for seed in reportedSeeds {
@@ -90,7 +112,7 @@ public struct HeldOutComparison: Sendable {
                 + (result.diverged ? "diverged" : "test error \(result.heldOut["test"]!.last!.y), training error \(result.curve.last!.y)")
                 + " (\(Int(result.seconds)) s)")
         }
-        return ArmResult(name: arm.name, sweep: outcome, runs: runs)
+        return ArmResult(name: arm.name, sweep: outcome, runs: runs, selection: selection)
     }
 }
 
@@ -100,7 +122,7 @@ extension HeldOutComparison.ArmResult {
 
     public var csvRows: [[String]] {
         var rows: [[String]] = sweep.trials.map {
-            ["sweep", name, String($0.rate), String($0.seed), "", "validation", String($0.score.primary)]
+            ["sweep", name, String($0.rate), String($0.seed), "", selection == .validationError ? "validation" : "train", String($0.score.primary)]
         }
         for (seed, result) in runs {
             var curves = [("train", result.curve)]

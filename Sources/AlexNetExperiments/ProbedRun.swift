@@ -24,6 +24,14 @@ public struct ProbedRun: Sendable {
     public var stopAtError: Double?
     /// The training views (none: the whole image, as Figure 1's runs; chapter 7 crops and flips).
     public var augmentation = Augmentation.none
+    /// How the rate changes from `learningRate` (Section 5; chapter 9): constant, or divided by
+    /// 10 at given measurements, or when the error on the held-out split named "validation"
+    /// has not improved for `patience` measurements. The schedule's "epoch" here is one
+    /// measurement interval of `probeEvery` steps.
+    public var schedule = LearningRateSchedule.Kind.constant
+    /// Held-out splits measured only at the last step (e.g. a large test split whose curve is
+    /// not needed): their curves hold one point.
+    public var measuredAtEndOnly: Set<String> = []
 
     public init(steps: Int, probeEvery: Int, learningRate: Double, seed: UInt64) {
         precondition(steps >= 1 && probeEvery >= 1 && learningRate > 0, "ProbedRun: steps \(steps), probe every \(probeEvery), rate \(learningRate)")
@@ -42,6 +50,8 @@ public struct ProbedRun: Sendable {
         public var heldOut: [String: Curve] = [:]
         /// Wall-clock seconds of the run, measurements included.
         public var seconds = 0.0
+        /// The learning rate in force after each measurement (the first at step 0).
+        public var rates = Curve()
     }
 
     /// Trains `network` on `split` (batches in a seeded order, epoch after epoch) and measures its
@@ -64,7 +74,11 @@ public struct ProbedRun: Sendable {
                                  seed: seed, dropsLastBatch: true)
         let optimizer = SGD(parameters: network.parameters, momentum: momentum, weightDecay: weightDecay)
         let objective = SoftmaxCrossEntropy<Float>()
-        var curve = Curve(), heldOutCurves = [String: Curve]()
+        var curve = Curve(), heldOutCurves = [String: Curve](), rates = Curve()
+        var schedule = LearningRateSchedule(self.schedule, initialRate: learningRate), measurements = 0
+        if case .plateau = self.schedule {
+            precondition(heldOut.contains { $0.name == "validation" }, "ProbedRun: the plateau schedule needs a held-out split named validation")
+        }
         func measure(_ step: Int) -> Bool {
             observe?(step, network)
             func error(_ split: DatasetSplit) -> Double {
@@ -73,10 +87,16 @@ public struct ProbedRun: Sendable {
             }
             let probeError = error(probe)
             curve.append(x: Double(step), y: probeError)
-            for (name, split) in heldOut { heldOutCurves[name, default: Curve()].append(x: Double(step), y: error(split)) }
+            for (name, split) in heldOut where step == steps || !measuredAtEndOnly.contains(name) {
+                let e = error(split)
+                heldOutCurves[name, default: Curve()].append(x: Double(step), y: e)
+                if name == "validation" && step > 0 { schedule.record(validationError: e) }
+            }
+            if step > 0 { measurements += 1 }
+            rates.append(x: Double(step), y: schedule.rate(epoch: measurements))
             return stopAtError.map { probeError <= $0 } ?? false
         }
-        func result(diverged: Bool) -> Result { Result(curve: curve, diverged: diverged, heldOut: heldOutCurves) }
+        func result(diverged: Bool) -> Result { Result(curve: curve, diverged: diverged, heldOut: heldOutCurves, rates: rates) }
         if measure(0) { return result(diverged: false) }
         network.phase = .training                 // the evaluation restores whatever phase it found
         var step = 0, epoch = 0
@@ -84,7 +104,7 @@ public struct ProbedRun: Sendable {
             for batch in loader.batches(epoch: epoch) {
                 do {
                     try trainStep(network, objective: objective, optimizer: optimizer, images: batch.images,
-                                  labels: batch.labels, learningRate: learningRate)
+                                  labels: batch.labels, learningRate: schedule.rate(epoch: measurements))
                 } catch {
                     return result(diverged: true)      // the loss became NaN or infinite
                 }
