@@ -104,7 +104,7 @@ public enum ImageGrid {
         let cellHeight = side + 8 + lineHeight + 4 + bars * (lineHeight + 4) + 16
         let rows = (items.count + columns - 1) / columns
         let titleHeight = title.isEmpty ? 0 : lineHeight + 12
-        var canvas = Canvas(width: 2 * margin + columns * (cellWidth + 20) - 20,
+        var canvas = Canvas(width: max(2 * margin + columns * (cellWidth + 20) - 20, Canvas.textSize(title, scale: s).width + 2 * margin),
                             height: margin + titleHeight + rows * cellHeight + margin)
         if !title.isEmpty { canvas.text(title, x: canvas.width / 2, y: margin, scale: s, alignment: .center) }
         for (i, item) in items.enumerated() {

@@ -90,7 +90,10 @@ public struct LineChart: Sendable {
                 for p in clip(points, f) { canvas.disc(x: p.x, y: p.y, radius: 4, color: color(ofSeries: i)) }
             }
         }
-        f.drawLegend(series.map(\.label), position: legend, on: &canvas) { canvas, i, x, y in
+        // A series with an empty label (a second seed, a companion curve) stays out of the legend.
+        let listed = series.indices.filter { !series[$0].label.isEmpty }
+        f.drawLegend(listed.map { series[$0].label }, position: legend, on: &canvas) { canvas, row, x, y in
+            let i = listed[row]
             canvas.stroke([(x, y), (x + 36, y)], width: 2.5, color: color(ofSeries: i), dash: series[i].dashed ? (10, 6) : nil)
             if series[i].markers { canvas.disc(x: x + 18, y: y, radius: 4, color: color(ofSeries: i)) }
         }

@@ -109,6 +109,25 @@ import TestSupport
         #expect(canvas.color(x: Int(far.x), y: Int(far.y)) == .white)
     }
 
+    /// A series with an empty label is drawn but gets no row in the legend: the legend of a
+    /// labelled series, an unlabelled one and another labelled one has two rows, the second
+    /// showing the third series' colour.
+    @Test func anUnlabelledSeriesStaysOutOfTheLegend() {
+        var chart = LineChart(title: "t", xLabel: "x", yLabel: "y")
+        chart.series = [.init("a", x: [0, 10], y: [0.1, 0.1]), .init("", x: [0, 10], y: [0.2, 0.2]),
+                        .init("c", x: [0, 10], y: [0.3, 0.3])]
+        (chart.xRange, chart.yRange, chart.legend) = (0...10, 0...1, .topLeft)
+        let canvas = Canvas(chart.render())
+        let corner = chart.pixel(x: 0, y: 1)                 // the plot area's top-left
+        func swatch(row: Int) -> Color {
+            let y = corner.y + 12 + 10 + Double(row * (PlotFrame.lineHeight + 6)) + Double(7 * PlotFrame.textScale) / 2
+            return canvas.color(x: Int(corner.x) + 12 + 12 + 4, y: Int(y))
+        }
+        #expect(swatch(row: 0) == chart.color(ofSeries: 0))
+        #expect(swatch(row: 1) == chart.color(ofSeries: 2))
+        #expect(swatch(row: 2) == .white)                   // no third row
+    }
+
     @Test func aReferenceLineAndABandArePresent() {
         var chart = LineChart(title: "", xLabel: "", yLabel: "")
         chart.series = [.init("a", x: [0, 10], y: [0.5, 0.5], band: ([0.3, 0.3], [0.7, 0.7]))]
