@@ -15,7 +15,7 @@ package struct HeldOutArguments {
     /// `trainImages` nil: the chapter trains on every training image and has no `--train-images`.
     package init(_ a: Arguments, steps: (normal: Int, full: Int), lowestRate: Double,
                  seeds defaultSeeds: (quick: Int, normal: Int, full: Int) = (2, 3, 5),
-                 trainImages defaultTrainImages: (quick: Int, normal: Int, full: Int?)? = nil) {
+                 trainImages defaultTrainImages: (quick: Int, normal: Int, full: Int?)? = nil, rateCount: Int = 4) {
         defaultSteps = steps
         self.defaultSeeds = defaultSeeds
         self.defaultTrainImages = defaultTrainImages
@@ -25,7 +25,7 @@ package struct HeldOutArguments {
         seeds = a.optionalInteger("--seeds", help: "reported seeds per arm (default \(defaultSeeds.normal); --quick \(defaultSeeds.quick); --full \(defaultSeeds.full))")
         self.steps = a.optionalInteger("--steps", help: "training steps of batch 128 per run (default \(steps.normal); --quick 30; --full \(steps.full))")
         self.lowestRate = a.double("--lowest-rate", default: lowestRate, help: "the sweep's lowest learning rate; the grid doubles from it", range: 1e-9...10)
-        rateCount = a.integer("--rate-count", default: 4, help: "rates in the sweep's starting grid (extended while the best is on an edge)")
+        self.rateCount = a.integer("--rate-count", default: rateCount, help: "rates in the sweep's starting grid (extended while the best is on an edge)")
     }
 
     /// The protocol: a sweep from `--lowest-rate` (`quickLowest` on `--quick`) on one selection
@@ -49,8 +49,8 @@ package struct HeldOutArguments {
 extension HeldOutArguments {
     /// The chapter's data: ``ChapterOptions/heldOutData()`` with its training split cut to
     /// `--train-images` or the chapter's default for the budget.
-    package func data(_ options: ChapterOptions) throws -> Dataset {
-        var data = try options.heldOutData()
+    package func data(_ options: ChapterOptions, validation: Int? = nil) throws -> Dataset {
+        var data = try options.heldOutData(validation: validation)
         if let d = defaultTrainImages {
             let count = trainImages ?? options.budget(quick: d.quick, normal: d.normal, full: d.full ?? data.train.count)
             data.train = data.train.prefix(count)
@@ -60,17 +60,18 @@ extension HeldOutArguments {
 }
 
 extension ChapterOptions {
-    /// The data set with 5,000 training images held out as a validation split (on `--quick`, 500
-    /// of the first 6,000, and the first 1,000 test images).
-    package func heldOutData() throws -> Dataset {
+    /// The data set with 5,000 training images (or `validation`) held out as a validation split
+    /// (on `--quick`, 500 of the first 6,000, and the first 1,000 test images).
+    package func heldOutData(validation: Int? = nil) throws -> Dataset {
         var loaded = try data.load()
         if quick { loaded = loaded.limited(train: 6_000, test: 1_000) }
-        return loaded.holdingOutValidation(budget(quick: 500, normal: 5_000, full: 5_000), seed: seed)
+        return loaded.holdingOutValidation(budget(quick: 500, normal: validation ?? 5_000, full: validation ?? 5_000), seed: seed)
     }
 
-    /// About 2,000 training images, evenly spaced (300 on `--quick`, 5,000 on `--full`): the
-    /// probe the training error is measured on.
-    package func probe(of split: DatasetSplit) -> DatasetSplit {
-        split.subset(Array(stride(from: 0, to: split.count, by: max(1, split.count / budget(quick: 300, normal: 2_000, full: 5_000)))))
+    /// About 2,000 training images (or `count`), evenly spaced (300 on `--quick`, 5,000 on
+    /// `--full`): the probe the training error is measured on.
+    package func probe(of split: DatasetSplit, count: Int? = nil) -> DatasetSplit {
+        let n = budget(quick: 300, normal: count ?? 2_000, full: 5_000)
+        return split.subset(Array(stride(from: 0, to: split.count, by: max(1, split.count / n))))
     }
 }
