@@ -33,6 +33,8 @@ let chapters: [(name: String, dependencies: [Target.Dependency])] = {
         ("chapter-06-pooling", comparison),
         ("chapter-07-augmentation", comparison),
         ("chapter-08-dropout", comparison),
+        ("chapter-09-learning", comparison),
+        ("chapter-11-qualitative", comparison),
     ]
 }()
 

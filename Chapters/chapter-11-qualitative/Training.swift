@@ -1,0 +1,81 @@
+import AlexNet
+import AlexNetData
+import AlexNetExperiments
+import AlexNetTraining
+import Foundation
+import ToolSupport
+
+/// The network the chapter looks into, and how it came to be.
+struct TrainedNetwork {
+    var network: AlexNetModel<Float>
+    var configuration: AlexNetConfiguration
+    /// The rate the sweep chose, the steps trained, whether it was loaded from a checkpoint.
+    var rate: Double, steps: Int, loaded: Bool
+    var sweep: RateSweep.Outcome?
+    var curve: ProbedRun.Result?
+    /// Centre-view top-1 and top-5 errors of the final network.
+    var validation: Evaluation, test: Evaluation
+
+    /// The chapter's AlexNet: chapter 8's (convolutions at a sixth of the paper's widths, fc6
+    /// and fc7 512 wide, LRN, dropout 0.5, He's initialisation, hidden biases 0.1).
+    static func configuration(_ data: Dataset, seed: UInt64) -> AlexNetConfiguration {
+        var c = AlexNetConfiguration.small(inputChannels: data.train.channels, inputSize: data.train.height, classes: data.classes,
+                                           widthScale: 1.0 / 6, hiddenWidth: 512)
+        (c.weightInitialization, c.hiddenBias, c.seed) = (.he, 0.1, seed)
+        return c
+    }
+
+    /// Loads the network from `checkpoint` when that file exists; otherwise chooses the rate by a
+    /// sweep of `sweepSteps`-step trials on the validation split (a seed of its own), trains
+    /// `steps` steps with the paper's momentum and weight decay, and saves it to `checkpoint`.
+    static func obtain(_ data: Dataset, normalization: Normalization, checkpoint: String?, seed: UInt64,
+                       steps: Int, sweepSteps: Int, log: (String) -> Void) throws -> TrainedNetwork {
+        let configuration = configuration(data, seed: seed)
+        let network = try AlexNetModel<Float>(configuration)
+        func evaluated(rate: Double, steps: Int, loaded: Bool, sweep: RateSweep.Outcome?, curve: ProbedRun.Result?) -> TrainedNetwork {
+            TrainedNetwork(network: network, configuration: configuration, rate: rate, steps: steps, loaded: loaded, sweep: sweep, curve: curve,
+                           validation: Evaluation(network: network, split: data.validation!, normalization: normalization, augmentation: .none),
+                           test: Evaluation(network: network, split: data.test, normalization: normalization, augmentation: .none))
+        }
+        if let checkpoint, FileManager.default.fileExists(atPath: checkpoint) {
+            let saved = try Checkpoint.read(from: checkpoint)
+            guard saved.specification == .alexNet(configuration) else {
+                throw UsageError("\(checkpoint) holds another network (\(saved.specification)); the chapter's is \(configuration.convolutions.map(\.kernels)) — remove the file or name another")
+            }
+            try saved.restore(into: network)
+            log("Loaded \(checkpoint): trained \(saved.state.step) steps at ε = \(saved.state.schedule.initialRate)")
+            return evaluated(rate: saved.state.schedule.initialRate, steps: saved.state.step, loaded: true, sweep: nil, curve: nil)
+        }
+
+        let probe = data.train.subset(Array(stride(from: 0, to: data.train.count, by: max(1, data.train.count / 2_000))))
+        func run(_ rate: Double, _ seed: UInt64, steps: Int) -> ProbedRun {
+            var run = ProbedRun(steps: steps, probeEvery: max(1, steps / 8), learningRate: rate, seed: seed)
+            run.weightDecay = 0.0005
+            return run
+        }
+        let sweep = try RateSweep(lowest: 0.01, count: 3, maximumExtensions: 4).run(seeds: [seed + 100]) { rate, s in
+            var trial = run(rate, s, steps: sweepSteps)
+            trial.probeEvery = sweepSteps
+            let result = trial.train(try AlexNetModel<Float>(Self.configuration(data, seed: s)), on: data.train, probe: probe,
+                                     heldOut: [("validation", data.validation!)], normalization: normalization)
+            let error = result.diverged ? Double.infinity : result.heldOut["validation"]!.last!.y
+            log("  sweep ε = \(rate): " + (result.diverged ? "diverged" : "validation error \(error)"))
+            return RateSweep.Score(error, tieBreak: result.diverged ? .infinity : result.curve.last!.y)
+        }
+        log("Training \(steps) steps at ε = \(sweep.chosen)" + (sweep.bracketed ? "" : " (the sweep did not bracket it)"))
+        let curve = run(sweep.chosen, seed, steps: steps)
+            .train(network, on: data.train, probe: probe, heldOut: [("validation", data.validation!)], normalization: normalization)
+        guard !curve.diverged else { throw UsageError("training diverged at ε = \(sweep.chosen); try --steps or another --seed") }
+        let trained = evaluated(rate: sweep.chosen, steps: steps, loaded: false, sweep: sweep, curve: curve)
+        if let checkpoint {
+            var state = TrainingState(schedule: .constant(sweep.chosen))
+            state.step = steps
+            try Checkpoint(network: network, optimizer: SGD(parameters: network.parameters), specification: .alexNet(configuration),
+                           normalization: normalization, state: state,
+                           metadata: ["chapter": "chapter-11-qualitative", "dataset": data.name, "seed": String(seed),
+                                      "note": "weights for evaluation; the momentum is not saved"]).write(to: checkpoint)
+            log("Saved \(checkpoint)")
+        }
+        return trained
+    }
+}
