@@ -178,7 +178,7 @@ struct LearningReport {
             print("\(other.name) against the paper's recipe: training error \(train.formattedPoints)" + (train.insideTheNoise ? ", inside the noise" : "")
                   + "; test error \(test.formattedPoints)" + (test.insideTheNoise ? ", inside the noise" : ""))
         }
-        try curveChart(recipeArms, title: "Momentum and weight decay, \(data.name): training error (solid), validation (dashed)")
+        try curveChart(recipeArms, title: "Momentum and weight decay: training error (solid), validation (dashed)")
             .write(to: options.path("chapter-09-learning.png"))
     }
 
@@ -218,7 +218,8 @@ struct LearningReport {
         for arm in scheduleArms {
             for row in arm.summaryRows { summary.append(row) }
             summary.append(["\(arm.key)_validation_error_median", String(Spread(arm.final("validation")).median)])
-            let reductions = arm.runs.map { Double(Set($0.result.rates.y).count - 1) }
+            // Divisions that took effect: the rate after the last measurement trains nothing.
+            let reductions = arm.runs.map { Double(Set($0.result.rates.y.dropLast()).count - 1) }
             summary.append(["\(arm.key)_reductions_median", String(Spread(reductions).median)])
             for (seed, result) in arm.runs {
                 for p in result.rates.points { rates.append([arm.name, String(seed), String(Int(p.x)), String(p.y)]) }
@@ -231,7 +232,7 @@ struct LearningReport {
             for row in rows.rows { summary.append(row) }
             print(rows.sentence)
         }
-        var chart = LineChart(title: "Learning-rate schedules, \(scheduleData.name): validation error (median of seeds)",
+        var chart = LineChart(title: "Learning-rate schedules: validation error (median of seeds)",
                               xLabel: "step (batch 128)", yLabel: "validation error")
         var rateChart = LineChart(title: "The learning rate each schedule used (every seed)", xLabel: "step (batch 128)",
                                   yLabel: "learning rate (logarithmic)")

@@ -85,7 +85,7 @@ struct QualitativeReport {
         try chart.write(to: options.path("chapter-11-qualitative-agreement.png"))
         // Figure 3: the first-layer kernels, each tower's block apart.
         let blocks = trained.network.conv1.weights.enumerated().map { (title: "tower \($0.offset + 1)", kernels: $0.element.value) }
-        try ImageGrid.kernels(blocks, columns: 8, scale: 6, title: "First-layer kernels of the trained network")
+        try ImageGrid.kernels(blocks, columns: 8, scale: 10, title: "First-layer kernels of the trained network")
             .writePNG(to: options.path("chapter-11-qualitative-kernels.png"))
 
         summary.append(["blas_kernel", BLASKernel.current])
