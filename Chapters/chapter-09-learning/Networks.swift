@@ -17,6 +17,8 @@ func chapterNetwork(_ data: Dataset, initialisation: Initialisation, seed: UInt6
 enum Initialisation: CaseIterable {
     /// The paper's numbers as they stand: σ = 0.01 in every layer, hidden biases 1.
     case paperLiteral
+    /// σ = 0.01 in every layer, every bias 0.
+    case paperLiteralBiasZero
     /// The paper's per-layer gains (``AlexNetConfiguration/paperGains()``), hidden biases 1.
     case paperGainsBiasOne
     /// The same weights, every bias 0: what the bias of 1 is compared against.
@@ -27,6 +29,7 @@ enum Initialisation: CaseIterable {
     var name: String {
         switch self {
         case .paperLiteral: "N(0, 0.01²), bias 1"
+        case .paperLiteralBiasZero: "N(0, 0.01²), bias 0"
         case .paperGainsBiasOne: "paper's gains, bias 1"
         case .paperGainsBiasZero: "paper's gains, bias 0"
         case .he: "He, bias 0"
@@ -36,6 +39,7 @@ enum Initialisation: CaseIterable {
     func weightsAndBias(for c: AlexNetConfiguration) throws -> (WeightInitialization, Double) {
         switch self {
         case .paperLiteral: (.paper, 1)
+        case .paperLiteralBiasZero: (.paper, 0)
         case .paperGainsBiasOne: (try c.paperGains(), 1)
         case .paperGainsBiasZero: (try c.paperGains(), 0)
         case .he: (.he, 0)

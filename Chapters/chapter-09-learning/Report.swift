@@ -266,6 +266,7 @@ extension Initialisation {
     var key: String {
         switch self {
         case .paperLiteral: "paper_literal"
+        case .paperLiteralBiasZero: "paper_literal_bias_0"
         case .paperGainsBiasOne: "paper_gains_bias_1"
         case .paperGainsBiasZero: "paper_gains_bias_0"
         case .he: "he_bias_0"

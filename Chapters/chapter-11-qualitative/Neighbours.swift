@@ -1,6 +1,7 @@
 import AlexNet
 import AlexNetData
 import AlexNetTraining
+import Foundation
 import ToolSupport
 
 /// Figure 4 measured (Section 6.1): the paper ranks training images by the Euclidean distance of
@@ -21,6 +22,8 @@ struct NeighbourStudy {
     /// Median over the counted test images of the pixel distance to the nearest training image
     /// by fc7, and to the nearest by pixels (normalised pixels): how far in pixels fc7's choice is.
     var pixelDistance: (fc7Nearest: Double, pixelNearest: Double)
+    /// Seconds the two searches of the whole training set took (queries shown and counted).
+    var searchSeconds: (fc7: Double, pixels: Double)
     static let shownCount = 8, neighboursShown = 6, ks = [1, 5, 20]
 
     init(_ network: AlexNetModel<Float>, data: Dataset, normalization: Normalization, queries: Int) {
@@ -37,10 +40,14 @@ struct NeighbourStudy {
             TopK.top(Array(probabilities.scalars[i * data.classes..<(i + 1) * data.classes]), k: min(5, data.classes))
         }
         let kMax = Self.ks.max()!
-        let byFeatures = NearestNeighbours.search(queries: Self.fc7(network, test, shown + counted, normalization),
-                                                  references: trainingFeatures, k: kMax)
+        let queryFeatures = Self.fc7(network, test, shown + counted, normalization)
         let queryPixels = Self.pixels(test, shown + counted, normalization)
+        var started = Date()
+        let byFeatures = NearestNeighbours.search(queries: queryFeatures, references: trainingFeatures, k: kMax)
+        let fc7Seconds = Date().timeIntervalSince(started)
+        started = Date()
         let byPixels = NearestNeighbours.search(queries: queryPixels, references: trainingPixels, k: kMax)
+        searchSeconds = (fc7Seconds, Date().timeIntervalSince(started))
         fc7Nearest = byFeatures.prefix(shown.count).map { Array($0.prefix(Self.neighboursShown)) }
         pixelNearest = byPixels.prefix(shown.count).map { Array($0.prefix(Self.neighboursShown)) }
 

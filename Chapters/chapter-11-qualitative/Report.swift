@@ -9,7 +9,6 @@ import ToolSupport
 /// (with the pixel neighbours beside fc7's), the label agreement, Figure 3's kernels.
 struct QualitativeReport {
     var data: Dataset
-    var normalization: Normalization
     var trained: TrainedNetwork
     var neighbours: NeighbourStudy
     var started: Date
@@ -26,7 +25,10 @@ struct QualitativeReport {
             ["validation_top1", String(trained.validation.top1)], ["validation_top5", String(trained.validation.top5)],
             ["test_top1", String(trained.test.top1)], ["test_top5", String(trained.test.top5)],
             ["shown_images", String(n.shown.count)], ["shown_top1_correct", String(shownCorrect)],
-            ["neighbour_queries", String(n.queries)],
+            ["neighbour_queries", String(n.queries)], ["searched_queries", String(n.queries + n.shown.count)],
+            ["fc7_width", String(trained.configuration.hiddenWidths[1])],
+            ["fc7_search_seconds", String(format: "%.2f", n.searchSeconds.fc7)],
+            ["pixel_search_seconds", String(format: "%.2f", n.searchSeconds.pixels)],
             ["pixel_distance_to_fc7_nearest_median", String(n.pixelDistance.fc7Nearest)],
             ["pixel_distance_to_pixel_nearest_median", String(n.pixelDistance.pixelNearest)],
             ["pixel_distance_ratio", String(n.pixelDistance.fc7Nearest / n.pixelDistance.pixelNearest)],

@@ -9,6 +9,8 @@ import ToolSupport
 struct TrainedNetwork {
     var network: AlexNetModel<Float>
     var configuration: AlexNetConfiguration
+    /// The normalisation it was trained with (a loaded network's own).
+    var normalization: Normalization
     /// The rate the sweep chose, the steps trained, whether it was loaded from a checkpoint.
     var rate: Double, steps: Int, loaded: Bool
     var sweep: RateSweep.Outcome?
@@ -25,6 +27,12 @@ struct TrainedNetwork {
         return c
     }
 
+    /// A network's layers in a few words, for an error message.
+    static func describe(_ specification: ModelSpecification) -> String {
+        guard case .alexNet(let c) = specification else { return "not an AlexNet" }
+        return "convolutions \(c.convolutions.map(\.kernels)), fc \(c.hiddenWidths), \(c.inputChannels)×\(c.inputSize)×\(c.inputSize) input, \(c.classes) classes"
+    }
+
     /// Loads the network from `checkpoint` when that file exists; otherwise chooses the rate by a
     /// sweep of `sweepSteps`-step trials on the validation split (a seed of its own), trains
     /// `steps` steps with the paper's momentum and weight decay, and saves it to `checkpoint`.
@@ -32,19 +40,23 @@ struct TrainedNetwork {
                        steps: Int, sweepSteps: Int, log: (String) -> Void) throws -> TrainedNetwork {
         let configuration = configuration(data, seed: seed)
         let network = try AlexNetModel<Float>(configuration)
-        func evaluated(rate: Double, steps: Int, loaded: Bool, sweep: RateSweep.Outcome?, curve: ProbedRun.Result?) -> TrainedNetwork {
-            TrainedNetwork(network: network, configuration: configuration, rate: rate, steps: steps, loaded: loaded, sweep: sweep, curve: curve,
+        func evaluated(rate: Double, steps: Int, loaded: Bool, sweep: RateSweep.Outcome?, curve: ProbedRun.Result?,
+                       normalization: Normalization) -> TrainedNetwork {
+            TrainedNetwork(network: network, configuration: configuration, normalization: normalization, rate: rate, steps: steps,
+                           loaded: loaded, sweep: sweep, curve: curve,
                            validation: Evaluation(network: network, split: data.validation!, normalization: normalization, augmentation: .none),
                            test: Evaluation(network: network, split: data.test, normalization: normalization, augmentation: .none))
         }
         if let checkpoint, FileManager.default.fileExists(atPath: checkpoint) {
+            // Any seed will do; the layers must be the chapter's.
             let saved = try Checkpoint.read(from: checkpoint)
-            guard saved.specification == .alexNet(configuration) else {
-                throw UsageError("\(checkpoint) holds another network (\(saved.specification)); the chapter's is \(configuration.convolutions.map(\.kernels)) — remove the file or name another")
+            guard case .alexNet(var theirs) = saved.specification, { theirs.seed = configuration.seed; return theirs == configuration }() else {
+                throw UsageError("\(checkpoint) holds a network other than this chapter's on \(data.name) (\(Self.describe(saved.specification))); remove the file or name another")
             }
             try saved.restore(into: network)
-            log("Loaded \(checkpoint): trained \(saved.state.step) steps at ε = \(saved.state.schedule.initialRate)")
-            return evaluated(rate: saved.state.schedule.initialRate, steps: saved.state.step, loaded: true, sweep: nil, curve: nil)
+            log("Loaded \(checkpoint): trained \(saved.state.step) steps at ε = \(saved.state.schedule.initialRate); its normalisation is used")
+            return evaluated(rate: saved.state.schedule.initialRate, steps: saved.state.step, loaded: true, sweep: nil, curve: nil,
+                             normalization: saved.normalization)
         }
 
         let probe = data.train.subset(Array(stride(from: 0, to: data.train.count, by: max(1, data.train.count / 2_000))))
@@ -66,7 +78,7 @@ struct TrainedNetwork {
         let curve = run(sweep.chosen, seed, steps: steps)
             .train(network, on: data.train, probe: probe, heldOut: [("validation", data.validation!)], normalization: normalization)
         guard !curve.diverged else { throw UsageError("training diverged at ε = \(sweep.chosen); try --steps or another --seed") }
-        let trained = evaluated(rate: sweep.chosen, steps: steps, loaded: false, sweep: sweep, curve: curve)
+        let trained = evaluated(rate: sweep.chosen, steps: steps, loaded: false, sweep: sweep, curve: curve, normalization: normalization)
         if let checkpoint {
             var state = TrainingState(schedule: .constant(sweep.chosen))
             state.step = steps

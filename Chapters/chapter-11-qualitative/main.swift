@@ -37,11 +37,11 @@ runTool("chapter-11-qualitative") {
                                             sweepSteps: sweepSteps ?? options.budget(quick: 20, normal: 400, full: 1_000)) { print($0) }
 
     // 2–3. Predictions and neighbours.
-    let neighbours = NeighbourStudy(trained.network, data: data, normalization: normalization,
+    let neighbours = NeighbourStudy(trained.network, data: data, normalization: trained.normalization,
                                     queries: options.quick ? min(queries, 200) : queries)
     print(neighbours.sentence)
 
     // Report and plot.
-    try QualitativeReport(data: data, normalization: normalization, trained: trained, neighbours: neighbours,
+    try QualitativeReport(data: data, trained: trained, neighbours: neighbours,
                           started: started).write(options)
 }
