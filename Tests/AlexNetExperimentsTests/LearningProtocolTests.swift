@@ -55,6 +55,20 @@ import TestSupport
         #expect(zip(r.rates.y, expected).allSatisfy { abs($0 / $1 - 1) < 1e-9 } && r.rates.y.count == expected.count, "\(r.rates.y)")
     }
 
+    /// A split measured at the end only has one point, at the last step, with the error a run
+    /// measuring it throughout ends with; the other curves are unchanged.
+    @Test func aSplitMeasuredAtTheEndOnly() {
+        let (data, normalization) = setUp()
+        var run = ProbedRun(steps: 12, probeEvery: 4, learningRate: 0.05, seed: 2)
+        run.batchSize = 16
+        let splits: [(name: String, split: DatasetSplit)] = [("validation", data.validation!), ("test", data.test)]
+        let throughout = run.train(linear(), on: data.train, probe: data.train.prefix(32), heldOut: splits, normalization: normalization)
+        run.measuredAtEndOnly = ["test"]
+        let atEnd = run.train(linear(), on: data.train, probe: data.train.prefix(32), heldOut: splits, normalization: normalization)
+        #expect(atEnd.heldOut["test"]!.x == [12] && atEnd.heldOut["test"]!.y == [throughout.heldOut["test"]!.last!.y])
+        #expect(atEnd.heldOut["validation"] == throughout.heldOut["validation"] && atEnd.curve == throughout.curve)
+    }
+
     /// Selecting on the training error: each trial's score is the training-probe error a plain
     /// run with the same settings reaches, and the CSV says which split scored.
     @Test func aSweepScoredOnTheTrainingErrorScoresTheProbe() throws {
