@@ -162,32 +162,13 @@ public struct Checkpoint: Sendable, Equatable {
 
     // MARK: Files
 
-    /// Writes atomically: temporary file, flushed to disk, renamed over `path`, directory flushed.
+    /// Writes atomically (``writeAtomically(_:to:)``): a crash leaves the old checkpoint or the new.
     public func write(to path: String) throws {
-        let bytes = try encoded()
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw CheckpointError.cannotWrite(path: path, problem: "cannot create \(temporary)")
-        }
         do {
-            try handle.write(contentsOf: bytes)
-            try handle.synchronize()              // fsync: the bytes are on disk before the rename
-            try handle.close()
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CheckpointError.cannotWrite(path: path, problem: "cannot write the checkpoint (\(error))")
+            try writeAtomically(try encoded(), to: path)
+        } catch let error as AtomicWriteError {
+            throw CheckpointError.cannotWrite(path: path, problem: error.problem)
         }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CheckpointError.cannotWrite(path: path, problem: "cannot rename the new checkpoint into place (\(reason))")
-        }
-        let fd = open(directory, O_RDONLY)        // make the rename itself durable
-        if fd >= 0 { fsync(fd); close(fd) }
     }
 
     public static func read(from path: String) throws -> Checkpoint {
