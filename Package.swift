@@ -144,7 +144,8 @@ let package = Package(
             dependencies: ["AlexNet", "AlexNetData", "TestSupport"]),
         .testTarget(
             name: "AlexNetTrainingTests",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "TestSupport"]),
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AlexNetExperimentsTests",
             dependencies: ["AlexNet", "AlexNetData", "AlexNetExperiments", "TestSupport"]),

@@ -116,9 +116,24 @@ def tiny_alexnet():
     write("tiny-alexnet.txt", tensors)
 
 
+def safetensors_file():
+    """A file written by Hugging Face's own `safetensors` package (pip install safetensors), for
+    Tests/AlexNetTrainingTests/SafetensorsTests.swift: one tensor of each dtype we read, values
+    the test recomputes (multiples of 1/8, exact in every dtype; tenths in float64)."""
+    from safetensors.torch import save_file
+    grid = torch.arange(12, dtype=torch.float32).reshape(3, 4) / 8 - 0.5
+    tensors = {"features.0.weight": grid, "half": grid.to(torch.float16), "brain": grid.to(torch.bfloat16),
+               "double": torch.arange(3, dtype=torch.float64) / 10}
+    path = os.path.join(OUT, "..", "..", "AlexNetTrainingTests", "Fixtures", "pytorch.safetensors")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    save_file(tensors, path, metadata={"format": "pt", "writer": "make-golden-fixtures.py"})
+    print("wrote", os.path.relpath(path))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     convolution()
     lrn()
     pooling()
     tiny_alexnet()
+    safetensors_file()

@@ -4,6 +4,8 @@
 //     alexnet evaluate  --checkpoint FILE [--checkpoint FILE …] [--views centre|ten]
 //     alexnet predict   --checkpoint FILE IMAGE.png
 //     alexnet inspect   --checkpoint FILE
+//     alexnet export-weights --checkpoint FILE --out WEIGHTS.safetensors
+//     alexnet import-weights --checkpoint FILE --weights WEIGHTS.safetensors --out NEW
 //     alexnet --version  (and the BLAS kernel that runs, with the CPU's features)
 //
 // Every subcommand takes --help. Usage errors exit with status 2, other failures with 1.
@@ -12,7 +14,7 @@ import Foundation
 import ToolSupport
 import AlexNetTraining
 
-let subcommands = ["train", "evaluate", "predict", "inspect"]
+let subcommands = ["train", "evaluate", "predict", "inspect", "export-weights", "import-weights"]
 let all = Array(CommandLine.arguments.dropFirst())
 
 runTool("alexnet") {
@@ -33,6 +35,8 @@ runTool("alexnet") {
               evaluate   top-1 and top-5 error of one checkpoint or an ensemble (centre or ten views)
               predict    the top-5 classes of a PNG image
               inspect    what a checkpoint holds, and a checksum of its weights
+              export-weights  a checkpoint's weights as safetensors, under PyTorch's names
+              import-weights  a checkpoint whose weights come from a safetensors file
 
             Run 'alexnet SUBCOMMAND --help' for the options of each, and 'alexnet --version' for
             the BLAS kernel that runs the matrix products.
@@ -47,6 +51,8 @@ runTool("alexnet") {
     case "train": try train(arguments)
     case "evaluate": try evaluate(arguments)
     case "predict": try predict(arguments)
+    case "export-weights": try exportWeights(arguments)
+    case "import-weights": try importWeights(arguments)
     default: try inspect(arguments)
     }
 }

@@ -1,0 +1,93 @@
+import AlexNet
+
+/// A network's weights under the names and layouts of a PyTorch state dict, for
+/// ``Safetensors`` files that PyTorch code can load and write.
+///
+/// Our parameter names are already PyTorch's — a module whose layers are attributes `conv1` …
+/// `fc8` has `conv1.weight`, `conv1.bias`, … `fc8.bias` — except that a convolution split over
+/// the paper's two towers keeps one block per tower (`conv2.tower1.weight`, `conv2.tower2.weight`).
+/// Joined along the first axis, tower 1's kernels first, the blocks are exactly the weight of
+/// PyTorch's `Conv2d` with `groups` = 2 (out × in/groups × k × k), and for conv1 and conv3
+/// (groups 1) of a `Conv2d` with all the kernels. So:
+///
+/// | our model | names | layouts |
+/// |---|---|---|
+/// | `AlexNetModel` | `conv1.weight`, `conv1.bias`, … `conv5.bias`, `fc6.weight`, … `fc8.bias` | `Conv2d` (out, in/groups, k, k); `Linear` (out, in), fc6's inputs in NCHW order (`torch.flatten`) |
+/// | `FourLayerNet` | `conv1.*`, `conv2.*`, `local3.*`, `local4.*`, `fc.*` | `local3`/`local4` as ``LocallyConnected`` stores them (PyTorch has no such layer) |
+/// | `LinearClassifier` | `fc.weight`, `fc.bias` | `Linear` |
+///
+/// The round trip network → state dict → network is exact, bit for bit.
+public enum StateDict {
+    /// The network's parameters under their state-dict names, towers joined.
+    public static func tensors(of network: any Network<Float>) -> [(name: String, value: Tensor<Float>)] {
+        groups(network).map { group in
+            let blocks = group.parameters.map(\.value)
+            let rows = blocks.reduce(0) { $0 + $1.shape[0] }
+            return (group.name, Tensor(shape: [rows] + blocks[0].shape.dropFirst(), scalars: blocks.flatMap(\.scalars)))
+        }
+    }
+
+    /// Copies `tensors` into the network's parameters, splitting a joined weight back into its
+    /// towers. Every parameter must be there with its exact shape, and nothing else: otherwise
+    /// ``SafetensorsError/doesNotFit(_:)`` lists what is missing, unexpected or of another shape,
+    /// and the network is left as it was.
+    public static func load(_ tensors: [(name: String, value: Tensor<Float>)], into network: any Network<Float>) throws {
+        let given = Dictionary(tensors.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let groups = groups(network)
+        let wanted = Set(groups.map(\.name))
+        var problems: [String] = []
+        let missing = groups.map(\.name).filter { given[$0] == nil }
+        if !missing.isEmpty { problems.append("missing \(missing.joined(separator: ", "))") }
+        let unexpected = tensors.map(\.name).filter { !wanted.contains($0) }
+        if !unexpected.isEmpty { problems.append("unexpected \(unexpected.joined(separator: ", "))") }
+        for group in groups {
+            guard let value = given[group.name] else { continue }
+            let blocks = group.parameters.map(\.value.shape)
+            let expected = [blocks.reduce(0) { $0 + $1[0] }] + blocks[0].dropFirst()
+            if value.shape != expected { problems.append("\(group.name) is \(value.shape), the network's \(expected)") }
+        }
+        guard problems.isEmpty else {
+            throw SafetensorsError.doesNotFit("the weights do not fit the network: " + problems.joined(separator: "; "))
+        }
+        for group in groups {
+            let value = given[group.name]!
+            var start = 0
+            for p in group.parameters {
+                let count = p.value.count
+                p.value = Tensor(shape: p.value.shape, scalars: Array(value.scalars[start..<(start + count)]))
+                start += count
+            }
+        }
+    }
+
+    /// The network's parameters grouped by state-dict name ("conv2.tower2.weight" → "conv2.weight"),
+    /// in the order each name first appears, a group's blocks in tower order.
+    static func groups(_ network: any Network<Float>) -> [(name: String, parameters: [Parameter<Float>])] {
+        var groups: [(name: String, parameters: [Parameter<Float>])] = []
+        var index: [String: Int] = [:]
+        for p in network.parameters {
+            let name = p.name.split(separator: ".").filter { !isTower($0) }.joined(separator: ".")
+            if let i = index[name] { groups[i].parameters.append(p) } else {
+                index[name] = groups.count
+                groups.append((name, [p]))
+            }
+        }
+        return groups
+    }
+
+    static func isTower(_ component: Substring) -> Bool {
+        component.hasPrefix("tower") && component.count > 5 && component.dropFirst(5).allSatisfy(\.isNumber)
+    }
+}
+
+extension Safetensors {
+    /// The network's weights under PyTorch's state-dict names (``StateDict``).
+    public init(network: any Network<Float>, metadata: [String: String] = [:]) {
+        self.init(tensors: StateDict.tensors(of: network), metadata: metadata)
+    }
+
+    /// Copies the weights into `network` (``StateDict/load(_:into:)``).
+    public func load(into network: any Network<Float>) throws {
+        try StateDict.load(tensors, into: network)
+    }
+}
