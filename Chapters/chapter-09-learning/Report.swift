@@ -73,6 +73,8 @@ struct LearningReport {
         try firstStepsChart().write(to: options.path("chapter-09-learning-first-steps.png"))
         try byLayerChart(gradients: true).write(to: options.path("chapter-09-learning-gradients.png"))
         try byLayerChart(gradients: false).write(to: options.path("chapter-09-learning-dead.png"))
+        try overStepsChart(gradients: true).write(to: options.path("chapter-09-learning-gradient-steps.png"))
+        try overStepsChart(gradients: false).write(to: options.path("chapter-09-learning-dead-steps.png"))
 
         guard !start.longRuns.isEmpty else { return }
         var curves = CSVTable(header: ["initialisation", "seed", "step", "train_error"])
@@ -134,6 +136,45 @@ struct LearningReport {
         }
         if gradients { chart.yScale = .logarithmic } else { chart.yRange = 0...1 }
         chart.legend = gradients ? .bottomLeft : .topLeft
+        return chart
+    }
+
+    /// Over the first steps (median over the seeds): the gradient norm of the first and the last
+    /// weight layer (conv1 solid, fc8 dashed; logarithmic), or the share of dead units in fc6
+    /// (solid) and fc7 (dashed).
+    func overStepsChart(gradients: Bool) -> LineChart {
+        var chart = gradients
+            ? LineChart(title: "Gradient norm over the first steps: conv1 (solid), fc8 (dashed)", xLabel: "step", yLabel: "|dL/dW| (logarithmic)")
+            : LineChart(title: "Dead ReLUs over the first steps: fc6 (solid), fc7 (dashed)", xLabel: "step", yLabel: "share of units dead")
+        for (i, initialisation) in Initialisation.allCases.enumerated() {
+            let records = start.firstSteps.filter { $0.initialisation == initialisation }.map(\.record)
+            guard let first = records.first else { continue }
+            if gradients {
+                for (l, dashed) in [(0, false), (first.gradientNorms.count - 1, true)] {
+                    let n = records.map { $0.gradientNorms[l].norms.count }.min()!
+                    let ys = (0..<n).map { k in Spread(records.map { $0.gradientNorms[l].norms[k] }).median }
+                    chart.series.append(.init(dashed ? "" : initialisation.name, x: (0..<n).map { Double($0 + 1) }, y: ys.map { max(1e-12, $0) },
+                                              color: Color.palette[i], dashed: dashed))
+                }
+            } else {
+                let layers = first.activity[0].layers.count
+                for (r, dashed) in [(layers - 2, false), (layers - 1, true)] {
+                    let n = records.map(\.activity.count).min()!
+                    let ys = (0..<n).map { k in Spread(records.map { $0.activity[k].layers[r].dead }).median }
+                    chart.series.append(.init(dashed ? "" : initialisation.name, x: first.activity.prefix(n).map { Double($0.step) }, y: ys,
+                                              color: Color.palette[i], dashed: dashed, markers: true))
+                }
+            }
+        }
+        if gradients {
+            // Room below the smallest norm for the legend.
+            let values = chart.series.flatMap(\.y)
+            chart.yScale = .logarithmic
+            chart.yRange = values.min()! / 1e6...values.max()! * 10
+        } else {
+            chart.yRange = 0...1
+        }
+        chart.legend = gradients ? .bottomRight : .topLeft
         return chart
     }
 
