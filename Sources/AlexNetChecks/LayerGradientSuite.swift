@@ -65,6 +65,8 @@ extension GradientCheck {
                   input: { distinct([2, 3, 7, 7], 9) }),
             layer("max-pool 2/2", { MaxPooling<Scalar>(windowSize: 2, stride: 2) },
                   input: { distinct([2, 3, 6, 6], 10) }),
+            layer("adaptive average pool 5 → 3 and 2 → 3", { AdaptiveAveragePooling<Scalar>(outputSize: 3) },
+                  input: { random([2, 2, 5, 5], 19) }),
             layer("dropout, fixed mask", {
                 let drop = Dropout<Scalar>(probability: 0.5, seed: 11)
                 var g = RandomGenerator(seed: 12)
