@@ -130,6 +130,38 @@ def safetensors_file():
     print("wrote", os.path.relpath(path))
 
 
+def torchvision_alexnet():
+    """torchvision's AlexNet layout — features, avgpool, classifier, under its state-dict names —
+    with narrow widths so that the fixture stays small, in float32 and eval mode, on 64×64 inputs:
+    pool5 is then 1×1 and the adaptive average pooling repeats it to 6×6. Written as safetensors
+    (the weights, "input" and "logits") for Tests/AlexNetTrainingTests/TorchvisionTests.swift."""
+    from safetensors.torch import save_file
+    torch.manual_seed(224)
+    widths, hidden, classes = [8, 16, 24, 16, 16], 32, 10
+    nn = torch.nn
+    model = nn.Module()
+    model.features = nn.Sequential(
+        nn.Conv2d(3, widths[0], kernel_size=11, stride=4, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(widths[0], widths[1], kernel_size=5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(widths[1], widths[2], kernel_size=3, padding=1), nn.ReLU(),
+        nn.Conv2d(widths[2], widths[3], kernel_size=3, padding=1), nn.ReLU(),
+        nn.Conv2d(widths[3], widths[4], kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(3, 2))
+    model.avgpool = nn.AdaptiveAvgPool2d((6, 6))
+    model.classifier = nn.Sequential(
+        nn.Dropout(0.5), nn.Linear(widths[4] * 36, hidden), nn.ReLU(),
+        nn.Dropout(0.5), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, classes))
+    model = model.float().eval()
+    x = torch.randn(2, 3, 64, 64, dtype=torch.float32)
+    with torch.no_grad():
+        h = torch.flatten(model.avgpool(model.features(x)), 1)
+        logits = model.classifier(h)
+    tensors = {k: v.contiguous() for k, v in model.state_dict().items()}
+    tensors.update({"input": x, "logits": logits})
+    path = os.path.join(OUT, "..", "..", "AlexNetTrainingTests", "Fixtures", "torchvision-layout.safetensors")
+    save_file(tensors, path, metadata={"writer": "make-golden-fixtures.py", "torch": torch.__version__})
+    print("wrote", os.path.relpath(path))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     convolution()
@@ -137,3 +169,4 @@ if __name__ == "__main__":
     pooling()
     tiny_alexnet()
     safetensors_file()
+    torchvision_alexnet()

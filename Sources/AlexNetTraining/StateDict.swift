@@ -17,10 +17,32 @@ import AlexNet
 /// | `LinearClassifier` | `fc.weight`, `fc.bias` | `Linear` |
 ///
 /// The round trip network → state dict → network is exact, bit for bit.
+///
+/// **torchvision's names.** torchvision's `alexnet` keeps its layers in two `Sequential`s, so its
+/// state dict says `features.0` for conv1, `features.3`, `.6`, `.8`, `.10` for conv2–conv5 and
+/// `classifier.1`, `.4`, `.6` for fc6–fc8; ``Names/torchvision`` reads and writes those names (for
+/// ``AlexNetConfiguration/torchvision`` and other one-tower nets without LRN), with the same
+/// layouts.
 public enum StateDict {
+    /// Whose names: ours (a module with attributes conv1 … fc8), or torchvision's `alexnet`'s.
+    public enum Names: Sendable {
+        case ours, torchvision
+
+        /// The state-dict prefix of our layer `layer` (conv1 … fc8) under these names.
+        func prefix(_ layer: String) -> String {
+            switch self {
+            case .ours: layer
+            case .torchvision: Self.torchvisionPrefixes[layer] ?? layer
+            }
+        }
+
+        static let torchvisionPrefixes = ["conv1": "features.0", "conv2": "features.3", "conv3": "features.6", "conv4": "features.8",
+                                          "conv5": "features.10", "fc6": "classifier.1", "fc7": "classifier.4", "fc8": "classifier.6"]
+    }
+
     /// The network's parameters under their state-dict names, towers joined.
-    public static func tensors(of network: any Network<Float>) -> [(name: String, value: Tensor<Float>)] {
-        groups(network).map { group in
+    public static func tensors(of network: any Network<Float>, names: Names = .ours) -> [(name: String, value: Tensor<Float>)] {
+        groups(network, names: names).map { group in
             let blocks = group.parameters.map(\.value)
             let rows = blocks.reduce(0) { $0 + $1.shape[0] }
             return (group.name, Tensor(shape: [rows] + blocks[0].shape.dropFirst(), scalars: blocks.flatMap(\.scalars)))
@@ -31,9 +53,10 @@ public enum StateDict {
     /// towers. Every parameter must be there with its exact shape, and nothing else: otherwise
     /// ``SafetensorsError/doesNotFit(_:)`` lists what is missing, unexpected or of another shape,
     /// and the network is left as it was.
-    public static func load(_ tensors: [(name: String, value: Tensor<Float>)], into network: any Network<Float>) throws {
+    public static func load(_ tensors: [(name: String, value: Tensor<Float>)], into network: any Network<Float>,
+                            names: Names = .ours) throws {
         let given = Dictionary(tensors.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        let groups = groups(network)
+        let groups = groups(network, names: names)
         let wanted = Set(groups.map(\.name))
         var problems: [String] = []
         let missing = groups.map(\.name).filter { given[$0] == nil }
@@ -62,11 +85,13 @@ public enum StateDict {
 
     /// The network's parameters grouped by state-dict name ("conv2.tower2.weight" → "conv2.weight"),
     /// in the order each name first appears, a group's blocks in tower order.
-    static func groups(_ network: any Network<Float>) -> [(name: String, parameters: [Parameter<Float>])] {
+    static func groups(_ network: any Network<Float>, names: Names) -> [(name: String, parameters: [Parameter<Float>])] {
         var groups: [(name: String, parameters: [Parameter<Float>])] = []
         var index: [String: Int] = [:]
         for p in network.parameters {
-            let name = p.name.split(separator: ".").filter { !isTower($0) }.joined(separator: ".")
+            var components = p.name.split(separator: ".").filter { !isTower($0) }.map(String.init)
+            components[0] = names.prefix(components[0])
+            let name = components.joined(separator: ".")
             if let i = index[name] { groups[i].parameters.append(p) } else {
                 index[name] = groups.count
                 groups.append((name, [p]))
@@ -82,12 +107,12 @@ public enum StateDict {
 
 extension Safetensors {
     /// The network's weights under PyTorch's state-dict names (``StateDict``).
-    public init(network: any Network<Float>, metadata: [String: String] = [:]) {
-        self.init(tensors: StateDict.tensors(of: network), metadata: metadata)
+    public init(network: any Network<Float>, names: StateDict.Names = .ours, metadata: [String: String] = [:]) {
+        self.init(tensors: StateDict.tensors(of: network, names: names), metadata: metadata)
     }
 
-    /// Copies the weights into `network` (``StateDict/load(_:into:)``).
-    public func load(into network: any Network<Float>) throws {
-        try StateDict.load(tensors, into: network)
+    /// Copies the weights into `network` (``StateDict/load(_:into:names:)``).
+    public func load(into network: any Network<Float>, names: StateDict.Names = .ours) throws {
+        try StateDict.load(tensors, into: network, names: names)
     }
 }

@@ -41,6 +41,9 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
     public var poolingWindow = 3, poolingStride = 2
     /// Dropout probability in fc6 and fc7; nil switches dropout off.
     public var dropout: Double? = 0.5
+    /// Average pooling of pool5's maps to this size before fc6, whatever the input's size
+    /// (torchvision's `AdaptiveAvgPool2d((6, 6))`); nil, the paper's, feeds pool5 to fc6 as it is.
+    public var adaptivePooling: Int? = nil
     /// Weights ~ N(0, 0.01²) in the paper (Section 5).
     public var weightInitialization = WeightInitialization.paper
     /// The bias of conv2, conv4, conv5, fc6, fc7 (the paper: 1; Caffe later used 0.1).
@@ -66,6 +69,26 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
         var c = paper
         c.towers = 1
         for i in 0..<4 { c.convolutions[i].kernels /= 2 }
+        return c
+    }
+
+    /// What torchvision's `alexnet` computes (its `features`, `avgpool` and `classifier`): one
+    /// tower of 64, 192, 384, 256 and 256 kernels, conv1 11×11 at stride 4 with padding 2 on
+    /// 224×224 images, no LRN, pool5 averaged to 6×6, 61,100,840 parameters. Dropout is left out:
+    /// torchvision's is the inverted kind, which changes nothing at inference, where ours would
+    /// scale by ½ (to train the preset, chapter 8's exercise 2 says which weights differ by 2).
+    /// ``StateDict`` imports torchvision's weights by their names (`features.0.weight`, …).
+    public static var torchvision: AlexNetConfiguration {
+        var c = AlexNetConfiguration(
+            convolutions: [
+                ConvolutionSpec(kernels: 64, kernelSize: 11, stride: 4, padding: 2),
+                ConvolutionSpec(kernels: 192, kernelSize: 5, padding: 2),
+                ConvolutionSpec(kernels: 384, kernelSize: 3, padding: 1),
+                ConvolutionSpec(kernels: 256, kernelSize: 3, padding: 1),
+                ConvolutionSpec(kernels: 256, kernelSize: 3, padding: 1),
+            ],
+            hiddenWidths: [4096, 4096])
+        (c.inputSize, c.towers, c.normalization, c.dropout, c.adaptivePooling) = (224, 1, nil, nil, 6)
         return c
     }
 
@@ -98,7 +121,8 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
         let inputs = [inputChannels, k[0].kernels, k[1].kernels, k[2].kernels, k[3].kernels]
         let groups = [1, towers, 1, towers, towers]        // conv2, conv4, conv5 see their own tower
         let convolution = (0..<5).map { i in inputs[i] / groups[i] * k[i].kernelSize * k[i].kernelSize }
-        return convolution + [k[4].kernels * sizes[7] * sizes[7], hiddenWidths[0], hiddenWidths[1]]
+        let side = adaptivePooling ?? sizes[7]
+        return convolution + [k[4].kernels * side * side, hiddenWidths[0], hiddenWidths[1]]
     }
 
     /// The paper's N(0, 0.01²) carried to this network layer by layer: σ_l = 0.01·√(F_l / f_l),

@@ -23,6 +23,8 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
     public let relu1, relu2, relu3, relu4, relu5, relu6, relu7: Activation<Scalar>
     public let norm1, norm2: LocalResponseNormalization<Scalar>?
     public let pool1, pool2, pool5: MaxPooling<Scalar>
+    /// torchvision's average pooling of pool5 to a fixed size (``AlexNetConfiguration/adaptivePooling``).
+    public let avgpool: AdaptiveAveragePooling<Scalar>?
     public let fc6, fc7, fc8: FullyConnected<Scalar>
     public let drop6, drop7: Dropout<Scalar>?
 
@@ -38,7 +40,6 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
     /// not fit together (a kernel larger than its input, widths that do not split over towers).
     public init(_ configuration: AlexNetConfiguration) throws {
         let c = configuration
-        let sizes = try c.spatialSizes()
         self.configuration = c
         var generator = RandomGenerator(seed: c.seed)
         let T = c.towers, b = c.hiddenBias, k = c.convolutions, fanIns = try c.fanIns()
@@ -54,8 +55,7 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         conv3 = conv(2, inputs: k[1].kernels, groups: 1, bias: 0)         // both towers
         conv4 = conv(3, inputs: k[2].kernels, groups: T, bias: b)         // own tower only
         conv5 = conv(4, inputs: k[3].kernels, groups: T, bias: b)         // own tower only
-        let features = k[4].kernels * sizes[7] * sizes[7]
-        fc6 = FullyConnected(name: "fc6", inputs: features, outputs: c.hiddenWidths[0],
+        fc6 = FullyConnected(name: "fc6", inputs: fanIns[5], outputs: c.hiddenWidths[0],
                              weightStandardDeviation: σ(5), biasValue: b, generator: &generator)
         fc7 = FullyConnected(name: "fc7", inputs: c.hiddenWidths[0], outputs: c.hiddenWidths[1],
                              weightStandardDeviation: σ(6), biasValue: b, generator: &generator)
@@ -76,6 +76,7 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         pool1 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
         pool2 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
         pool5 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
+        avgpool = c.adaptivePooling.map { AdaptiveAveragePooling(outputSize: $0) }
         drop6 = c.dropout.map { Dropout(probability: $0, seed: c.seed &+ 6) }
         drop7 = c.dropout.map { Dropout(probability: $0, seed: c.seed &+ 7) }
     }
@@ -98,6 +99,7 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         x = conv5.forward(x)                 // (N, 256, 13, 13)  two groups of 128 ← 192
         x = relu5.forward(x)
         x = pool5.forward(x)                 // (N, 256, 6, 6)
+        x = avgpool?.forward(x) ?? x
         x = fc6.forward(x)                   // (N, 4096)         flattens 9216
         x = relu6.forward(x)
         x = drop6?.forward(x) ?? x
@@ -118,6 +120,7 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         g = drop6?.backward(g) ?? g
         g = relu6.backward(g)
         g = fc6.backward(g)                  // (N, 256, 6, 6)
+        g = avgpool?.backward(g) ?? g
         g = pool5.backward(g)                // (N, 256, 13, 13)
         g = relu5.backward(g)
         g = conv5.backward(g)                // (N, 384, 13, 13)
@@ -145,7 +148,9 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         list += [("pool1", pool1), ("conv2", conv2), ("relu2", relu2)]
         if let norm2 { list.append(("norm2", norm2)) }
         list += [("pool2", pool2), ("conv3", conv3), ("relu3", relu3), ("conv4", conv4), ("relu4", relu4),
-                 ("conv5", conv5), ("relu5", relu5), ("pool5", pool5), ("fc6", fc6), ("relu6", relu6)]
+                 ("conv5", conv5), ("relu5", relu5), ("pool5", pool5)]
+        if let avgpool { list.append(("avgpool", avgpool)) }
+        list += [("fc6", fc6), ("relu6", relu6)]
         if let drop6 { list.append(("drop6", drop6)) }
         list += [("fc7", fc7), ("relu7", relu7)]
         if let drop7 { list.append(("drop7", drop7)) }
