@@ -47,13 +47,17 @@ let package = Package(
         .executable(name: "alexnet", targets: ["alexnet"]),
     ] + chapters.map { .executable(name: $0.name, targets: [$0.name]) },
     targets: [
-        // System libraries: OpenBLAS for GEMM, libpng and zlib for figures and gzip'd data.
+        // System libraries: OpenBLAS for GEMM, libpng and zlib for figures and gzip'd data,
+        // libjpeg-turbo for photographs.
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG",
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // libjpeg-turbo's TurboJPEG API, for ImageNet's photographs and `alexnet predict`.
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
         // The CPUID and XGETBV instructions, to see which BLAS kernel the processor can run.
         .systemLibrary(name: "CCPUID", path: "Sources/CCPUID"),
         // glibc's mallopt, to keep freed tensors in the heap (see Threading.swift).
@@ -76,7 +80,7 @@ let package = Package(
         // Data sets, normalisation, the paper's augmentation, the batch loader.
         .target(
             name: "AlexNetData",
-            dependencies: ["AlexNet", "CZlib"],
+            dependencies: ["AlexNet", "CZlib", "CTurboJPEG"],
             exclude: ["README.md"],
             swiftSettings: crossModuleOptimization),
 
