@@ -76,12 +76,12 @@ public struct Augmentation: Sendable, Equatable {
     public static func write(view: View, of split: DatasetSplit, index: Int, normalization: Normalization,
                              into out: UnsafeMutablePointer<Float>) {
         let (C, H, W, S) = (split.channels, split.height, split.width, view.size)
-        let scale = normalization.scale
         split.pixels.withUnsafeBufferPointer { pixels in
             normalization.mean.withUnsafeBufferPointer { mean in
                 let image = pixels.baseAddress! + index * split.imageSize
                 for c in 0..<C {
                     let shift = view.shift.isEmpty ? 0 : view.shift[c]
+                    let scale = normalization.scale * (normalization.channelScales?[c] ?? 1)
                     for v in 0..<S {
                         let row = (c * H + view.y + v) * W + view.x      // offset of (c, y + v, x)
                         let target = out + (c * S + v) * S

@@ -6,15 +6,32 @@ import AlexNet
 ///
 /// The paper uses raw 0…255 values (scale 1). The mean belongs with the model: a checkpoint
 /// stores it so that evaluation subtracts the same image.
+///
+/// torchvision's networks expect x = (pixel/255 − m_c)/s_c instead, a mean and a standard
+/// deviation per channel: ``torchvision(size:)`` gives that with `channelScales` (which only it
+/// uses, and checkpoints do not store).
 public struct Normalization: Sendable, Equatable {
     /// The mean image, (C, H, W) at the data set's full image size.
     public var mean: Tensor<Float>
     public var scale: Float
+    /// A further factor per channel, or nil (every channel × 1).
+    public var channelScales: [Float]?
 
-    public init(mean: Tensor<Float>, scale: Float = 1) {
+    public init(mean: Tensor<Float>, scale: Float = 1, channelScales: [Float]? = nil) {
         precondition(mean.rank == 3, "Normalization: the mean image must be (C, H, W), got \(mean.shape)")
+        precondition(channelScales == nil || channelScales!.count == mean.shape[0], "Normalization: one scale per channel")
         self.mean = mean
         self.scale = scale
+        self.channelScales = channelScales
+    }
+
+    /// torchvision's ImageNet preprocessing for `size` × `size` RGB images: means 0.485, 0.456,
+    /// 0.406 and standard deviations 0.229, 0.224, 0.225 of pixel/255.
+    public static func torchvision(size: Int) -> Normalization {
+        let (means, deviations): ([Float], [Float]) = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+        let plane = size * size
+        return Normalization(mean: Tensor(shape: [3, size, size], scalars: means.flatMap { Array(repeating: 255 * $0, count: plane) }),
+                             scale: 1 / 255, channelScales: deviations.map { 1 / $0 })
     }
 
     /// The mean image of `split`, accumulated in Double.

@@ -92,6 +92,9 @@ public struct Checkpoint: Sendable, Equatable {
     // MARK: Bytes
 
     public func encoded() throws -> [UInt8] {
+        guard normalization.channelScales == nil else {
+            throw CheckpointError.doesNotFit("a checkpoint stores one normalisation scale, not one per channel (torchvision's preprocessing)")
+        }
         var payload = BinaryWriter()
         let json = JSONEncoder()
         json.outputFormatting = [.sortedKeys]
