@@ -73,3 +73,33 @@ import Testing
         #expect(throws: JPEGError.tooLarge(path: "huge.jpg", width: 30_000, height: 30_000)) { try JPEG.decode(huge, path: "huge.jpg") }
     }
 }
+
+/// From decoded pixels to the network's input: planar RGB, grey, torchvision's normalisation.
+@Suite struct PictureInputTests {
+    @Test func interleavedBecomesPlanarAndGrey() {
+        let split = DatasetSplit(rgb: [10, 20, 30, 200, 100, 0], width: 2, height: 1, label: 4)
+        #expect(split.channels == 3 && split.pixels == [10, 200, 20, 100, 30, 0] && split.labels == [4])
+        let first: Double = 0.299 * 10 + 0.587 * 20 + 0.114 * 30, second: Double = 0.299 * 200 + 0.587 * 100
+        #expect(split.grey().pixels == [UInt8(first.rounded()), UInt8(second.rounded())])
+        #expect(split.grey().grey() == split.grey())
+    }
+
+    /// x = (pixel/255 − m_c)/s_c with ImageNet's means and deviations, channel by channel.
+    @Test func torchvisionsNormalisation() {
+        let split = DatasetSplit(rgb: [UInt8](repeating: 0, count: 9) + [255, 128, 0], width: 2, height: 2)
+        let n = Normalization.torchvision(size: 2)
+        let whole = Augmentation.tensor(view: Augmentation.View(x: 0, y: 0, size: 2), of: split, index: 0, normalization: n).scalars
+        let (first, last) = ([whole[0], whole[4], whole[8]], [whole[3], whole[7], whole[11]])    // pixels (0, 0) and (1, 1)
+        let expectedFirst: [Double] = [-0.485 / 0.229, -0.456 / 0.224, -0.406 / 0.225]
+        let expectedLast: [Double] = [(1 - 0.485) / 0.229, (128.0 / 255 - 0.456) / 0.224, -0.406 / 0.225]
+        #expect(zip(first + last, expectedFirst + expectedLast).allSatisfy { abs(Double($0) - $1) < 1e-5 }, "\(whole)")
+    }
+}
+
+@Suite struct ImageNetClassNameTests {
+    @Test func oneThousandInClassIndexOrder() {
+        let names = ImageNetClassNames.all
+        #expect(names.count == 1000 && names[0] == "tench" && names[1] == "goldfish" && names[999] == "toilet tissue")
+        #expect(names.allSatisfy { !$0.isEmpty })
+    }
+}

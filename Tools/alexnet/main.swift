@@ -2,7 +2,7 @@
 //
 //     alexnet train     --checkpoint-dir DIR [--resume] [data, model and learning options]
 //     alexnet evaluate  --checkpoint FILE [--checkpoint FILE …] [--views centre|ten]
-//     alexnet predict   --checkpoint FILE IMAGE.png
+//     alexnet predict   --checkpoint FILE IMAGE   (or --weights FILE --model torchvision; JPEG or PNG)
 //     alexnet inspect   --checkpoint FILE
 //     alexnet export-weights --checkpoint FILE --out WEIGHTS.safetensors
 //     alexnet import-weights --checkpoint FILE --weights WEIGHTS.safetensors --out NEW
@@ -33,7 +33,7 @@ runTool("alexnet") {
             subcommands:
               train      train a network with the paper's SGD, with checkpoints and a CSV log
               evaluate   top-1 and top-5 error of one checkpoint or an ensemble (centre or ten views)
-              predict    the top-5 classes of a PNG image
+              predict    the top-5 classes of a JPEG or PNG picture
               inspect    what a checkpoint holds, and a checksum of its weights
               export-weights  a checkpoint's weights as safetensors, under PyTorch's names
               import-weights  a checkpoint whose weights come from a safetensors file
