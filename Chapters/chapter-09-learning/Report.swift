@@ -252,7 +252,8 @@ struct LearningReport {
         summary.append(["schedule_epochs", String(format: "%.1f", Double(schedule.steps * schedule.batchSize) / Double(scheduleData.train.count))])
         summary.append(["schedule_measure_every", String(schedule.measureEvery)])
         summary.append(["schedule_patience_measurements", String(patience)])
-        if case .steps(let at) = schedules(measurements: schedule.steps / schedule.measureEvery, patience: patience)[2].schedule {
+        if scheduleArms.contains(where: { $0.name == "divide at fixed steps" }),
+           case .steps(let at) = schedules(measurements: schedule.steps / schedule.measureEvery, patience: patience)[2].schedule {
             summary.append(["fixed_division_steps", at.map { String($0 * schedule.measureEvery) }.joined(separator: " ")])
         }
         var rates = CSVTable(header: ["arm", "seed", "step", "learning_rate"])
@@ -268,7 +269,7 @@ struct LearningReport {
         }
         try rates.write(to: options.path("chapter-09-learning-rates.csv"))
         let plateau = scheduleArms[0]
-        for other in scheduleArms.dropFirst() {
+        for other in scheduleArms.dropFirst() where plateau.name == "divide on plateau" {
             let rows = differenceRows(plateau, other, key: "\(other.key)_minus_plateau")
             for row in rows.rows { summary.append(row) }
             print(rows.sentence)

@@ -27,6 +27,7 @@ runTool("chapter-09-learning") {
     let startSteps = a.optionalInteger("--start-steps", help: "the longest run of each initialisation waiting for its training error to leave chance (default 0: none; --full 3000)", range: 0...1_000_000)
     let scheduleSteps = a.optionalInteger("--schedule-steps", help: "steps of each schedule run (default 300; --quick 40; --full 1500)")
     let patience = a.integer("--patience", default: 2, help: "measurements (20 steps apart) without a better validation error before the plateau rule divides the rate", range: 1...1_000)
+    let scheduleChoice = a.string("--schedules", default: "plateau,constant,fixed", help: "which schedules to run: plateau, constant, fixed (comma-separated)")
     let scheduleImages = a.integer("--schedule-images", default: 2_000, help: "training images of the schedule runs (more epochs, so that the validation error can level off)")
     let parts = Set(a.string("--parts", default: "start,recipe,schedule", help: "which parts to run: start, recipe, schedule (comma-separated)").split(separator: ",").map(String.init))
     try a.finish()
@@ -69,7 +70,9 @@ runTool("chapter-09-learning") {
         schedule.steps = scheduleSteps ?? options.budget(quick: 40, normal: 300, full: 1_500)
         schedule.measureEvery = options.quick ? 10 : 20
         print("The schedule: \(scheduleData.train.count) training images, \(schedule.steps) steps of 128, validation every \(schedule.measureEvery) steps")
-        scheduleResults = try runScheduleArms(schedule, patience: patience, data: scheduleData, probe: options.probe(of: scheduleData.train, count: 1_000),
+        let chosen = Set(scheduleChoice.split(separator: ",").map(String.init))
+        guard chosen.isSubset(of: ["plateau", "constant", "fixed"]), !chosen.isEmpty else { throw UsageError("--schedules: plateau, constant, fixed") }
+        scheduleResults = try runScheduleArms(schedule, patience: patience, only: chosen, data: scheduleData, probe: options.probe(of: scheduleData.train, count: 1_000),
                                               normalization: normalization) { print($0) }
         try reportArms(scheduleResults, strict: options.quick)
     }
