@@ -1,3 +1,5 @@
+import Foundation
+import AlexNetData
 import AlexNet
 
 /// A network's weights under the names and layouts of a PyTorch state dict, for
@@ -49,8 +51,13 @@ public enum StateDict {
         }
     }
 
+    /// Tensors named `alexnet.…` are not the network's but travel with it (the mean image of
+    /// ``Safetensors/init(checkpoint:network:)``); loading passes over them.
+    public static let ownPrefix = "alexnet."
+
     /// Copies `tensors` into the network's parameters, splitting a joined weight back into its
-    /// towers. Every parameter must be there with its exact shape, and nothing else: otherwise
+    /// towers. Every parameter must be there with its exact shape, and nothing else (but the
+    /// ``ownPrefix`` tensors): otherwise
     /// ``SafetensorsError/doesNotFit(_:)`` lists what is missing, unexpected or of another shape,
     /// and the network is left as it was.
     public static func load(_ tensors: [(name: String, value: Tensor<Float>)], into network: any Network<Float>,
@@ -61,7 +68,7 @@ public enum StateDict {
         var problems: [String] = []
         let missing = groups.map(\.name).filter { given[$0] == nil }
         if !missing.isEmpty { problems.append("missing \(missing.joined(separator: ", "))") }
-        let unexpected = tensors.map(\.name).filter { !wanted.contains($0) }
+        let unexpected = tensors.map(\.name).filter { !wanted.contains($0) && !$0.hasPrefix(Self.ownPrefix) }
         if !unexpected.isEmpty { problems.append("unexpected \(unexpected.joined(separator: ", "))") }
         for group in groups {
             guard let value = given[group.name] else { continue }
@@ -114,5 +121,37 @@ extension Safetensors {
     /// Copies the weights into `network` (``StateDict/load(_:into:names:)``).
     public func load(into network: any Network<Float>, names: StateDict.Names = .ours) throws {
         try StateDict.load(tensors, into: network, names: names)
+    }
+}
+
+extension Safetensors {
+    /// Everything `alexnet predict` needs to use a network without its checkpoint: the weights
+    /// under PyTorch's names, the mean image as the tensor `alexnet.normalization.mean`, and as
+    /// metadata the model's specification (JSON), the normalisation's scale and the class names.
+    /// (To load the weights into a PyTorch module, leave out the `alexnet.` tensor.)
+    public init(checkpoint: Checkpoint, network: any Network<Float>) throws {
+        var metadata = ["format": "pt",
+                        "alexnet.specification": String(decoding: try JSONEncoder().encode(checkpoint.specification), as: UTF8.self),
+                        "alexnet.normalization.scale": String(checkpoint.normalization.scale)]
+        metadata["alexnet.classes"] = checkpoint.metadata["classes"]
+        self.init(tensors: StateDict.tensors(of: network) + [("alexnet.normalization.mean", checkpoint.normalization.mean)],
+                  metadata: metadata)
+    }
+
+    /// The network, normalisation and class names of a file written by ``init(checkpoint:network:)``.
+    public func exportedNetwork(path: String) throws -> (network: any Network<Float>, normalization: Normalization, classes: [String]?) {
+        guard let json = metadata["alexnet.specification"], let scaleText = metadata["alexnet.normalization.scale"],
+              let scale = Float(scaleText), let mean = self["alexnet.normalization.mean"], mean.rank == 3 else {
+            throw SafetensorsError.doesNotFit("\(path) was not exported by `alexnet export-weights` (it has no alexnet.specification, normalisation scale and mean image); for torchvision's weights add --model torchvision")
+        }
+        let specification: ModelSpecification
+        do {
+            specification = try JSONDecoder().decode(ModelSpecification.self, from: Data(json.utf8))
+        } catch {
+            throw SafetensorsError.badHeader(path: path, problem: "alexnet.specification is not a model specification")
+        }
+        let network = try specification.build(Float.self)
+        try load(into: network)
+        return (network, Normalization(mean: mean, scale: scale), metadata["alexnet.classes"]?.split(separator: "\n").map(String.init))
     }
 }

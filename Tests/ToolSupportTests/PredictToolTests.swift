@@ -43,6 +43,12 @@ import TestSupport
         let names = ["red", "green", "blue"]
         let expected = TopK.top(p, k: 3).enumerated().map { String(format: "%d. %@  %.2f%%", $0.offset + 1, names[$0.element.index], 100 * $0.element.score) }
         #expect(lines == expected)
+
+        // The same network exported to safetensors predicts the same, without its checkpoint.
+        let export = try runExecutable("alexnet", ["export-weights", "--checkpoint", directory + "/a.alexnet", "--out", directory + "/a.safetensors"])
+        #expect(export.status == 0, "\(export.errors)")
+        let fromWeights = try runExecutable("alexnet", ["predict", "--weights", directory + "/a.safetensors", "--top", "3", directory + "/photo.png"])
+        #expect(fromWeights.status == 0 && fromWeights.output.split(separator: "\n").map(String.init) == expected, "\(fromWeights.errors)")
     }
 
     @Test func torchvisionsModeRefusesWeightsOfAnotherNetwork() throws {
@@ -53,6 +59,9 @@ import TestSupport
         let run = try runExecutable("alexnet", ["predict", "--weights", directory + "/small.safetensors", "--model", "torchvision", directory + "/p.jpg"])
         #expect(run.status == 1 && run.errors.contains("missing features.0.weight"), "\(run.errors)")
         let neither = try runExecutable("alexnet", ["predict", directory + "/p.jpg"])
-        #expect(neither.status == 2 && neither.errors.contains("--weights FILE with --model torchvision"), "\(neither.errors)")
+        #expect(neither.status == 2 && neither.errors.contains("give --checkpoint FILE, or --weights FILE"), "\(neither.errors)")
+        // torchvision's weights without --model: not ours, and said so.
+        let unmarked = try runExecutable("alexnet", ["predict", "--weights", directory + "/small.safetensors", directory + "/p.jpg"])
+        #expect(unmarked.status == 1 && unmarked.errors.contains("was not exported by `alexnet export-weights`"), "\(unmarked.errors)")
     }
 }

@@ -21,9 +21,13 @@ import TestSupport
         let export = try runExecutable("alexnet", ["export-weights", "--checkpoint", directory + "/a.alexnet", "--out", directory + "/w.safetensors"])
         #expect(export.status == 0, "\(export.errors)")
         var weights = try Safetensors.read(from: directory + "/w.safetensors")
-        #expect(weights.tensors.map(\.name) == StateDict.tensors(of: network).map(\.name))
+        #expect(weights.tensors.map(\.name) == StateDict.tensors(of: network).map(\.name) + ["alexnet.normalization.mean"])
         #expect(zip(weights.tensors, StateDict.tensors(of: network)).allSatisfy { $0.value == $1.value })
+        #expect(weights["alexnet.normalization.mean"] == checkpoint.normalization.mean)
         #expect(weights.metadata["alexnet.classes"] == "r\ng\nb" && weights.metadata["format"] == "pt")
+        let exported = try weights.exportedNetwork(path: "w")
+        #expect(zip(exported.network.parameters, network.parameters).allSatisfy { $0.value == $1.value })
+        #expect(exported.normalization == checkpoint.normalization && exported.classes == ["r", "g", "b"])
 
         // Change fc8's bias, write, import: only that tensor differs in the new checkpoint.
         let k = weights.tensors.firstIndex { $0.name == "fc8.bias" }!

@@ -10,7 +10,7 @@ import Plotting
 func predict(_ raw: ArraySlice<String>) throws {
     let a = Arguments(raw, command: "alexnet predict", summary: "The top-5 classes of a JPEG or PNG picture, with probabilities. With --checkpoint: the picture is scaled so its shorter side fits the network's training images, centre-cropped, and normalised with the checkpoint's mean image (the paper's way). With --weights and --model torchvision: torchvision's AlexNet, its weights by torchvision's names, and its preprocessing (shorter side 256, centre 224, ImageNet's channel means and deviations).")
     let path = a.optionalString("--checkpoint", help: "one of our checkpoint files", placeholder: "FILE")
-    let weights = a.optionalString("--weights", help: "a safetensors file of torchvision's alexnet weights (see README)", placeholder: "FILE")
+    let weights = a.optionalString("--weights", help: "a safetensors file: exported by export-weights, or torchvision's alexnet (see README) with --model torchvision", placeholder: "FILE")
     let model = a.optionalChoice("--model", choices: ["torchvision"], help: "the network the --weights are for")
     let top = a.integer("--top", default: 5, help: "how many classes to print")
     let image = a.positional("IMAGE", help: "the picture to classify (JPEG or PNG)")
@@ -30,8 +30,14 @@ func predict(_ raw: ArraySlice<String>) throws {
         let net = try AlexNetModel<Float>(.torchvision)
         try Safetensors.read(from: weights).load(into: net, names: .torchvision)
         (network, names, normalization, side, crop) = (net, ImageNetClassNames.all, .torchvision(size: 256), 256, 224)
+    case (nil, let weights?, nil):
+        let exported = try Safetensors.read(from: weights).exportedNetwork(path: weights)
+        let classes = exported.network.parameters.last!.value.count
+        (network, normalization) = (exported.network, exported.normalization)
+        names = exported.classes ?? (classes == ImageNetClassNames.all.count ? ImageNetClassNames.all : (0..<classes).map { "class \($0)" })
+        (side, crop) = (normalization.mean.shape[1], network.inputShape[1])
     default:
-        throw UsageError("give --checkpoint FILE, or --weights FILE with --model torchvision", command: a.command)
+        throw UsageError("give --checkpoint FILE, or --weights FILE (exported by export-weights, or torchvision's with --model torchvision)", command: a.command)
     }
     let channels = normalization.mean.shape[0]
     let picture = try readPicture(image, channels: channels).resizedAndCentreCropped(to: side)

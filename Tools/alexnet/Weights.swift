@@ -4,7 +4,8 @@ import ToolSupport
 import AlexNetTraining
 
 /// `alexnet export-weights`: a checkpoint's weights as a safetensors file under PyTorch's
-/// state-dict names (``StateDict``), with the model's specification and class names as metadata.
+/// state-dict names (``StateDict``), with what `predict` needs besides (the mean image, the
+/// model's specification and class names).
 func exportWeights(_ raw: ArraySlice<String>) throws {
     let a = Arguments(raw, command: "alexnet export-weights", summary: "Write a checkpoint's weights as safetensors, under PyTorch's state-dict names (conv1.weight … fc8.bias; the two towers joined as one grouped convolution). The momentum and the training state stay in the checkpoint.")
     let path = a.optionalString("--checkpoint", help: "the checkpoint file", placeholder: "FILE")
@@ -13,11 +14,9 @@ func exportWeights(_ raw: ArraySlice<String>) throws {
     guard let path, let out else { throw UsageError("--checkpoint FILE and --out FILE are required", command: a.command) }
     let checkpoint = try Checkpoint.read(from: path)
     let network = try loadNetwork(checkpoint)
-    var metadata = ["format": "pt", "alexnet.specification": String(decoding: try JSONEncoder().encode(checkpoint.specification), as: UTF8.self)]
-    metadata["alexnet.classes"] = checkpoint.metadata["classes"]
-    let weights = Safetensors(network: network, metadata: metadata)
+    let weights = try Safetensors(checkpoint: checkpoint, network: network)
     try weights.write(to: out)
-    print("wrote \(out): \(weights.tensors.count) tensors, \(network.parameterCount) parameters")
+    print("wrote \(out): \(weights.tensors.count - 1) weight tensors (\(network.parameterCount) parameters) and the mean image")
 }
 
 /// `alexnet import-weights`: a new checkpoint whose weights come from a safetensors file (for
