@@ -151,10 +151,18 @@ import TestSupport
         #expect(up.pixels == [UInt8](repeating: 10, count: 9) + [UInt8](repeating: 20, count: 9) + [UInt8](repeating: 30, count: 9))
     }
 
-    @Test func halvingAveragesNeighbouringPixels() {
-        // 4×4 to 2×2: each output pixel sits between four source pixels (weights ½, ½).
+    @Test func halvingIsAntialiasedAsPILDoes() {
+        // 4×4 to 2×2: output pixel 0 is centred at source 1.0 with radius 2, so it takes source
+        // pixels 0, 1, 2 (centres 0.5, 1.5, 2.5) with weights 3/7, 3/7, 1/7 along each axis.
         let pixels: [UInt8] = [0, 100, 0, 0, 100, 200, 0, 0, 0, 0, 40, 40, 0, 0, 40, 40]
         let out = DatasetSplit(channels: 1, height: 4, width: 4, pixels: pixels, labels: [0]).resizedAndCentreCropped(to: 2)
-        #expect(out.pixels == [100, 0, 0, 40])
+        // (3·300 + 3·900 + 40)/49 = 74.3; (300 + 600 + 240)/49 = 23.3; (200 + 720 + 720)/49 = 33.5
+        #expect(out.pixels == [74, 23, 23, 33])
+        let taps = DatasetSplit.filter(count: 2, offset: 0, scale: 0.5, limit: 4)
+        #expect(taps.map { $0.map(\.0) } == [[0, 1, 2], [1, 2, 3]])
+        #expect(taps.allSatisfy { abs($0.reduce(0) { $0 + $1.1 } - 1) < 1e-12 })
+        // Enlarging stays plain bilinear: 2 → 4 puts the samples a quarter and three quarters in.
+        let up = DatasetSplit(channels: 1, height: 2, width: 2, pixels: [0, 200, 0, 200], labels: [0]).resizedAndCentreCropped(to: 4)
+        #expect(Array(up.pixels.prefix(4)) == [0, 50, 150, 200])
     }
 }
