@@ -162,6 +162,29 @@ def torchvision_alexnet():
     print("wrote", os.path.relpath(path))
 
 
+def torchvision_preprocessing():
+    """A 120×90 photograph saved as JPEG by Pillow, and what torchvision's preprocessing makes of
+    it (Resize(64), CenterCrop(56), ToTensor, Normalize with ImageNet's means and deviations: the
+    same steps as for 224 crops, at a size that keeps the fixture small), for
+    Tests/AlexNetTrainingTests/TorchvisionTests.swift. Needs Pillow and torchvision."""
+    import math
+    from PIL import Image
+    from safetensors.torch import save_file
+    from torchvision import transforms
+    w, h = 120, 90
+    image = Image.new("RGB", (w, h))
+    image.putdata([(int(127 + 120 * math.sin(x / 3.0) * math.cos(y / 7.0)), (x * 2) % 256, (y * 3 + (x // 4) * 16) % 256)
+                   for y in range(h) for x in range(w)])
+    folder = os.path.join(OUT, "..", "..", "AlexNetTrainingTests", "Fixtures")
+    jpeg = os.path.join(folder, "photo.jpg")
+    image.save(jpeg, quality=90)
+    steps = transforms.Compose([transforms.Resize(64), transforms.CenterCrop(56), transforms.ToTensor(),
+                                transforms.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])])
+    x = steps(Image.open(jpeg).convert("RGB")).float().contiguous()
+    save_file({"input": x}, os.path.join(folder, "photo-torchvision.safetensors"))
+    print("wrote", os.path.relpath(jpeg), "and its preprocessed tensor", tuple(x.shape))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     convolution()
@@ -170,3 +193,4 @@ if __name__ == "__main__":
     tiny_alexnet()
     safetensors_file()
     torchvision_alexnet()
+    torchvision_preprocessing()

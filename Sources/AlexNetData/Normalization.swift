@@ -59,3 +59,15 @@ public struct Normalization: Sendable, Equatable {
         return meanImage(of: split, scale: Float(1 / variance.squareRoot()))
     }
 }
+
+extension Augmentation {
+    /// torchvision's ImageNet preprocessing of image `index` of `split` (RGB): the shorter side
+    /// scaled to `resize`, the central `crop` × `crop` kept, each channel normalised
+    /// (``Normalization/torchvision(size:)``); (1, 3, crop, crop).
+    public static func torchvisionInput(_ split: DatasetSplit, index: Int = 0, resize: Int = 256, crop: Int = 224) -> Tensor<Float> {
+        precondition(split.channels == 3 && crop <= resize, "torchvisionInput: RGB images, crop \(crop) ≤ resize \(resize)")
+        let scaled = split.subset([index]).resizedAndCentreCropped(to: resize)
+        let view = Augmentation(cropSize: crop).centreView(height: resize, width: resize)
+        return batch(views: [view], of: scaled, indices: [0], normalization: .torchvision(size: resize))
+    }
+}

@@ -7,7 +7,8 @@ extension DatasetSplit {
     ///
     /// Shapes: (N, C, H, W) bytes → (N, C, side, side). The filter is bilinear with the pixel
     /// centres aligned, and antialiased when shrinking, as PIL's (and so torchvision's) resize:
-    /// output pixel o covers source [o/s, (o+1)/s), s = side / min(H, W), and takes the source
+    /// output pixel o covers source [o/s, (o+1)/s), s the axis's scale (about side / min(H, W)),
+    /// and takes the source
     /// pixels whose centres lie within r = max(1, 1/s) of its centre c, weighted 1 − |i + ½ − c|/r
     /// and renormalised over those inside the image. Enlarging (r = 1) is plain bilinear
     /// interpolation; halving averages about three pixels a side, not two, so that fine detail
@@ -18,8 +19,9 @@ extension DatasetSplit {
         let scaledWidth = max(side, Int((Double(width) * scale).rounded()))
         let scaledHeight = max(side, Int((Double(height) * scale).rounded()))
         let x0 = (scaledWidth - side) / 2, y0 = (scaledHeight - side) / 2
-        let columns = Self.filter(count: side, offset: x0, scale: scale, limit: width)
-        let rows = Self.filter(count: side, offset: y0, scale: scale, limit: height)
+        // Each axis by its own factor, so that the scaled image spans the whole source exactly.
+        let columns = Self.filter(count: side, offset: x0, scale: Double(scaledWidth) / Double(width), limit: width)
+        let rows = Self.filter(count: side, offset: y0, scale: Double(scaledHeight) / Double(height), limit: height)
         var out = [UInt8](repeating: 0, count: count * channels * side * side)
         var across = [Double](repeating: 0, count: height * side)       // one plane filtered along x
         pixels.withUnsafeBufferPointer { pixels in

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import AlexNet
+import AlexNetData
 @testable import AlexNetTraining
 import TestSupport
 
@@ -17,6 +18,23 @@ import TestSupport
                           "features.10.weight", "features.10.bias", "classifier.1.weight", "classifier.1.bias",
                           "classifier.4.weight", "classifier.4.bias", "classifier.6.weight", "classifier.6.bias"])
         #expect(try AlexNetConfiguration.torchvision.spatialSizes() == [55, 27, 27, 13, 13, 13, 13, 6])
+    }
+
+    /// A JPEG decoded by Pillow and preprocessed by torchvision (Resize, CenterCrop, ToTensor,
+    /// Normalize) against our decoder and `Augmentation.torchvisionInput`: the same numbers but for
+    /// rounding — Pillow keeps 8 bits between its two resampling passes, we keep Double.
+    @Test func preprocessingMatchesTorchvisions() throws {
+        let jpeg = try #require(Bundle.module.url(forResource: "Fixtures/photo", withExtension: "jpg"))
+        let reference = try #require(Bundle.module.url(forResource: "Fixtures/photo-torchvision", withExtension: "safetensors"))
+        let decoded = try JPEG.decode([UInt8](try Data(contentsOf: jpeg)))
+        #expect(decoded.width == 120 && decoded.height == 90)
+        let ours = Augmentation.torchvisionInput(DatasetSplit(rgb: decoded.rgb, width: 120, height: 90), resize: 64, crop: 56)
+        let theirs = try #require(try Safetensors.read(from: reference.path)["input"])
+        #expect(ours.shape == [1] + theirs.shape)
+        let differences = zip(ours.scalars, theirs.scalars).map { abs(Double($0) - Double($1)) }
+        let mean = differences.reduce(0, +) / Double(differences.count), largest = differences.max()!
+        // One grey level is 1/(255·0.225) ≈ 0.017 after normalisation: at most two levels apart.
+        #expect(mean < 0.006 && largest < 0.036, "mean \(mean), largest \(largest)")
     }
 
     @Test func logitsMatchPyTorchs() throws {

@@ -16,7 +16,7 @@ func predict(_ raw: ArraySlice<String>) throws {
     let image = a.positional("IMAGE", help: "the picture to classify (JPEG or PNG)")
     try a.finish()
     guard let image else { throw UsageError("a picture (JPEG or PNG) to classify is required", command: a.command) }
-    let network: any Network<Float>, names: [String], normalization: Normalization, side: Int, crop: Int
+    let network: any Network<Float>, names: [String], normalization: Normalization?, side: Int, crop: Int
     switch (path, weights, model) {
     case (let path?, nil, nil):
         let checkpoint = try Checkpoint.read(from: path)
@@ -25,25 +25,30 @@ func predict(_ raw: ArraySlice<String>) throws {
         names = checkpoint.metadata["classes"]?.split(separator: "\n").map(String.init)
             ?? (classes == ImageNetClassNames.all.count ? ImageNetClassNames.all : (0..<classes).map { "class \($0)" })
         normalization = checkpoint.normalization
-        (side, crop) = (normalization.mean.shape[1], checkpoint.specification.inputShape[1])
+        (side, crop) = (checkpoint.normalization.mean.shape[1], checkpoint.specification.inputShape[1])
     case (nil, let weights?, "torchvision"?):
         let net = try AlexNetModel<Float>(.torchvision)
         try Safetensors.read(from: weights).load(into: net, names: .torchvision)
-        (network, names, normalization, side, crop) = (net, ImageNetClassNames.all, .torchvision(size: 256), 256, 224)
+        (network, names, normalization, side, crop) = (net, ImageNetClassNames.all, nil, 256, 224)
     case (nil, let weights?, nil):
         let exported = try Safetensors.read(from: weights).exportedNetwork(path: weights)
         let classes = exported.network.parameters.last!.value.count
         (network, normalization) = (exported.network, exported.normalization)
         names = exported.classes ?? (classes == ImageNetClassNames.all.count ? ImageNetClassNames.all : (0..<classes).map { "class \($0)" })
-        (side, crop) = (normalization.mean.shape[1], network.inputShape[1])
+        (side, crop) = (exported.normalization.mean.shape[1], network.inputShape[1])
     default:
         throw UsageError("give --checkpoint FILE, or --weights FILE (exported by export-weights, or torchvision's with --model torchvision)", command: a.command)
     }
-    let channels = normalization.mean.shape[0]
-    let picture = try readPicture(image, channels: channels).resizedAndCentreCropped(to: side)
-    let view = Augmentation(cropSize: crop).centreView(height: side, width: side)
+    let input: Tensor<Float>
+    if let normalization {
+        // Ours: the checkpoint's image size, its centre crop, its mean image.
+        let picture = try readPicture(image, channels: normalization.mean.shape[0]).resizedAndCentreCropped(to: side)
+        let view = Augmentation(cropSize: crop).centreView(height: side, width: side)
+        input = Augmentation.batch(views: [view], of: picture, indices: [0], normalization: normalization)
+    } else {
+        input = Augmentation.torchvisionInput(try readPicture(image, channels: 3), resize: side, crop: crop)
+    }
     network.phase = .inference
-    let input = Augmentation.batch(views: [view], of: picture, indices: [0], normalization: normalization)
     let probabilities = SoftmaxCrossEntropy<Float>.softmax(network.forward(input)).scalars
     for (rank, entry) in TopK.top(probabilities, k: min(top, probabilities.count)).enumerated() {
         print(String(format: "%d. %@  %.2f%%", rank + 1, names[entry.index], 100 * entry.score))
