@@ -62,7 +62,16 @@ public enum IDX {
         }
         guard bytes.count >= headerSize else { throw DataError.malformed(path: path, problem: "truncated inside the IDX header") }
         let shape = (0..<dimensions).map { d in bytes[4 + 4 * d..<8 + 4 * d].reduce(0) { $0 << 8 | Int($1) } }
-        let size = shape.reduce(1, *)
+        // Multiplied with overflow checked: a hostile header's 2³²−1 × 2³²−1 × 2³²−1 must be an
+        // error, not a trap (found by Scripts/fuzz.sh).
+        var size = 1
+        for d in shape {
+            let (product, overflow) = size.multipliedReportingOverflow(by: d)
+            guard !overflow else {
+                throw DataError.malformed(path: path, problem: "the header promises \(shape.map(String.init).joined(separator: "×")) bytes, more than can be counted")
+            }
+            size = product
+        }
         guard bytes.count - headerSize >= size else {
             throw DataError.malformed(path: path, problem: "truncated: the header promises \(shape.map(String.init).joined(separator: "×")) = \(size) bytes of data, the file holds \(bytes.count - headerSize)")
         }

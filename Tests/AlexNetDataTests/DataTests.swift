@@ -59,6 +59,15 @@ import TestSupport
         #expect(error.message.contains("train-images-idx3-ubyte: truncated"))
     }
 
+    /// A header whose dimensions multiply past Int.max is an error, not a trap (found by the fuzzer).
+    @Test func dimensionsTooLargeToCount() throws {
+        let directory = try temporaryDirectory()
+        let header: [UInt8] = [0, 0, 0x08, 3] + [UInt8](repeating: 0xFF, count: 12)
+        try write(header + [1, 2, 3], directory, "big-idx3-ubyte")
+        let error = try #require(throws: DataError.self) { try IDX.read(directory + "/big-idx3-ubyte", dimensions: 3, kind: "images") }
+        #expect(error.message.contains("more than can be counted"), "\(error.message)")
+    }
+
     @Test func imageAndLabelCountsMustAgree() throws {
         let directory = try temporaryDirectory()
         try makeFiles(directory, gzip: false, testCount: 4)
