@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Fuzzes every reader of untrusted bytes with libFuzzer (Swift's -sanitize=fuzzer): safetensors,
+# checkpoints, JPEG, PNG, IDX (Fashion-MNIST) and CIFAR-10 batches, each for SECONDS (default 60),
+# starting from the seed files in Fuzz/Corpus/<reader>. Prints the executions and time of each;
+# exits non-zero, keeping the input that did it, if any reader crashes, hangs (10 s) or needs more
+# than 2 GiB. The targets live in their own package, Fuzz/, so that the fuzzer's flags never touch
+# the main build.
+#
+#     Scripts/fuzz.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer
+work=$(mktemp -d)
+status=0
+printf "%-12s %12s %8s %10s  %s\n" reader executions seconds "per second" result
+for reader in safetensors checkpoint jpeg png idx cifar; do
+    mkdir -p "$work/$reader"
+    log="$work/$reader.log"
+    # New inputs go to the scratch corpus (first directory); the committed seeds stay as they are.
+    if Fuzz/.build/release/fuzz-$reader -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+        -artifact_prefix="$work/$reader-" "$work/$reader" "Fuzz/Corpus/$reader" > "$log" 2>&1; then
+        result=ok
+    else
+        result="FAILED: see $log and $work/$reader-*"
+        status=1
+    fi
+    read -r runs time < <(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | awk '{print $2, $5}' || echo "0 0")
+    printf "%-12s %12s %8s %10s  %s\n" "$reader" "${runs:-0}" "${time:-0}" "$(( ${runs:-0} / (${time:-0} > 0 ? ${time:-1} : 1) ))" "$result"
+done
+[ $status -eq 0 ] && rm -rf "$work"
+exit $status
