@@ -22,10 +22,21 @@ import TestSupport
         return [
             ("two towers", try AlexNetModel<Float>(two), try AlexNetModel<Float>(other)),
             ("one tower", try AlexNetModel<Float>(one), try AlexNetModel<Float>(oneOther)),
+            ("tower-parallel", TowerParallelAlexNet(try AlexNetModel<Float>(two)), TowerParallelAlexNet(try AlexNetModel<Float>(other))),
+            ("torchvision-shaped", try AlexNetModel<Float>(Self.torchvisionShaped(seed: 1)), try AlexNetModel<Float>(Self.torchvisionShaped(seed: 2))),
             ("four-layer", try FourLayerNet<Float>(four), try FourLayerNet<Float>(fourOther)),
             ("linear", LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: 1),
              LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: 2)),
         ]
+    }
+
+    /// torchvision's layout, narrow, on 15×15×3 (pool5 1×1, averaged up to 6×6).
+    static func torchvisionShaped(seed: UInt64) -> AlexNetConfiguration {
+        var c = AlexNetConfiguration.torchvision
+        for i in 0..<5 { c.convolutions[i].kernels = 4 }
+        (c.convolutions[0].kernelSize, c.convolutions[0].stride) = (3, 1)
+        (c.hiddenWidths, c.classes, c.inputSize, c.seed) = ([6, 6], 3, 15, seed)
+        return c
     }
 
     /// Network → file → another network: the same bits, the same outputs.
