@@ -1,14 +1,16 @@
 import AlexNet
 /// Top-1 and top-5 error (Section 6 of the paper): an image counts as correct at k when its true
-/// label is among the k highest scores. Ties are counted in the label's favour: the label is
-/// within the top k when fewer than k classes score strictly higher.
+/// label is among the k highest scores. Ties are counted against the label: it is within the top
+/// k only when fewer than k other classes score as high or higher. So a network whose outputs
+/// are all equal — a dead one, which a start from tiny weights can give — is wrong on every
+/// image, not right (ties in the label's favour would score it 0% error).
 public enum TopK {
     /// Whether `label` is among the top `k` of one row of scores.
     public static func contains<S: TensorScalar>(_ scores: UnsafeBufferPointer<S>, label: Int, k: Int) -> Bool {
         let target = scores[label]
-        var higher = 0
-        for s in scores where s > target { higher += 1 }
-        return higher < k
+        var rivals = 0
+        for (c, s) in scores.enumerated() where c != label && s >= target { rivals += 1 }
+        return rivals < k
     }
 
     /// The number of rows of `scores` (N, K) whose label is not in the top `k`.

@@ -92,14 +92,18 @@ import TestSupport
         let scores = Tensor<Float>(shape: [3, 6], scalars: [
             0.1, 0.9, 0.0, 0.0, 0.0, 0.0,       // label 1: top-1
             0.5, 0.1, 0.2, 0.3, 0.4, 0.6,       // label 1: 6th of 6 — wrong even at 5
-            0.3, 0.3, 0.1, 0.1, 0.1, 0.1,       // label 1 tied with 0: counted correct at 1
+            0.3, 0.3, 0.1, 0.1, 0.1, 0.1,       // label 1 tied with 0: wrong at 1, right at 5
         ])
-        #expect(TopK.mistakes(scores, labels: [1, 1, 1], k: 1) == 1)
+        #expect(TopK.mistakes(scores, labels: [1, 1, 1], k: 1) == 2)
         #expect(TopK.mistakes(scores, labels: [1, 1, 1], k: 5) == 1)
-        #expect(TopK.mistakes(scores, labels: [1, 5, 0], k: 1) == 0)
+        #expect(TopK.mistakes(scores, labels: [1, 5, 2], k: 1) == 1)
         #expect(TopK.top([0.1, 0.7, 0.2] as [Float], k: 2).map(\.index) == [1, 2])
         let e = Evaluation(probabilities: scores, labels: [1, 1, 1])
-        #expect(abs(e.top1 - 1.0 / 3) < 1e-12 && abs(e.top5 - 1.0 / 3) < 1e-12)
+        #expect(abs(e.top1 - 2.0 / 3) < 1e-12 && abs(e.top5 - 1.0 / 3) < 1e-12)
+        // A dead network's equal outputs are wrong everywhere below k = classes, never right.
+        let flat = Tensor<Float>(shape: [2, 10], repeating: 0)
+        #expect(TopK.mistakes(flat, labels: [0, 7], k: 1) == 2 && TopK.mistakes(flat, labels: [0, 7], k: 5) == 2)
+        #expect(TopK.mistakes(flat, labels: [0, 7], k: 10) == 0)
     }
 
     @Test func anEnsembleAveragesProbabilities() {
