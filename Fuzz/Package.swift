@@ -10,8 +10,8 @@ let readers = ["safetensors", "checkpoint", "jpeg", "png", "idx", "cifar"]
 let package = Package(
     name: "AlexNetFuzz",
     dependencies: [.package(name: "AlexNet", path: "..")],
-    targets: readers.map { reader in
-        .executableTarget(name: "fuzz-\(reader)", dependencies: [.product(name: "AlexNet", package: "AlexNet")],
+    targets: [.target(name: "FuzzDriver", swiftSettings: [.unsafeFlags(["-sanitize=fuzzer"])])] + readers.map { reader in
+        .executableTarget(name: "fuzz-\(reader)", dependencies: ["FuzzDriver", .product(name: "AlexNet", package: "AlexNet")],
                           path: "Sources/\(reader)",
                           swiftSettings: [.unsafeFlags(["-sanitize=fuzzer"])],
                           linkerSettings: [.unsafeFlags(["-sanitize=fuzzer", "-use-ld=lld"])])

@@ -1,16 +1,8 @@
-// libFuzzer on any bytes as a JPEG file: an error is the expected answer to most inputs; a crash, a hang or
-// a huge allocation is a bug. Built and run by Scripts/fuzz.sh.
+// libFuzzer on any bytes as a JPEG file. Built and run by Scripts/fuzz.sh.
 import AlexNetData
-import Foundation
+import FuzzDriver
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzer(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-               _ test: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzer(&argc, &argv) { data, size in
-    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    _ = try? JPEG.decode(bytes, path: "fuzz")
+fuzz { data, size in
+    _ = try? JPEG.decode(bytes(data, size), path: "fuzz")
     return 0
-})
+}
