@@ -1,3 +1,4 @@
+import Dispatch
 import AlexNet
 /// The paper's data augmentation (Section 4.1), each part switchable and testable alone:
 /// random `cropSize`×`cropSize` patches (the paper: 224 of 256; for small images e.g. 24 of 28),
@@ -73,12 +74,12 @@ public struct Augmentation: Sendable, Equatable {
     ///
     /// The mean image is at full size, cropped with the same window, as in the paper, where the
     /// mean 256×256 image is subtracted before the 224×224 patch is cut.
-    public static func write(view: View, of split: DatasetSplit, index: Int, normalization: Normalization,
+    public static func write(view: View, of split: some LabelledImages, index: Int, normalization: Normalization,
                              into out: UnsafeMutablePointer<Float>) {
         let (C, H, W, S) = (split.channels, split.height, split.width, view.size)
-        split.pixels.withUnsafeBufferPointer { pixels in
+        precondition(normalization.mean.count == split.imageSize, "Augmentation: the mean image is \(normalization.mean.shape), the images \([C, H, W])")
+        split.withImage(index) { image in
             normalization.mean.withUnsafeBufferPointer { mean in
-                let image = pixels.baseAddress! + index * split.imageSize
                 for c in 0..<C {
                     let shift = view.shift.isEmpty ? 0 : view.shift[c]
                     let scale = normalization.scale * (normalization.channelScales?[c] ?? 1)
@@ -96,27 +97,33 @@ public struct Augmentation: Sendable, Equatable {
     }
 
     /// One view as a (C, size, size) tensor (for tests and figures).
-    public static func tensor(view: View, of split: DatasetSplit, index: Int, normalization: Normalization) -> Tensor<Float> {
+    public static func tensor(view: View, of split: some LabelledImages, index: Int, normalization: Normalization) -> Tensor<Float> {
         var t = Tensor<Float>(shape: [split.channels, view.size, view.size])
         t.withUnsafeMutableBufferPointer { write(view: view, of: split, index: index, normalization: normalization, into: $0.baseAddress!) }
         return t
     }
 
-    /// Views of images `indices` stacked into a batch (B, C, size, size).
-    public static func batch(views: [View], of split: DatasetSplit, indices: [Int], normalization: Normalization) -> Tensor<Float> {
+    /// Views of images `indices` stacked into a batch (B, C, size, size), the images shared out
+    /// among `workers` threads (each writes its own images; the result does not depend on it).
+    public static func batch(views: [View], of split: some LabelledImages, indices: [Int], normalization: Normalization,
+                             workers: Int = 1) -> Tensor<Float> {
         precondition(views.count == indices.count && !views.isEmpty, "Augmentation.batch: one view per image")
         let size = views[0].size, per = split.channels * size * size
         var t = Tensor<Float>(shape: [indices.count, split.channels, size, size])
         t.withUnsafeMutableBufferPointer { buffer in
-            for (k, (view, index)) in zip(views, indices).enumerated() {
-                write(view: view, of: split, index: index, normalization: normalization, into: buffer.baseAddress! + k * per)
+            let out = SendablePointer(buffer.baseAddress!)
+            let parts = max(1, min(workers, indices.count))
+            DispatchQueue.concurrentPerform(iterations: parts) { w in
+                for k in (indices.count * w / parts)..<(indices.count * (w + 1) / parts) {
+                    write(view: views[k], of: split, index: indices[k], normalization: normalization, into: out.base + k * per)
+                }
             }
         }
         return t
     }
 
     /// The ten-view batches of images `indices`: ten tensors (B, C, size, size), view by view.
-    public func tenViewBatches(of split: DatasetSplit, indices: [Int], normalization: Normalization) -> [Tensor<Float>] {
+    public func tenViewBatches(of split: some LabelledImages, indices: [Int], normalization: Normalization) -> [Tensor<Float>] {
         tenViews(height: split.height, width: split.width).map { view in
             Self.batch(views: Array(repeating: view, count: indices.count), of: split, indices: indices, normalization: normalization)
         }

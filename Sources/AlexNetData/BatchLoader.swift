@@ -15,16 +15,19 @@ public struct Batch: Sendable {
 /// the next one with exactly the data it would have seen, and a background thread can prepare
 /// batch i + 1 while batch i trains without changing anything.
 public final class BatchLoader: Sendable {
-    public let split: DatasetSplit
+    public let split: any LabelledImages
     public let batchSize: Int
     public let augmentation: Augmentation
     public let normalization: Normalization
     public let seed: UInt64
     /// Whether the last, smaller batch of an epoch is dropped.
     public let dropsLastBatch: Bool
+    /// Threads that assemble each batch (its images shared out among them); batches are the
+    /// same whatever the number.
+    public let workers: Int
 
-    public init(split: DatasetSplit, batchSize: Int, augmentation: Augmentation, normalization: Normalization,
-                seed: UInt64, dropsLastBatch: Bool = false) {
+    public init(split: any LabelledImages, batchSize: Int, augmentation: Augmentation, normalization: Normalization,
+                seed: UInt64, dropsLastBatch: Bool = false, workers: Int = 1) {
         precondition(batchSize >= 1 && split.count >= 1, "BatchLoader: empty split or batch")
         self.split = split
         self.batchSize = batchSize
@@ -32,6 +35,7 @@ public final class BatchLoader: Sendable {
         self.normalization = normalization
         self.seed = seed
         self.dropsLastBatch = dropsLastBatch
+        self.workers = max(1, workers)
     }
 
     public var batchesPerEpoch: Int {
@@ -66,7 +70,7 @@ public final class BatchLoader: Sendable {
             var g = generator(epoch, UInt64(p))
             return augmentation.randomView(height: split.height, width: split.width, channels: split.channels, generator: &g)
         }
-        let images = Augmentation.batch(views: views, of: split, indices: indices, normalization: normalization)
+        let images = Augmentation.batch(views: views, of: split, indices: indices, normalization: normalization, workers: workers)
         return Batch(images: images, labels: indices.map { split.labels[$0] }, epoch: epoch, index: index)
     }
 

@@ -17,8 +17,6 @@ public struct DatasetSplit: Sendable, Equatable {
     }
 
     public var count: Int { labels.count }
-    /// Bytes per image, C·H·W.
-    public var imageSize: Int { channels * height * width }
 
     /// The bytes of image `i`.
     public func image(_ i: Int) -> ArraySlice<UInt8> { pixels[i * imageSize..<(i + 1) * imageSize] }

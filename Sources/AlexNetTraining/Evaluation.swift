@@ -17,7 +17,7 @@ public struct Evaluation: Sendable, Equatable {
     /// The softmax outputs (N, K) of `network` on `split`, averaged over `views`. The network is
     /// put in inference phase (dropout scales by 1 − p) and restored afterwards.
     public static func probabilities(
-        of network: any Network<Float>, on split: DatasetSplit, normalization: Normalization,
+        of network: any Network<Float>, on split: some LabelledImages, normalization: Normalization,
         augmentation: Augmentation, views: Views = .centre, batchSize: Int = 128
     ) -> Tensor<Float> {
         let saved = network.phase
@@ -54,7 +54,7 @@ public struct Evaluation: Sendable, Equatable {
     }
 
     /// Evaluates one network.
-    public init(network: any Network<Float>, split: DatasetSplit, normalization: Normalization,
+    public init(network: any Network<Float>, split: some LabelledImages, normalization: Normalization,
                 augmentation: Augmentation, views: Views = .centre, batchSize: Int = 128) {
         self.init(probabilities: Self.probabilities(of: network, on: split, normalization: normalization,
                                                     augmentation: augmentation, views: views, batchSize: batchSize),

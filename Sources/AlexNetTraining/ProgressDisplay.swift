@@ -40,6 +40,15 @@ public final class ProgressDisplay {
         write(isTerminal ? "\r\u{1B}[K" + line : line + "\n")
     }
 
+    /// Any progress line (e.g. data preparation's), redrawn as ``update`` is; `final` always shows.
+    public func status(_ line: String, final: Bool = false) {
+        guard isEnabled else { return }
+        let now = Date().timeIntervalSince(start)
+        guard now - lastDraw >= (isTerminal ? 0.1 : plainInterval) || final else { return }
+        lastDraw = now
+        write(isTerminal ? "\r\u{1B}[K" + line + (final ? "\n" : "") : line + "\n")
+    }
+
     /// A line that stays: the end of an epoch, a message.
     public func log(_ line: String) {
         guard isEnabled else { return }

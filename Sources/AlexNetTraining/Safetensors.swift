@@ -1,4 +1,5 @@
 import Foundation
+import AlexNetData
 import AlexNet
 
 /// Named tensors in Hugging Face's safetensors format: the way trained weights leave and enter

@@ -25,8 +25,33 @@ public struct TrainingOptions: Sendable {
     public var showsProgress = true
     /// Stop this run after this many steps (after checkpointing), as an interruption would.
     public var stopAfterSteps: Int?
+    /// Threads that assemble each batch in the background (``BatchLoader/workers``).
+    public var loaderWorkers = 1
 
     public init(epochs: Int) { self.epochs = epochs }
+}
+
+/// The images a ``Trainer`` reads: training, an optional validation split (which the plateau
+/// rule watches) and the test split, from memory or from disk.
+public struct TrainingData: Sendable {
+    public var name: String
+    public var classes: Int
+    public var train: any LabelledImages
+    public var validation: (any LabelledImages)?
+    public var test: any LabelledImages
+
+    public init(name: String, classes: Int, train: any LabelledImages, validation: (any LabelledImages)?, test: any LabelledImages) {
+        self.name = name
+        self.classes = classes
+        self.train = train
+        self.validation = validation
+        self.test = test
+    }
+
+    /// An in-memory data set's splits.
+    public init(_ dataset: Dataset) {
+        self.init(name: dataset.name, classes: dataset.classes, train: dataset.train, validation: dataset.validation, test: dataset.test)
+    }
 }
 
 /// Training that cannot start or go on, with what to do about it.
@@ -65,7 +90,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
 public final class Trainer {
     public let specification: ModelSpecification
     public let network: any Network<Float>
-    public let dataset: Dataset
+    public let data: TrainingData
     public let normalization: Normalization
     public let optimizer: SGD<Float>
     public let options: TrainingOptions
@@ -75,23 +100,30 @@ public final class Trainer {
 
     /// A trainer with a freshly initialised network. `normalization` defaults to the mean image
     /// of the training split (raw pixel scale, as in the paper).
-    public init(specification: ModelSpecification, dataset: Dataset, options: TrainingOptions,
-                normalization: Normalization? = nil) throws {
+    public convenience init(specification: ModelSpecification, dataset: Dataset, options: TrainingOptions,
+                            normalization: Normalization? = nil) throws {
+        try self.init(specification: specification, data: TrainingData(dataset), options: options,
+                      normalization: normalization ?? .meanImage(of: dataset.train))
+    }
+
+    /// A trainer on images from anywhere (in memory, or ImageNet's memory-mapped shards).
+    public init(specification: ModelSpecification, data: TrainingData, options: TrainingOptions,
+                normalization: Normalization) throws {
         let shape = specification.inputShape
-        let crop = options.augmentation.cropSize ?? min(dataset.train.height, dataset.train.width)
-        guard shape == [dataset.train.channels, crop, crop] else {
-            throw TrainingError.imageShape(network: shape, dataset: "\(dataset.name) with crop \(crop)", gives: [dataset.train.channels, crop, crop])
+        let crop = options.augmentation.cropSize ?? min(data.train.height, data.train.width)
+        guard shape == [data.train.channels, crop, crop] else {
+            throw TrainingError.imageShape(network: shape, dataset: "\(data.name) with crop \(crop)", gives: [data.train.channels, crop, crop])
         }
-        guard specification.classes == dataset.classes else {
-            throw TrainingError.classes(network: specification.classes, dataset: dataset.name, classes: dataset.classes)
+        guard specification.classes == data.classes else {
+            throw TrainingError.classes(network: specification.classes, dataset: data.name, classes: data.classes)
         }
-        if case .plateau = options.schedule.kind, dataset.validation == nil {
-            throw TrainingError.plateauWithoutValidation(dataset: dataset.name)
+        if case .plateau = options.schedule.kind, data.validation == nil {
+            throw TrainingError.plateauWithoutValidation(dataset: data.name)
         }
         self.specification = specification
         self.network = try specification.build(Float.self)
-        self.dataset = dataset
-        self.normalization = normalization ?? .meanImage(of: dataset.train)
+        self.data = data
+        self.normalization = normalization
         self.options = options
         self.optimizer = SGD(parameters: network.parameters, momentum: options.momentum, weightDecay: options.weightDecay,
                              decaysBiases: options.decaysBiases)
@@ -134,8 +166,8 @@ public final class Trainer {
     /// Trains until `options.epochs` epochs are done (or `stopAfterSteps`), and returns the log.
     @discardableResult
     public func run() throws -> [EpochRecord] {
-        let loader = BatchLoader(split: dataset.train, batchSize: options.batchSize, augmentation: options.augmentation,
-                                 normalization: normalization, seed: options.seed)
+        let loader = BatchLoader(split: data.train, batchSize: options.batchSize, augmentation: options.augmentation,
+                                 normalization: normalization, seed: options.seed, workers: options.loaderWorkers)
         let objective = SoftmaxCrossEntropy<Float>()
         var stepsThisRun = 0
         var runImages = 0, runSeconds = 0.0
@@ -165,7 +197,7 @@ public final class Trainer {
                 runImages += n
                 runSeconds += seconds
                 let rateNow = Double(runImages) / max(runSeconds, 1e-9)
-                let imagesLeft = Double((options.epochs - state.epoch) * dataset.train.count - state.epochImages)
+                let imagesLeft = Double((options.epochs - state.epoch) * data.train.count - state.epochImages)
                 progress.update(epoch: state.epoch + 1, epochs: options.epochs, batch: state.batchIndex,
                                 batches: loader.batchesPerEpoch, loss: state.epochLossSum / Double(state.epochImages),
                                 error: Double(state.epochMistakes) / Double(state.epochImages),
@@ -188,11 +220,11 @@ public final class Trainer {
         let started = Date()
         let crop = options.augmentation.cropSize
         let evaluationAugmentation = Augmentation(cropSize: crop)
-        let validation = dataset.validation.map {
+        let validation = data.validation.map {
             Evaluation(network: network, split: $0, normalization: normalization, augmentation: evaluationAugmentation,
                        views: options.evaluationViews, batchSize: options.batchSize)
         }
-        let test = Evaluation(network: network, split: dataset.test, normalization: normalization,
+        let test = Evaluation(network: network, split: data.test, normalization: normalization,
                               augmentation: evaluationAugmentation, views: options.evaluationViews,
                               batchSize: options.batchSize)
         state.elapsedSeconds += Date().timeIntervalSince(started)
@@ -221,5 +253,26 @@ public final class Trainer {
         state.epochSeconds = 0
         try writeLog()
         try saveCheckpoint()
+    }
+}
+
+extension TrainingData {
+    /// Prepared ImageNet (``ImageNetShards``): the training shards less `heldOut` images chosen by
+    /// `seed`, which become the validation split the plateau rule watches, and the prepared
+    /// validation set (ILSVRC's 50,000, the set the paper's Table 2 reports) as the test split.
+    /// `limitTrain` / `limitTest` keep the first images only, for short runs.
+    public init(imageNet shards: ImageNetShards, heldOut: Int, seed: UInt64, limitTrain: Int? = nil, limitTest: Int? = nil) throws {
+        guard let reported = shards.validation else {
+            throw ImageNetError.badShards(path: shards.directory, problem: "no validation images were prepared: they are the set the errors are reported on (give the tree a val/ folder)")
+        }
+        guard heldOut >= 0, heldOut < shards.train.count else {
+            throw ImageNetError.badShards(path: shards.directory, problem: "cannot hold \(heldOut) of \(shards.train.count) training images out")
+        }
+        let (train, validation) = ImageSubset.holdingOut(heldOut, of: shards.train, seed: seed)
+        let n = min(limitTrain ?? train.count, train.count), m = min(limitTest ?? reported.count, reported.count)
+        self.init(name: "ImageNet (prepared in \(shards.directory))", classes: shards.index.classes.count,
+                  train: n < train.count ? ImageSubset(train, indices: Array(0..<n)) : train,
+                  validation: heldOut > 0 ? validation : nil,
+                  test: m < reported.count ? ImageSubset(reported, indices: Array(0..<m)) : reported)
     }
 }

@@ -1,6 +1,7 @@
 import CPNG
 import Foundation
 import AlexNet
+import AlexNetData
 
 /// An 8-bit image: `channels` interleaved samples per pixel (1 grey, 3 RGB, 4 RGBA), rows top
 /// to bottom. This is the pixel format the figures are drawn in and PNG files are read into.
@@ -103,5 +104,14 @@ extension Image {
             throw PNGError(path: path, reason: "corrupt PNG data (\(reason))")
         }
         return Image(width: width, height: height, channels: wanted, pixels: pixels)
+    }
+}
+
+extension ImageNetPreparation {
+    /// Reads a PNG file as RGB for ``ImageNetPreparation/decodeOther`` (ILSVRC-2012's training set
+    /// has a PNG named .JPEG).
+    public static let readPNG: @Sendable ([UInt8], String) throws -> (rgb: [UInt8], width: Int, height: Int) = { _, path in
+        let image = try Image.readPNG(from: path, channels: 3)
+        return (image.pixels, image.width, image.height)
     }
 }

@@ -14,7 +14,7 @@ func loadNetwork(_ checkpoint: Checkpoint) throws -> any Network<Float> {
 /// `alexnet evaluate`: top-1 and top-5 error of one checkpoint, or of several averaged.
 func evaluate(_ raw: ArraySlice<String>) throws {
     let a = Arguments(raw, command: "alexnet evaluate", summary: "Top-1 and top-5 test error of a checkpoint, or of an ensemble of checkpoints whose predictions are averaged (Section 6).")
-    let data = DataArguments(a)
+    let data = DataArguments(a, imageNet: true)
     let paths = a.strings("--checkpoint", help: "a checkpoint file; give several for an ensemble", placeholder: "FILE")
     let views = a.choice("--views", default: "centre", choices: ["centre", "ten"], help: "the centre patch, or the ten views averaged (Section 4.1)")
     let limit = a.optionalInteger("--limit-test", help: "use only the first N test images")
@@ -22,25 +22,37 @@ func evaluate(_ raw: ArraySlice<String>) throws {
     try a.finish()
     guard !paths.isEmpty else { throw UsageError("--checkpoint FILE is required", command: a.command) }
     Threading.setThreadCount(threads)
-    var dataset = try data.load()
-    dataset = dataset.limited(train: dataset.train.count, test: limit ?? dataset.test.count)
+    // The reported split: the test set, or ImageNet's prepared validation set (Table 2's).
+    let (test, classes, name): (any LabelledImages, Int, String)
+    if data.isImageNet {
+        let shards = try data.imageNetShards()
+        guard let validation = shards.validation else { throw UsageError("\(shards.directory) has no prepared validation images to evaluate on", command: a.command) }
+        (test, classes, name) = (validation, shards.index.classes.count, "ImageNet's validation set")
+    } else {
+        let dataset = try data.load()
+        (test, classes, name) = (dataset.test, dataset.classes, dataset.name)
+    }
+    let split: any LabelledImages = limit.map { ImageSubset(test, indices: Array(0..<min($0, test.count))) } ?? test
     var all: [Tensor<Float>] = []
     for path in paths {
         let checkpoint = try Checkpoint.read(from: path)
-        guard checkpoint.specification.classes == dataset.classes else {
-            throw CheckpointError.doesNotFit("\(path) predicts \(checkpoint.specification.classes) classes; \(dataset.name) has \(dataset.classes)")
+        guard checkpoint.specification.classes == classes else {
+            throw CheckpointError.doesNotFit("\(path) predicts \(checkpoint.specification.classes) classes; \(name) has \(classes)")
         }
         let network = try loadNetwork(checkpoint)
         let crop = checkpoint.specification.inputShape[1]
-        let p = Evaluation.probabilities(of: network, on: dataset.test, normalization: checkpoint.normalization,
+        guard checkpoint.normalization.mean.shape == [split.channels, split.height, split.width] else {
+            throw CheckpointError.doesNotFit("\(path) was trained on images of \(checkpoint.normalization.mean.shape), \(name) has \([split.channels, split.height, split.width])")
+        }
+        let p = Evaluation.probabilities(of: network, on: split, normalization: checkpoint.normalization,
                                          augmentation: Augmentation(cropSize: crop), views: views == "ten" ? .ten : .centre)
-        let e = Evaluation(probabilities: p, labels: dataset.test.labels)
+        let e = Evaluation(probabilities: p, labels: split.labels)
         print(String(format: "%@: top-1 error %.2f%%, top-5 error %.2f%% (%@ view%@, %d images)", path, 100 * e.top1, 100 * e.top5,
                      views, views == "ten" ? "s" : "", e.images))
         all.append(p)
     }
     if all.count > 1 {
-        let e = Evaluation(probabilities: Evaluation.ensemble(all), labels: dataset.test.labels)
+        let e = Evaluation(probabilities: Evaluation.ensemble(all), labels: split.labels)
         print(String(format: "ensemble of %d: top-1 error %.2f%%, top-5 error %.2f%%", all.count, 100 * e.top1, 100 * e.top5))
     }
 }

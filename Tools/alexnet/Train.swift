@@ -7,7 +7,7 @@ import AlexNetTraining
 /// `alexnet train`: trains with the paper's SGD, checkpointing into --checkpoint-dir.
 func train(_ raw: ArraySlice<String>) throws {
     let a = Arguments(raw, command: "alexnet train", summary: "Train a network with the paper's SGD (Section 5), checkpointing as it goes.")
-    let data = DataArguments(a)
+    let data = DataArguments(a, imageNet: true)
     let model = ModelArguments(a)
     let epochs = a.integer("--epochs", default: 10, help: "epochs to train in all (a resumed run counts the earlier ones)")
     let batch = a.integer("--batch", default: 128, help: "images per batch (the paper: 128)")
@@ -17,7 +17,7 @@ func train(_ raw: ArraySlice<String>) throws {
     let momentum = a.double("--momentum", default: 0.9, help: "momentum μ", range: 0...0.9999)
     let decay = a.double("--weight-decay", default: 0.0005, help: "weight decay λ", range: 0...1)
     let decayBiases = a.flag("--decay-biases", help: "apply weight decay to biases too")
-    let crop = a.optionalInteger("--crop", help: "train on random crops of this size, test on centre crops (e.g. 24 of 28)")
+    let cropOption = a.optionalInteger("--crop", help: "train on random crops of this size, test on centre crops (e.g. 24 of 28; --model paper on ImageNet: 227 of 256)")
     let flips = a.flag("--flips", help: "random horizontal reflections (Section 4.1)")
     let lighting = a.flag("--pca-lighting", help: "the paper's PCA colour augmentation (Section 4.1)")
     let tenViews = a.flag("--ten-views", help: "evaluate on the ten views (corners, centre, mirrors) rather than the centre")
@@ -25,6 +25,7 @@ func train(_ raw: ArraySlice<String>) throws {
     let limitTrain = a.optionalInteger("--limit-train", help: "use only the first N training images")
     let limitTest = a.optionalInteger("--limit-test", help: "use only the first N test images")
     let threads = a.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads for OpenBLAS and the library")
+    let workers = a.integer("--loader-threads", default: 1, help: "threads that assemble each batch in the background", range: 1...256)
     let directory = a.optionalString("--checkpoint-dir", help: "keep checkpoint.alexnet here (required)", placeholder: "DIR")
     let resume = a.flag("--resume", help: "continue the checkpoint in --checkpoint-dir")
     let every = a.optionalInteger("--checkpoint-every", help: "also checkpoint every N steps (besides each epoch's end)")
@@ -36,25 +37,22 @@ func train(_ raw: ArraySlice<String>) throws {
         throw UsageError("--schedule plateau watches a validation split; --validation 0 leaves none (the test set is never used to train). Choose --schedule constant or steps:…", command: a.command)
     }
     Threading.setThreadCount(threads)
-    var dataset = try data.load()
-    let validation = validationOption ?? min(5_000, dataset.train.count / 10)
-    if validation > 0 {
-        guard validation < dataset.train.count else { throw UsageError("--validation \(validation) leaves no training images", command: a.command) }
-        dataset = dataset.holdingOutValidation(validation, seed: model.seed)
+    let source = try trainingSource(data, model: model, validation: validationOption, limitTrain: limitTrain, limitTest: limitTest, command: a.command)
+    let full = min(source.data.train.height, source.data.train.width)
+    let crop = cropOption ?? (model.model == "paper" && full > 227 ? 227 : nil)
+    let size = crop ?? full
+    guard size <= full else {
+        throw UsageError("--crop \(size) is larger than the \(full)×\(full) images", command: a.command)
     }
-    dataset = dataset.limited(train: limitTrain ?? dataset.train.count, test: limitTest ?? dataset.test.count)
-    let size = crop ?? min(dataset.train.height, dataset.train.width)
-    guard size <= min(dataset.train.height, dataset.train.width) else {
-        throw UsageError("--crop \(size) is larger than the \(dataset.train.height)×\(dataset.train.width) images", command: a.command)
-    }
-    let specification = try model.specification(channels: dataset.train.channels, size: size, classes: dataset.classes)
+    let specification = try model.specification(channels: source.data.train.channels, size: size, classes: source.data.classes)
 
     var options = TrainingOptions(epochs: epochs)
     options.batchSize = batch
     options.momentum = momentum
     options.weightDecay = decay
     options.decaysBiases = decayBiases
-    options.augmentation = Augmentation(cropSize: crop, flips: flips, lighting: lighting ? .fit(dataset.train) : nil)
+    options.augmentation = Augmentation(cropSize: crop, flips: flips, lighting: lighting ? source.lighting() : nil)
+    options.loaderWorkers = workers
     options.evaluationViews = tenViews ? .ten : .centre
     options.seed = model.seed
     options.checkpointDirectory = directory
@@ -73,9 +71,8 @@ func train(_ raw: ArraySlice<String>) throws {
         throw UsageError("--schedule must be constant, plateau or steps:E1,E2,…, got '\(schedule)'", command: a.command)
     }
 
-    let trainer = try Trainer(specification: specification, dataset: dataset, options: options,
-                              normalization: model.standardizesPixels ? .standardizing(dataset.train) : .meanImage(of: dataset.train))
-    trainer.metadata = ["dataset": dataset.name, "classes": dataset.classNames.joined(separator: "\n"),
+    let trainer = try Trainer(specification: specification, data: source.data, options: options, normalization: source.normalization)
+    trainer.metadata = ["dataset": source.data.name, "classes": source.classNames.joined(separator: "\n"),
                         "crop": String(size), "views": options.evaluationViews.rawValue, "threads": String(threads)]
     let path = Trainer.checkpointPath(in: directory)
     let exists = FileManager.default.fileExists(atPath: path)
@@ -97,9 +94,39 @@ func train(_ raw: ArraySlice<String>) throws {
         trainer.progress.log("the checkpoint has already trained \(trainer.state.epoch) epochs; nothing to do (raise --epochs to go on)")
         return
     }
-    trainer.progress.log("training \(dataset.name) (\(dataset.train.count) images) for \(epochs) epochs; \(trainer.network.parameterCount) parameters; checkpoints in \(directory)")
+    trainer.progress.log("training \(source.data.name) (\(source.data.train.count) images) for \(epochs) epochs; \(trainer.network.parameterCount) parameters; checkpoints in \(directory)")
     let records = try trainer.run()
     if let last = records.last {
         print(String(format: "epoch %d: test top-1 error %.2f%%, top-5 %.2f%%", last.epoch, 100 * last.testTop1, 100 * last.testTop5))
     }
+}
+
+/// What `alexnet train` reads: a data set in memory, or prepared ImageNet from its shards.
+struct TrainingSource {
+    var data: TrainingData
+    var normalization: Normalization
+    var classNames: [String]
+    /// The PCA of the training pixels, computed only if asked for.
+    var lighting: () -> PCALighting
+}
+
+func trainingSource(_ data: DataArguments, model: ModelArguments, validation: Int?, limitTrain: Int?, limitTest: Int?,
+                    command: String) throws -> TrainingSource {
+    if data.isImageNet {
+        let shards = try data.imageNetShards()
+        let heldOut = validation ?? min(10_000, shards.train.count / 10)
+        return TrainingSource(data: try TrainingData(imageNet: shards, heldOut: heldOut, seed: model.seed, limitTrain: limitTrain, limitTest: limitTest),
+                              normalization: model.standardizesPixels ? shards.standardizing : shards.normalization,
+                              classNames: shards.index.classes, lighting: { shards.lighting })
+    }
+    var dataset = try data.load()
+    let heldOut = validation ?? min(5_000, dataset.train.count / 10)
+    if heldOut > 0 {
+        guard heldOut < dataset.train.count else { throw UsageError("--validation \(heldOut) leaves no training images", command: command) }
+        dataset = dataset.holdingOutValidation(heldOut, seed: model.seed)
+    }
+    dataset = dataset.limited(train: limitTrain ?? dataset.train.count, test: limitTest ?? dataset.test.count)
+    let train = dataset.train
+    return TrainingSource(data: TrainingData(dataset), normalization: model.standardizesPixels ? .standardizing(train) : .meanImage(of: train),
+                          classNames: dataset.classNames, lighting: { .fit(train) })
 }

@@ -1,6 +1,8 @@
 // alexnet: the command-line tool for training, evaluating and using the networks of the book.
 //
+//     alexnet prepare-imagenet --imagenet-dir ROOT --out DIR   (shards, mean image, PCA; resumable)
 //     alexnet train     --checkpoint-dir DIR [--resume] [data, model and learning options]
+//                       (--dataset imagenet --data-dir DIR: prepared ImageNet)
 //     alexnet evaluate  --checkpoint FILE [--checkpoint FILE …] [--views centre|ten]
 //     alexnet predict   --checkpoint FILE IMAGE   (or --weights FILE --model torchvision; JPEG or PNG)
 //     alexnet inspect   --checkpoint FILE
@@ -14,7 +16,7 @@ import Foundation
 import ToolSupport
 import AlexNetTraining
 
-let subcommands = ["train", "evaluate", "predict", "inspect", "export-weights", "import-weights"]
+let subcommands = ["prepare-imagenet", "train", "evaluate", "predict", "inspect", "export-weights", "import-weights"]
 let all = Array(CommandLine.arguments.dropFirst())
 
 runTool("alexnet") {
@@ -31,6 +33,7 @@ runTool("alexnet") {
             usage: alexnet SUBCOMMAND [options]
 
             subcommands:
+              prepare-imagenet  ImageNet's JPEGs as shards to train from (Section 2), resumable
               train      train a network with the paper's SGD, with checkpoints and a CSV log
               evaluate   top-1 and top-5 error of one checkpoint or an ensemble (centre or ten views)
               predict    the top-5 classes of a JPEG or PNG picture
@@ -48,6 +51,7 @@ runTool("alexnet") {
     }
     let arguments = all.dropFirst()
     switch name {
+    case "prepare-imagenet": try prepareImageNet(arguments)
     case "train": try train(arguments)
     case "evaluate": try evaluate(arguments)
     case "predict": try predict(arguments)

@@ -1,0 +1,271 @@
+import Dispatch
+import Foundation
+import AlexNet
+
+/// The one pass over an ImageNet tree that makes it trainable (Sections 2 and 4.1 of the paper):
+/// every file decoded, its shorter side rescaled to `size` (256) and the central `size`×`size`
+/// patch kept, packed into ``ImageNetShards``; in the same pass the mean training image and the
+/// 3×3 covariance of all training pixels' RGB values (for PCA lighting) are summed.
+///
+/// - Decoding runs on `threads` threads, one shard of `imagesPerShard` images at a time.
+/// - The odd files of the real data are converted and reported, never a trap: greyscale and
+///   CMYK JPEGs become RGB, a PNG named .JPEG is read as a PNG (given a `decodeOther`), a damaged
+///   JPEG that still decodes is kept with libjpeg-turbo's warning; a file nothing can read is
+///   skipped. Every such file is listed in `report.txt` with what was done.
+/// - Killed at any moment, it resumes where it stopped: after each shard, the shard and then the
+///   running sums (`prepare-state`, written atomically, with the count of finished shards) are
+///   on disk; a new run trusts those shards and redoes the rest.
+///
+/// The sums are exact integers (UInt64), so the mean and covariance do not depend on how the
+/// work was split or resumed.
+public struct ImageNetPreparation: Sendable {
+    public var layout: ImageNetLayout
+    public var output: String
+    public var size = 256
+    public var imagesPerShard = 1000
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Reads a file that is not a JPEG (the tool passes a PNG reader); nil: such files are skipped.
+    /// Returns interleaved RGB, width and height.
+    /// Stop after this many shards of this run, as a kill would (the tests' and chapter 10's resume).
+    public var stopAfterShards: Int?
+    public var decodeOther: (@Sendable (_ bytes: [UInt8], _ path: String) throws -> (rgb: [UInt8], width: Int, height: Int))?
+
+    public init(layout: ImageNetLayout, output: String) {
+        self.layout = layout
+        self.output = output
+    }
+
+    /// How far the pass has gone, for a progress display.
+    public struct Progress: Sendable {
+        public var done: Int, total: Int
+        /// Images decoded in this run (not counting resumed shards) and the seconds they took.
+        public var doneThisRun: Int, seconds: Double
+        public var converted: Int, skipped: Int
+        public var imagesPerSecond: Double { Double(doneThisRun) / max(seconds, 1e-9) }
+        public var secondsLeft: Double { Double(total - done) / max(imagesPerSecond, 1e-9) }
+    }
+
+    /// What happened to one file.
+    enum Outcome: Sendable {
+        case kept(planar: [UInt8], note: String?)
+        case skipped(reason: String)
+    }
+
+    /// Runs (or resumes) the pass and returns the index it wrote; nil if it stopped early
+    /// (`stopAfterShards`).
+    @discardableResult
+    public func run(progress: ((Progress) -> Void)? = nil) throws -> ImageNetShards.Index? {
+        precondition(size >= 1 && imagesPerShard >= 1 && threads >= 1, "ImageNetPreparation: size, shard size and threads must be positive")
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let fingerprint = self.fingerprint
+        let indexPath = (output as NSString).appendingPathComponent("index.json")
+        if let existing = FileManager.default.contents(atPath: indexPath) {
+            let index = try ImageNetShards.decodeIndex(existing, path: indexPath)
+            guard index.fingerprint == fingerprint else { throw ImageNetError.otherPreparation(directory: output, problem: "its index.json was made from another tree or size") }
+            return index
+        }
+        var state = try State.read(from: statePath, plane: 3 * size * size) ?? State(fingerprint: fingerprint, plane: 3 * size * size)
+        guard state.fingerprint == fingerprint else { throw ImageNetError.otherPreparation(directory: output, problem: "its prepare-state was made from another tree or size") }
+
+        let splits = [("train", layout.train), ("validation", layout.validation)]
+        let total = layout.train.count + layout.validation.count
+        var done = splits.reduce(0) { $0 + min($1.1.count, state.shardsDone($1.0) * imagesPerShard) }
+        let started = Date()
+        var doneThisRun = 0, shardsThisRun = 0
+        for (name, files) in splits {
+            let shardCount = (files.count + imagesPerShard - 1) / imagesPerShard
+            while state.shardsDone(name) < shardCount {
+                if let stop = stopAfterShards, shardsThisRun >= stop { return nil }
+                shardsThisRun += 1
+                let s = state.shardsDone(name)
+                let batch = Array(files[(s * imagesPerShard)..<min(files.count, (s + 1) * imagesPerShard)])
+                let outcomes = decode(batch)
+                var labels: [Int] = [], pixels: [UInt8] = []
+                pixels.reserveCapacity(batch.count * 3 * size * size)
+                for (file, outcome) in zip(batch, outcomes) {
+                    switch outcome {
+                    case .kept(let planar, let note):
+                        labels.append(file.label)
+                        pixels += planar
+                        if name == "train" { state.add(planar) }
+                        if let note { state.report.append(.init(file: file.path, kept: true, what: note)) }
+                    case .skipped(let reason):
+                        state.report.append(.init(file: file.path, kept: false, what: reason))
+                    }
+                }
+                let shardFile = String(format: "%@-%05d.shard", name, s)
+                try writeAtomically(ImageNetShards.header(count: labels.count, channels: 3, size: size, labels: labels) + pixels,
+                                    to: (output as NSString).appendingPathComponent(shardFile))
+                state.shards[name, default: []].append(.init(file: shardFile, images: labels.count))
+                try state.write(to: statePath)
+                done += batch.count
+                doneThisRun += batch.count
+                progress?(Progress(done: done, total: total, doneThisRun: doneThisRun, seconds: Date().timeIntervalSince(started),
+                                   converted: state.report.filter(\.kept).count, skipped: state.report.filter { !$0.kept }.count))
+            }
+        }
+        return try finish(state)
+    }
+
+    /// Decodes, converts and rescales a shard's files on `threads` threads.
+    func decode(_ files: [ImageNetLayout.File]) -> [Outcome] {
+        var outcomes = [Outcome](repeating: .skipped(reason: ""), count: files.count)
+        outcomes.withUnsafeMutableBufferPointer { buffer in
+            let out = SendablePointer(buffer.baseAddress!)
+            let workers = max(1, min(threads, files.count))
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for i in stride(from: w, to: files.count, by: workers) { out.base[i] = prepare(files[i].path) }
+            }
+        }
+        return outcomes
+    }
+
+    /// One file: decoded to RGB, rescaled and centre-cropped, planar.
+    func prepare(_ path: String) -> Outcome {
+        guard let data = FileManager.default.contents(atPath: path) else { return .skipped(reason: "cannot be read") }
+        let bytes = [UInt8](data)
+        var notes: [String] = []
+        let rgb: [UInt8], width: Int, height: Int
+        if JPEG.isJPEG(bytes) {
+            do {
+                let decoded = try JPEG.decode(bytes, path: path)
+                (rgb, width, height) = (decoded.rgb, decoded.width, decoded.height)
+                if decoded.colourSpace != .rgb { notes.append("\(decoded.colourSpace == .grey ? "greyscale" : "CMYK") JPEG converted to RGB") }
+                if let warning = decoded.warning { notes.append("damaged JPEG kept (\(warning))") }
+            } catch {
+                return .skipped(reason: "\(error)")
+            }
+        } else if let decodeOther {
+            do {
+                (rgb, width, height) = try decodeOther(bytes, path)
+                notes.append("not a JPEG (\(Self.kind(of: bytes))); read as such")
+            } catch {
+                return .skipped(reason: "not a JPEG, and not readable otherwise (\(error))")
+            }
+        } else {
+            return .skipped(reason: "not a JPEG (\(Self.kind(of: bytes)))")
+        }
+        let split = DatasetSplit(rgb: rgb, width: width, height: height).resizedAndCentreCropped(to: size)
+        return .kept(planar: split.pixels, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+    }
+
+    /// A file's kind from its first bytes, for the report.
+    static func kind(of bytes: [UInt8]) -> String {
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "PNG" }
+        if bytes.starts(with: Array("GIF8".utf8)) { return "GIF" }
+        if bytes.isEmpty { return "empty file" }
+        return "unknown format"
+    }
+
+    /// Writes the mean image, the report and (last, so that its presence means "complete") the index.
+    func finish(_ state: State) throws -> ImageNetShards.Index {
+        let images = Double(max(1, state.images))
+        var mean: [UInt8] = []
+        mean.reserveCapacity(4 * state.pixelSums.count)
+        for s in state.pixelSums { withUnsafeBytes(of: Float(Double(s) / images).bitPattern.littleEndian) { mean += $0 } }
+        try writeAtomically(mean, to: (output as NSString).appendingPathComponent("mean.f32"))
+        var report = "# files of \(layout.root) converted or skipped by prepare-imagenet\n"
+        for entry in state.report { report += "\(entry.kept ? "converted" : "skipped")\t\(entry.file)\t\(entry.what)\n" }
+        try writeAtomically(Array(report.utf8), to: (output as NSString).appendingPathComponent("report.txt"))
+        let index = ImageNetShards.Index(size: size, classes: layout.classes, train: state.shards["train"] ?? [],
+                                         validation: state.shards["validation"] ?? [], covariance: state.covariance,
+                                         converted: state.report.filter(\.kept).count, skipped: state.report.filter { !$0.kept }.count,
+                                         fingerprint: fingerprint)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(Array(try encoder.encode(index)), to: (output as NSString).appendingPathComponent("index.json"))
+        try? FileManager.default.removeItem(atPath: statePath)
+        return index
+    }
+
+    var statePath: String { (output as NSString).appendingPathComponent("prepare-state") }
+
+    /// The tree's files and labels and the settings, hashed (FNV-1a, 64 bits).
+    var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) { for b in text.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        mix("size \(size) shard \(imagesPerShard) classes \(layout.classes.joined(separator: ","))")
+        for f in layout.train { mix("t\(f.path)\u{0}\(f.label)") }
+        for f in layout.validation { mix("v\(f.path)\u{0}\(f.label)") }
+        return String(format: "%016llx", hash)
+    }
+
+    /// The running state of a pass: shards finished, the report so far, the exact sums.
+    struct State {
+        struct Entry: Codable { var file: String, kept: Bool, what: String }
+        struct Header: Codable { var fingerprint: String, shards: [String: [ImageNetShards.Index.Shard]], report: [Entry], images: Int }
+
+        var fingerprint: String
+        var shards: [String: [ImageNetShards.Index.Shard]] = [:]
+        var report: [Entry] = []
+        var images = 0
+        /// Σ over training images of each byte (C·size·size), then of each channel, then of the
+        /// six products R·R, R·G, R·B, G·G, G·B, B·B over all pixels; and the pixel count.
+        var pixelSums: [UInt64]
+        var channelSums = [UInt64](repeating: 0, count: 3), productSums = [UInt64](repeating: 0, count: 6)
+        var pixels: UInt64 = 0
+
+        init(fingerprint: String, plane: Int) {
+            self.fingerprint = fingerprint
+            pixelSums = [UInt64](repeating: 0, count: plane)
+        }
+
+        func shardsDone(_ split: String) -> Int { shards[split]?.count ?? 0 }
+
+        mutating func add(_ planar: [UInt8]) {
+            images += 1
+            let plane = planar.count / 3
+            var c = [UInt64](repeating: 0, count: 3), p = [UInt64](repeating: 0, count: 6)
+            planar.withUnsafeBufferPointer { x in
+                pixelSums.withUnsafeMutableBufferPointer { sums in for i in 0..<x.count { sums[i] &+= UInt64(x[i]) } }
+                for i in 0..<plane {
+                    let (r, g, b) = (UInt64(x[i]), UInt64(x[plane + i]), UInt64(x[2 * plane + i]))
+                    c[0] += r; c[1] += g; c[2] += b
+                    p[0] += r * r; p[1] += r * g; p[2] += r * b; p[3] += g * g; p[4] += g * b; p[5] += b * b
+                }
+            }
+            for k in 0..<3 { channelSums[k] += c[k] }
+            for k in 0..<6 { productSums[k] += p[k] }
+            pixels += UInt64(plane)
+        }
+
+        /// The covariance of pixel values in [0, 1].
+        var covariance: [[Double]] {
+            let n = Double(max(1, pixels))
+            let mean = channelSums.map { Double($0) / n / 255 }
+            let at = [[0, 1, 2], [1, 3, 4], [2, 4, 5]]
+            return (0..<3).map { a in (0..<3).map { b in Double(productSums[at[a][b]]) / n / 65025 - mean[a] * mean[b] } }
+        }
+
+        /// "ALEXPREP", the header's JSON length (UInt64), the JSON, then the sums (UInt64 each).
+        func write(to path: String) throws {
+            let json = try JSONEncoder().encode(Header(fingerprint: fingerprint, shards: shards, report: report, images: images))
+            var bytes = Array("ALEXPREP".utf8)
+            withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes += $0 }
+            bytes += json
+            for v in pixelSums + channelSums + productSums + [pixels] { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+            try writeAtomically(bytes, to: path)
+        }
+
+        static func read(from path: String, plane: Int) throws -> State? {
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            let bytes = [UInt8](data)
+            func bad() -> ImageNetError { .badShards(path: path, problem: "a damaged preparation state; delete it to start over") }
+            guard bytes.count >= 16, Array(bytes[0..<8]) == Array("ALEXPREP".utf8) else { throw bad() }
+            let length = bytes[8..<16].withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+            let numbers = plane + 3 + 6 + 1
+            guard length >= 0, length <= bytes.count - 16, bytes.count == 16 + length + 8 * numbers,
+                  let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + length)])) else { throw bad() }
+            let values = bytes[(16 + length)...].withUnsafeBytes { raw in (0..<numbers).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) } }
+            var state = State(fingerprint: header.fingerprint, plane: plane)
+            state.shards = header.shards
+            state.report = header.report
+            state.images = header.images
+            state.pixelSums = Array(values[0..<plane])
+            state.channelSums = Array(values[plane..<(plane + 3)])
+            state.productSums = Array(values[(plane + 3)..<(plane + 9)])
+            state.pixels = values[plane + 9]
+            return state
+        }
+    }
+}
