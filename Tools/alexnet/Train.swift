@@ -29,6 +29,7 @@ func train(_ raw: ArraySlice<String>) throws {
     let directory = a.optionalString("--checkpoint-dir", help: "keep checkpoint.alexnet here (required)", placeholder: "DIR")
     let resume = a.flag("--resume", help: "continue the checkpoint in --checkpoint-dir")
     let every = a.optionalInteger("--checkpoint-every", help: "also checkpoint every N steps (besides each epoch's end)")
+    let stopAfter = a.optionalInteger("--stop-after-steps", help: "stop this run after N steps, checkpointed (--resume continues it)", range: 1...Int.max)
     let log = a.optionalString("--log", help: "per-epoch CSV log (default: DIR/log.csv)", placeholder: "FILE")
     try a.finish()
     guard let directory else { throw UsageError("--checkpoint-dir DIR is required: training never runs without a place to save it", command: a.command) }
@@ -57,6 +58,7 @@ func train(_ raw: ArraySlice<String>) throws {
     options.seed = model.seed
     options.checkpointDirectory = directory
     options.checkpointEverySteps = every
+    options.stopAfterSteps = stopAfter
     options.logPath = log ?? (directory as NSString).appendingPathComponent("log.csv")
     switch schedule {
     case "constant": options.schedule = .constant(rate)
@@ -96,6 +98,10 @@ func train(_ raw: ArraySlice<String>) throws {
     }
     trainer.progress.log("training \(source.data.name) (\(source.data.train.count) images) for \(epochs) epochs; \(trainer.network.parameterCount) parameters; checkpoints in \(directory)")
     let records = try trainer.run()
+    if let stopAfter, trainer.state.epoch < epochs {
+        print("stopped after \(stopAfter) steps at step \(trainer.state.step) (epoch \(trainer.state.epoch + 1), batch \(trainer.state.batchIndex)); checkpoint \(path)")
+        return
+    }
     if let last = records.last {
         print(String(format: "epoch %d: test top-1 error %.2f%%, top-5 %.2f%%", last.epoch, 100 * last.testTop1, 100 * last.testTop5))
     }

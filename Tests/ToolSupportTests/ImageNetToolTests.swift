@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import AlexNet
+import AlexNetData
+import AlexNetTraining
+import Plotting
+import TestSupport
+
+/// ImageNet end to end through the `alexnet` tool, on a generated ImageNet-layout tree of real
+/// JPEG files with the real data's odd files: prepare → a few steps of the paper's network → a
+/// full short run of a scaled net → ten-view and ensemble evaluation.
+@Suite(.serialized) struct ImageNetToolTests {
+    /// 3 classes × 30 training and 10 validation pictures, each class its own hue and stripes,
+    /// of 44×36 pixels; plus a grey JPEG, a PNG named .JPEG, a JPEG cut before its image data
+    /// and a text file.
+    static func makeTree(_ root: String) throws {
+        func split(_ count: Int, seed: UInt64) -> DatasetSplit {
+            var g = RandomGenerator(seed: seed)
+            var pixels: [UInt8] = [], labels: [Int] = []
+            for i in 0..<count {
+                let label = i % 3, phase = Int(g.next() % 8)
+                for c in 0..<3 {
+                    for y in 0..<36 {
+                        for x in 0..<44 {
+                            let stripe = ((label == 0 ? x : label == 1 ? y : x + y) + phase) / 4 % 2
+                            let base = c == label ? 190 : 60
+                            pixels.append(UInt8(max(0, min(255, base + 50 * stripe + Int(g.next() % 30)))))
+                        }
+                    }
+                }
+                labels.append(label)
+            }
+            return DatasetSplit(channels: 3, height: 36, width: 44, pixels: pixels, labels: labels)
+        }
+        try ImageNetTree.write(train: split(90, seed: 1), validation: split(30, seed: 2), to: root)
+        let odd = "\(root)/train/\(ImageNetTree.wnid(2))"
+        let grey = try JPEG.encode((0..<(50 * 40)).map { UInt8($0 % 200) }, width: 50, height: 40, colourSpace: .grey)
+        try Data(grey).write(to: URL(fileURLWithPath: "\(odd)/grey.JPEG"))
+        try Image(width: 40, height: 30, channels: 3, fill: 120).writePNG(to: "\(odd)/actually_png.JPEG")
+        let long = try JPEG.encode([UInt8](repeating: 90, count: 120 * 80 * 3), width: 120, height: 80)
+        try Data(long.prefix(long.count / 2)).write(to: URL(fileURLWithPath: "\(odd)/truncated.JPEG"))
+        try Data("not a picture".utf8).write(to: URL(fileURLWithPath: "\(odd)/readme.JPEG"))
+    }
+
+    @Test func prepareTrainEvaluate() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tree = "\(directory)/tree"
+        try Self.makeTree(tree)
+        let labels = "\(tree)/LOC_val_solution.csv"
+
+        // Prepared at the paper's 256 for its network, and at 36 for the scaled one.
+        for (size, out) in [(256, "\(directory)/p256"), (36, "\(directory)/p36")] {
+            let run = try runExecutable("alexnet", ["prepare-imagenet", "--imagenet-dir", tree, "--out", out, "--size", String(size),
+                                                    "--validation-labels", labels, "--shard-images", "40", "--threads", "2"])
+            #expect(run.status == 0, "\(run.errors)")
+            #expect(run.output.contains("prepared 92 training and 30 validation images of \(size)×\(size) in 4 shards"), "\(run.output)")
+            #expect(run.output.contains("converted 2 files, skipped 2"), "\(run.output)")
+        }
+        let report = try String(contentsOfFile: "\(directory)/p36/report.txt", encoding: .utf8)
+        #expect(report.contains("actually_png.JPEG\tnot a JPEG (PNG); read as such"), "\(report)")
+        #expect(report.contains("skipped\t\(tree)/train/n00000002/truncated.JPEG\t"), "\(report)")    // cut before its image data
+        #expect(report.contains("skipped\t\(tree)/train/n00000002/readme.JPEG\tnot a JPEG, and not readable otherwise ("), "\(report)")
+
+        // The paper's network (two towers, 227 crops of 256, PCA lighting) takes three steps.
+        let paper = "\(directory)/paper"
+        let steps = try runExecutable("alexnet", ["train", "--dataset", "imagenet", "--data-dir", "\(directory)/p256", "--model", "paper",
+                                                  "--recipe", "paper", "--batch", "4", "--flips", "--pca-lighting", "--validation", "8",
+                                                  "--stop-after-steps", "3", "--checkpoint-dir", paper])
+        #expect(steps.status == 0, "\(steps.errors)")
+        #expect(steps.output.contains("stopped after 3 steps at step 3"), "\(steps.output)")
+        let checkpoint = try Checkpoint.read(from: "\(paper)/checkpoint.alexnet")
+        #expect(checkpoint.specification.inputShape == [3, 227, 227] && checkpoint.state.step == 3)
+        #expect(checkpoint.parameters.reduce(0) { $0 + $1.value.count } == 60_965_224 - 997 * 4097)   // 3 outputs, not 1000
+
+        // A scaled net, trained through its plateau schedule, two seeds; then ten views and the ensemble.
+        var paths: [String] = []
+        for seed in ["1", "2"] {
+            let out = "\(directory)/small-\(seed)"
+            let run = try runExecutable("alexnet", ["train", "--dataset", "imagenet", "--data-dir", "\(directory)/p36", "--crop", "32",
+                                                    "--flips", "--pca-lighting", "--epochs", "6", "--batch", "16", "--validation", "12",
+                                                    "--learning-rate", "0.01", "--seed", seed, "--loader-threads", "2", "--checkpoint-dir", out])
+            #expect(run.status == 0, "\(run.errors)")
+            paths.append("\(out)/checkpoint.alexnet")
+        }
+        let evaluation = try runExecutable("alexnet", ["evaluate", "--dataset", "imagenet", "--data-dir", "\(directory)/p36",
+                                                       "--views", "ten", "--checkpoint", paths[0], "--checkpoint", paths[1]])
+        #expect(evaluation.status == 0, "\(evaluation.errors)")
+        let lines = evaluation.output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3 && lines[0].contains("(ten views, 30 images)") && lines[2].hasPrefix("ensemble of 2: top-1 error"), "\(evaluation.output)")
+        // Three classes of plain colours and stripes: both nets and the ensemble are far from chance (66.7%).
+        for line in lines {
+            let error = try #require(Double(line.components(separatedBy: "top-1 error ")[1].prefix { $0 != "%" }))
+            #expect(error < 34, "\(line)")
+        }
+
+        // The wrong data for a checkpoint is refused.
+        let mismatch = try runExecutable("alexnet", ["evaluate", "--dataset", "imagenet", "--data-dir", "\(directory)/p256", "--checkpoint", paths[0]])
+        #expect(mismatch.status != 0 && mismatch.errors.contains("was trained on images of [3, 36, 36]"), "\(mismatch.errors)")
+    }
+}
