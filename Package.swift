@@ -107,7 +107,7 @@ let package = Package(
 
         .executableTarget(
             name: "alexnet-bench",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "ToolSupport"],
             path: "Benchmarks/alexnet-bench",
             swiftSettings: crossModuleOptimization),
 

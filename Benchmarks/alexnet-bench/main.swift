@@ -5,10 +5,16 @@
 //                                        [--steps N] [--threads N]
 //     swift run -c release alexnet-bench --pipeline [--data-dir DIR]
 //     swift run -c release alexnet-bench --neighbours
+//     swift run -c release alexnet-bench --imagenet-pipeline [--photos N] [--batch N] [--steps N]
 //
 // --pipeline measures the data pipeline instead: Fashion-MNIST loading, then one epoch of
 // augmented batches (24×24 crops, flips, PCA lighting) through the prefetching loader, against
 // the rate at which the chapter-size AlexNet trains; and prints the PCA eigenvalues.
+//
+// --imagenet-pipeline measures ImageNet's costs: the preparation of N synthetic 500×375 JPEG
+// photographs into 256×256 shards, the loader's delivery of the paper's 227×227 training views
+// from those shards with 1 and 2 assembling threads, and the paper's network's training step, and
+// prints how many times faster the loader is than training.
 //
 // It also proves that the library's generic code is specialised for Float in this module:
 // an unspecialised generic loop runs tens of times slower than the same loop written here.
@@ -17,6 +23,7 @@ import Foundation
 import ToolSupport
 import AlexNetData
 import AlexNetTraining
+import AlexNetExperiments
 
 struct Options {
     var net: String, batch: Int, steps: Int, threads: Int
@@ -33,6 +40,8 @@ struct Options {
         steps = arguments.integer("--steps", default: 3, help: "timed repetitions (the median is printed)")
         threads = arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads")
         pipeline = arguments.flag("--pipeline", help: "time the data pipeline on Fashion-MNIST instead")
+        imagenetPipeline = arguments.flag("--imagenet-pipeline", help: "time ImageNet's preparation, loader and the paper's training step instead")
+        photos = arguments.integer("--photos", default: 200, help: "--imagenet-pipeline: synthetic photographs to prepare", range: 1...100_000)
         neighbours = arguments.flag("--neighbours", help: "time the nearest-neighbour search of Figure 4 instead (16 queries among 55,000 vectors)")
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
         convolution = arguments.choice("--convolution", default: "auto", choices: ["auto", "im2col"],
@@ -42,6 +51,7 @@ struct Options {
         csv = arguments.optionalString("--csv", help: "append one row per measurement (net, pass, batch, images/s, GFLOP/s, peak MiB)", placeholder: "FILE")
     }
     var csv: String?
+    var imagenetPipeline: Bool, photos: Int
     var convolution: String
     var widthScale: Double, hiddenWidth: Int
 }
@@ -256,6 +266,32 @@ func pipelineBenchmark(_ options: Options) throws {
     print(String(format: "the 24×24 small AlexNet trains at %.0f images/s: the pipeline is %.0f× faster", trainRate, pipelineRate / trainRate))
 }
 
+/// ImageNet's three costs, each measured alone on a quiet machine.
+func imageNetPipelineBenchmark(_ options: Options) throws {
+    Threading.setThreadCount(options.threads)
+    for line in BLASKernelSelection.report { print(line) }
+    let root = NSTemporaryDirectory() + "alexnet-bench-imagenet-\(ProcessInfo.processInfo.processIdentifier)"
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let size = try ImageNetThroughput.writePhotographs(count: options.photos, to: root + "/tree")
+    let prepare = try ImageNetThroughput.preparation(root: root + "/tree", output: root + "/shards", threads: options.threads)
+    print(String(format: "prepare: %d synthetic 500×375 JPEGs (%.0f KB each) → 256×256 shards at %.1f images/s on %d threads",
+                 options.photos, size / 1024, prepare, options.threads))
+    let shards = try ImageNetShards(directory: root + "/shards")
+    var loader: [Int: Double] = [:]
+    for workers in [1, 2] {
+        loader[workers] = median((0..<options.steps).map { _ in
+            ImageNetThroughput.loader(shards.train, normalization: shards.normalization, lighting: shards.lighting,
+                                      batchSize: options.batch, batches: max(1, 4 * options.photos / options.batch), workers: workers)
+        })
+        print(String(format: "loader: %.0f images/s of 227×227 views (crops, flips, PCA lighting, mean image) with %d assembling thread%@",
+                     loader[workers]!, workers, workers == 1 ? "" : "s"))
+    }
+    let network = try AlexNetModel<Float>(.paper)
+    let train = try ImageNetThroughput.trainingStep(network, classes: 1000, batchSize: options.batch, steps: options.steps)
+    print(String(format: "the paper's network trains at %.1f images/s (batch %d, %d threads): the loader is %.0f× (1 thread) and %.0f× (2) faster",
+                 train, options.batch, options.threads, loader[1]! / train, loader[2]! / train))
+}
+
 /// 2,000 random 8×8 RGB images whose channels are correlated as in natural images.
 /// Figure 4's search: 16 queries among 55,000 vectors as long as an fc7 layer (512, 4096) or a
 /// Fashion-MNIST image (784), by the blocked GEMM search and by its naive twin (on a tenth of the
@@ -298,7 +334,9 @@ runTool("alexnet-bench") {
                               summary: "Time the training step and the forward pass of the book's networks, or the data pipeline.")
     let options = Options(arguments)
     try arguments.finish()
-    if options.pipeline {
+    if options.imagenetPipeline {
+        try imageNetPipelineBenchmark(options)
+    } else if options.pipeline {
         try pipelineBenchmark(options)
     } else if options.neighbours {
         neighbourBenchmark(options)
