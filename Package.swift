@@ -34,6 +34,7 @@ let chapters: [(name: String, dependencies: [Target.Dependency])] = {
         ("chapter-07-augmentation", comparison),
         ("chapter-08-dropout", comparison),
         ("chapter-09-learning", comparison),
+        ("chapter-10-imagenet", comparison),
         ("chapter-11-qualitative", comparison),
     ]
 }()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of untrusted bytes with libFuzzer (Swift's -sanitize=fuzzer): safetensors,
-# checkpoints, JPEG, PNG, IDX (Fashion-MNIST) and CIFAR-10 batches, each for SECONDS (default 60),
+# checkpoints, JPEG, PNG, IDX (Fashion-MNIST), CIFAR-10 batches and prepared ImageNet shards, each for SECONDS (default 60),
 # starting from the seed files in Fuzz/Corpus/<reader>. Prints the executions and time of each;
 # exits non-zero, keeping the input that did it, if any reader crashes, hangs (10 s) or needs more
 # than 2 GiB. The targets live in their own package, Fuzz/, so that the fuzzer's flags never touch
@@ -14,7 +14,7 @@ swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer
 work=$(mktemp -d)
 status=0
 printf "%-12s %12s %8s %10s  %s\n" reader executions seconds "per second" result
-for reader in safetensors checkpoint jpeg png idx cifar; do
+for reader in safetensors checkpoint jpeg png idx cifar shards; do
     mkdir -p "$work/$reader"
     log="$work/$reader.log"
     # New inputs go to the scratch corpus (first directory); the committed seeds stay as they are.

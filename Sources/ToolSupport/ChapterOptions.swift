@@ -12,8 +12,9 @@ package struct ChapterOptions {
     package let outputDirectory: String
     package let quick: Bool, full: Bool
 
-    package init(_ a: Arguments) {
-        data = DataArguments(a)
+    /// `imageNet`: the chapter also takes `--dataset imagenet` (chapter 10).
+    package init(_ a: Arguments, imageNet: Bool = false) {
+        data = DataArguments(a, imageNet: imageNet)
         epochs = a.optionalInteger("--epochs", help: "epochs to train (default: the chapter's)")
         seed = UInt64(a.integer("--seed", default: 1, help: "first random seed", range: 0...Int.max))
         threads = a.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads for OpenBLAS and the library")

@@ -94,6 +94,20 @@ import TestSupport
             #expect(error < 34, "\(line)")
         }
 
+        // Chapter 10 on "ImageNet": the tree is prepared by the chapter itself, the paper's network
+        // trains one epoch twice (two seeds), and the tables, the ensemble and the costs are written.
+        let figures = "\(directory)/figures"
+        let chapter = try runExecutable("chapter-10-imagenet", ["--dataset", "imagenet", "--data-dir", tree, "--prepared", "\(directory)/chapter-shards",
+                                                               "--validation-labels", labels,
+                                                               "--quick", "--nets", "2", "--epochs", "1", "--photographs", "2",
+                                                               "--checkpoint-dir", "\(directory)/chapter-runs", "--out", figures])
+        #expect(chapter.status == 0, "\(chapter.errors)")
+        #expect(chapter.output.contains("Chapter 10 on ImageNet, 92 training and 30 validation images of 256×256"), "\(chapter.output)")
+        #expect(chapter.output.contains("On ImageNet's validation set:") && chapter.output.contains("2 nets averaged, ten views"), "\(chapter.output)")
+        let summary = try CSVTable.read(from: "\(figures)/chapter-10-imagenet.csv")
+        #expect(summary.rows.first { $0.first == "crop" }?.last == "227" && summary.rows.first { $0.first == "nets" }?.last == "2")
+        for seed in ["1", "2"] { #expect(FileManager.default.fileExists(atPath: "\(directory)/chapter-runs/seed-\(seed)/checkpoint.alexnet")) }
+
         // The wrong data for a checkpoint is refused.
         let mismatch = try runExecutable("alexnet", ["evaluate", "--dataset", "imagenet", "--data-dir", "\(directory)/p256", "--checkpoint", paths[0]])
         #expect(mismatch.status != 0 && mismatch.errors.contains("was trained on images of [3, 36, 36]"), "\(mismatch.errors)")
