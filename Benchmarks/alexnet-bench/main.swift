@@ -273,7 +273,7 @@ func imageNetPipelineBenchmark(_ options: Options) throws {
     let root = NSTemporaryDirectory() + "alexnet-bench-imagenet-\(ProcessInfo.processInfo.processIdentifier)"
     defer { try? FileManager.default.removeItem(atPath: root) }
     let size = try ImageNetThroughput.writePhotographs(count: options.photos, to: root + "/tree")
-    let prepare = try ImageNetThroughput.preparation(root: root + "/tree", output: root + "/shards", threads: options.threads)
+    let prepare = try ImageNetThroughput.preparation(root: root + "/tree", output: root + "/shards", threads: options.threads).imagesPerSecond
     print(String(format: "prepare: %d synthetic 500×375 JPEGs (%.0f KB each) → 256×256 shards at %.1f images/s on %d threads",
                  options.photos, size / 1024, prepare, options.threads))
     let shards = try ImageNetShards(directory: root + "/shards")

@@ -2,6 +2,7 @@ import AlexNet
 import AlexNetData
 import AlexNetExperiments
 import Foundation
+import Plotting
 import ToolSupport
 
 /// What the real run would cost here, measured at ImageNet's sizes (whatever data the chapter
@@ -10,6 +11,8 @@ import ToolSupport
 /// paper's batch; then ``ImageNetThroughput/Projection``.
 struct Costs {
     var photographs: Int, photographBytes: Double
+    /// Of the four odd files added to the photographs (as ILSVRC-2012 has them): converted, skipped.
+    var converted: Int, skipped: Int
     var preparationRate: Double
     var loaderRates: [Int: Double]
     var trainingRate: Double, trainingBatch: Int
@@ -19,7 +22,9 @@ struct Costs {
         let scratch = NSTemporaryDirectory() + "alexnet-chapter-10-costs-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let bytes = try ImageNetThroughput.writePhotographs(count: photographs, to: scratch + "/tree")
-        let prepare = try ImageNetThroughput.preparation(root: scratch + "/tree", output: scratch + "/shards", threads: threads)
+        try writeOddFiles(into: scratch + "/tree/train/\(ImageNetTree.wnid(0))")
+        let (prepare, index) = try ImageNetThroughput.preparation(root: scratch + "/tree", output: scratch + "/shards", threads: threads,
+                                                                  decodeOther: ImageNetPreparation.readPNG)
         let shards = try ImageNetShards(directory: scratch + "/shards")
         var loader: [Int: Double] = [:]
         for workers in [1, 2] {
@@ -31,9 +36,23 @@ struct Costs {
         let network = try AlexNetModel<Float>(.paper)
         let train = try ImageNetThroughput.trainingStep(network, classes: 1000, batchSize: trainingBatch, steps: trainingSteps)
         // Training keeps both cores busy; the loader's one background thread is what it has.
-        return Costs(photographs: photographs, photographBytes: bytes, preparationRate: prepare, loaderRates: loader,
+        return Costs(photographs: photographs, photographBytes: bytes, converted: index.converted, skipped: index.skipped,
+                     preparationRate: prepare, loaderRates: loader,
                      trainingRate: train, trainingBatch: trainingBatch,
                      projection: ImageNetThroughput.Projection(trainingRate: train, loaderRate: loader[1]!, preparationRate: prepare))
+    }
+
+    /// The odd files of the real data, beside the photographs: a grey JPEG, a CMYK JPEG (22 in
+    /// ILSVRC-2012's training set), a PNG named .JPEG (one there), and a JPEG cut short.
+    static func writeOddFiles(into folder: String) throws {
+        let (w, h) = (500, 375)
+        let grey = (0..<(w * h)).map { UInt8(($0 % w + $0 / w) % 256) }
+        try Data(try JPEG.encode(grey, width: w, height: h, colourSpace: .grey)).write(to: URL(fileURLWithPath: "\(folder)/odd_grey.JPEG"))
+        let inks = (0..<(w * h)).flatMap { p -> [UInt8] in [UInt8(p % 256), 128, UInt8((p / w) % 256), 230] }
+        try Data(try JPEG.encode(inks, width: w, height: h, colourSpace: .cmyk)).write(to: URL(fileURLWithPath: "\(folder)/odd_cmyk.JPEG"))
+        try Image(width: w, height: h, channels: 3, pixels: (0..<(w * h * 3)).map { UInt8($0 % 253) }).writePNG(to: "\(folder)/odd_png.JPEG")
+        let photo = [UInt8](FileManager.default.contents(atPath: "\(folder)/photo_0.JPEG") ?? Data())
+        try Data(photo.prefix(photo.count * 3 / 4)).write(to: URL(fileURLWithPath: "\(folder)/odd_truncated.JPEG"))
     }
 
     /// Rows of the projection: what, seconds on this machine.

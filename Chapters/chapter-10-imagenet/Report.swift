@@ -55,7 +55,7 @@ struct ImageNetReport {
             ["ensemble_ten_minus_best_single_ten_top1", String(all.1.top1 - ten1.minimum)],
             ["paper_single_top1", "0.407"], ["paper_single_top5", "0.182"], ["paper_five_top1", "0.381"], ["paper_five_top5", "0.164"],
             ["paper_seven_top5_test", "0.153"], ["paper_ten_minus_centre_top1_2010", "-0.015"], ["paper_ten_minus_centre_top5_2010", "-0.013"],
-            ["photographs", String(costs.photographs)], ["photograph_kilobytes", String(format: "%.0f", costs.photographBytes / 1024)],
+            ["photographs", String(costs.photographs)], ["odd_files_converted", String(costs.converted)], ["odd_files_skipped", String(costs.skipped)], ["photograph_kilobytes", String(format: "%.0f", costs.photographBytes / 1024)],
             ["preparation_images_per_second", String(format: "%.1f", costs.preparationRate)],
             ["loader_images_per_second_1_thread", String(format: "%.0f", costs.loaderRates[1]!)],
             ["loader_images_per_second_2_threads", String(format: "%.0f", costs.loaderRates[2]!)],
@@ -122,7 +122,7 @@ struct ImageNetReport {
         print(String(format: "Chapter 10 ran in %.0f s.", seconds))
 
         // Figures.
-        var chart = LineChart(title: "The recipe on \(source.isImageNet ? "ImageNet" : "the converted tree (not ImageNet)"): error of each net through its ÷10 schedule",
+        var chart = LineChart(title: "The recipe on \(source.isImageNet ? "ImageNet" : "the converted tree (not ImageNet)"): \(n) nets, epoch by epoch",
                               xLabel: "epoch", yLabel: "top-1 error")
         for (i, net) in outcome.nets.enumerated() {
             let x = net.records.map { Double($0.epoch) }
@@ -131,7 +131,7 @@ struct ImageNetReport {
             chart.series.append(.init(i == 0 ? "training (running, augmented)" : "", x: x, y: net.records.map(\.trainingError), color: Color.palette[2]))
         }
         try chart.write(to: options.path("chapter-10-imagenet.png"))
-        var bars = BarChart(title: "Tables 1–2 on \(source.isImageNet ? "ImageNet" : "the converted tree (not ImageNet)"): one net (median, range) against \(n) averaged",
+        var bars = BarChart(title: "Tables 1-2 on \(source.isImageNet ? "ImageNet" : "the converted tree, not ImageNet"): 1 net against \(n) averaged",
                             yLabel: "error", categories: ["top-1", "top-5"])
         bars.groups = [
             .init("1 net, centre", values: [centre1.median, centre5.median], errors: [(centre1.maximum - centre1.minimum) / 2, (centre5.maximum - centre5.minimum) / 2]),
@@ -140,11 +140,11 @@ struct ImageNetReport {
             .init("\(n) nets, ten views", values: [all.1.top1, all.1.top5]),
         ]
         try bars.write(to: options.path("chapter-10-imagenet-tables.png"))
-        var time = BarChart(title: "Projected wall time of the paper's runs on this machine (\(options.threads) cores), measured rates",
-                            yLabel: "days", categories: ["one net", "five nets", "seven nets"])
-        time.groups = [.init("this machine", values: [p.runSeconds, p.fiveNetSeconds, p.sevenNetSeconds].map { $0 / Self.day }),
-                       .init("64 cores, ideal", values: [p.runSeconds, p.fiveNetSeconds, p.sevenNetSeconds].map { $0 / Self.day * Double(options.threads) / 64 })]
-        time.referenceLines = [ReferenceLine(.horizontal, at: 5.5, label: "paper: one net, two GTX 580s")]
+        var time = BarChart(title: "The paper's runs, projected from the rates measured here",
+                            yLabel: "days", categories: ["one net, 90 epochs", "five nets", "seven nets"])
+        time.legend = .topLeft
+        time.groups = [.init("this machine (\(options.threads) cores)", values: [p.runSeconds, p.fiveNetSeconds, p.sevenNetSeconds].map { $0 / Self.day }),
+                       .init("64 cores if it scaled linearly", values: [p.runSeconds, p.fiveNetSeconds, p.sevenNetSeconds].map { $0 / Self.day * Double(options.threads) / 64 })]
         try time.write(to: options.path("chapter-10-imagenet-projection.png"))
     }
 

@@ -45,16 +45,20 @@ public enum ImageNetThroughput {
     }
 
     /// Images per second of the whole preparation (read, decode, rescale, crop, sums, shard
-    /// writes) of the tree at `root` into `output` at `size`, on `threads` threads.
-    public static func preparation(root: String, output: String, size: Int = 256, threads: Int) throws -> Double {
+    /// writes) of the tree at `root` into `output` at `size`, on `threads` threads, and the index
+    /// it wrote (with its counts of converted and skipped files).
+    public static func preparation(root: String, output: String, size: Int = 256, threads: Int,
+                                   decodeOther: (@Sendable ([UInt8], String) throws -> (rgb: [UInt8], width: Int, height: Int))? = nil)
+        throws -> (imagesPerSecond: Double, index: ImageNetShards.Index) {
         var p = ImageNetPreparation(layout: try ImageNetLayout.scan(root: root), output: output)
         p.size = size
         p.threads = threads
         p.imagesPerShard = 100
+        p.decodeOther = decodeOther
         let started = Date()
-        let index = try p.run()
-        let images = index?.train.reduce(0) { $0 + $1.images } ?? 0
-        return Double(images) / Date().timeIntervalSince(started)
+        guard let index = try p.run() else { throw ImageNetError.badShards(path: output, problem: "the preparation stopped early") }
+        let seconds = Date().timeIntervalSince(started)
+        return (Double(p.layout.train.count) / seconds, index)
     }
 
     /// Images per second delivered by the loader: `batches` batches of the paper's training views

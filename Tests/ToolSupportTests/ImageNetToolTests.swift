@@ -10,7 +10,7 @@ import TestSupport
 /// JPEG files with the real data's odd files: prepare → a few steps of the paper's network → a
 /// full short run of a scaled net → ten-view and ensemble evaluation.
 @Suite(.serialized) struct ImageNetToolTests {
-    /// 3 classes × 30 training and 10 validation pictures, each class its own hue and stripes,
+    /// 3 classes × 80 training and 20 validation pictures, each class its own hue and stripes,
     /// of 44×36 pixels; plus a grey JPEG, a PNG named .JPEG, a JPEG cut before its image data
     /// and a text file.
     static func makeTree(_ root: String) throws {
@@ -32,7 +32,7 @@ import TestSupport
             }
             return DatasetSplit(channels: 3, height: 36, width: 44, pixels: pixels, labels: labels)
         }
-        try ImageNetTree.write(train: split(90, seed: 1), validation: split(30, seed: 2), to: root)
+        try ImageNetTree.write(train: split(240, seed: 1), validation: split(60, seed: 2), to: root)
         let odd = "\(root)/train/\(ImageNetTree.wnid(2))"
         let grey = try JPEG.encode((0..<(50 * 40)).map { UInt8($0 % 200) }, width: 50, height: 40, colourSpace: .grey)
         try Data(grey).write(to: URL(fileURLWithPath: "\(odd)/grey.JPEG"))
@@ -54,7 +54,7 @@ import TestSupport
             let run = try runExecutable("alexnet", ["prepare-imagenet", "--imagenet-dir", tree, "--out", out, "--size", String(size),
                                                     "--validation-labels", labels, "--shard-images", "40", "--threads", "2"])
             #expect(run.status == 0, "\(run.errors)")
-            #expect(run.output.contains("prepared 92 training and 30 validation images of \(size)×\(size) in 4 shards"), "\(run.output)")
+            #expect(run.output.contains("prepared 242 training and 60 validation images of \(size)×\(size) in 9 shards"), "\(run.output)")
             #expect(run.output.contains("converted 2 files, skipped 2"), "\(run.output)")
         }
         let report = try String(contentsOfFile: "\(directory)/p36/report.txt", encoding: .utf8)
@@ -79,7 +79,7 @@ import TestSupport
             let out = "\(directory)/small-\(seed)"
             let run = try runExecutable("alexnet", ["train", "--dataset", "imagenet", "--data-dir", "\(directory)/p36", "--crop", "32",
                                                     "--flips", "--pca-lighting", "--epochs", "6", "--batch", "16", "--validation", "12",
-                                                    "--learning-rate", "0.01", "--seed", seed, "--loader-threads", "2", "--checkpoint-dir", out])
+                                                    "--learning-rate", "0.003", "--seed", seed, "--loader-threads", "2", "--checkpoint-dir", out])
             #expect(run.status == 0, "\(run.errors)")
             paths.append("\(out)/checkpoint.alexnet")
         }
@@ -87,7 +87,7 @@ import TestSupport
                                                        "--views", "ten", "--checkpoint", paths[0], "--checkpoint", paths[1]])
         #expect(evaluation.status == 0, "\(evaluation.errors)")
         let lines = evaluation.output.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3 && lines[0].contains("(ten views, 30 images)") && lines[2].hasPrefix("ensemble of 2: top-1 error"), "\(evaluation.output)")
+        #expect(lines.count == 3 && lines[0].contains("(ten views, 60 images)") && lines[2].hasPrefix("ensemble of 2: top-1 error"), "\(evaluation.output)")
         // Three classes of plain colours and stripes: both nets and the ensemble are far from chance (66.7%).
         for line in lines {
             let error = try #require(Double(line.components(separatedBy: "top-1 error ")[1].prefix { $0 != "%" }))
@@ -102,7 +102,7 @@ import TestSupport
                                                                "--quick", "--nets", "2", "--epochs", "1", "--photographs", "2",
                                                                "--checkpoint-dir", "\(directory)/chapter-runs", "--out", figures])
         #expect(chapter.status == 0, "\(chapter.errors)")
-        #expect(chapter.output.contains("Chapter 10 on ImageNet, 92 training and 30 validation images of 256×256"), "\(chapter.output)")
+        #expect(chapter.output.contains("Chapter 10 on ImageNet, 242 training and 60 validation images of 256×256"), "\(chapter.output)")
         #expect(chapter.output.contains("On ImageNet's validation set:") && chapter.output.contains("2 nets averaged, ten views"), "\(chapter.output)")
         let summary = try CSVTable.read(from: "\(figures)/chapter-10-imagenet.csv")
         #expect(summary.rows.first { $0.first == "crop" }?.last == "227" && summary.rows.first { $0.first == "nets" }?.last == "2")
