@@ -162,6 +162,23 @@ import AlexNet
         #expect(!FileManager.default.fileExists(atPath: "\(pieces)/prepare-state"))
     }
 
+    /// A shard whose write fails (here: a directory stands where its file goes) stops the run with
+    /// the error; once the obstacle is gone, the resumed run writes what an uninterrupted one does —
+    /// so the running state must never count a shard before the shard is on disk.
+    @Test func aFailedShardWriteResumes() throws {
+        let (root, labels) = try Self.makeTree()
+        let (whole, pieces) = (root + "-whole", root + "-pieces")
+        defer { for p in [root, whole, pieces] { try? FileManager.default.removeItem(atPath: p) } }
+        let index = try #require(try Self.prepare(root, labels: labels, into: whole))
+        try FileManager.default.createDirectory(atPath: "\(pieces)/train-00002.shard/obstacle", withIntermediateDirectories: true)
+        #expect(throws: AtomicWriteError.self) { try Self.prepare(root, labels: labels, into: pieces) }
+        try FileManager.default.removeItem(atPath: "\(pieces)/train-00002.shard")
+        #expect(try Self.prepare(root, labels: labels, into: pieces) == index)
+        for file in ["mean.f32"] + (index.train + index.validation).map(\.file) {
+            #expect(FileManager.default.contents(atPath: "\(whole)/\(file)") == FileManager.default.contents(atPath: "\(pieces)/\(file)"), "\(file)")
+        }
+    }
+
     @Test func damagedShardsAreRefusedByName() throws {
         let (root, labels) = try Self.makeTree()
         let out = root + "-prepared"
