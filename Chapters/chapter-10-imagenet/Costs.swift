@@ -60,6 +60,7 @@ struct Costs {
         [("prepare ILSVRC-2012 once (1,331,167 images)", projection.preparationSeconds),
          ("one net, 90 epochs", projection.runSeconds),
          ("five nets (Table 2: 16.4% top-5)", projection.fiveNetSeconds),
+         ("pre-training two nets on Fall 2011 (90 passes assumed)", projection.pretrainingSeconds),
          ("seven nets, two pre-trained on Fall 2011 (15.3%)", projection.sevenNetSeconds)]
     }
 }

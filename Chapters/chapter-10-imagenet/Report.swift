@@ -64,6 +64,7 @@ struct ImageNetReport {
             ["preparation_days", String(format: "%.2f", p.preparationSeconds / Self.day)],
             ["one_run_days", String(format: "%.1f", p.runSeconds / Self.day)],
             ["five_nets_days", String(format: "%.0f", p.fiveNetSeconds / Self.day)],
+            ["pretraining_days", String(format: "%.0f", p.pretrainingSeconds / Self.day)],
             ["seven_nets_days", String(format: "%.0f", p.sevenNetSeconds / Self.day)],
             ["seven_nets_years", String(format: "%.1f", p.sevenNetSeconds / Self.day / 365.25)],
             ["threads", String(options.threads)], ["blas_kernel", BLASKernel.current],
@@ -86,9 +87,9 @@ struct ImageNetReport {
         }
         for r in tables.ensembles { table.append(["ensemble of \(r.nets)", r.views.rawValue, String(r.top1), String(r.top5)]) }
         try table.write(to: options.path("chapter-10-imagenet-tables.csv"))
-        var projection = CSVTable(header: ["run", "seconds_here", "days_here", "days_per_core_ideal_16", "days_per_core_ideal_64"])
+        var projection = CSVTable(header: ["run", "seconds_here", "days_here", "core_days", "days_16_cores_ideal", "days_64_cores_ideal"])
         for (name, s) in costs.rows {
-            projection.append([name, String(format: "%.0f", s), String(format: "%.2f", s / Self.day),
+            projection.append([name, String(format: "%.0f", s), String(format: "%.2f", s / Self.day), String(format: "%.1f", s / Self.day * Double(options.threads)),
                                String(format: "%.2f", s / Self.day * Double(options.threads) / 16), String(format: "%.2f", s / Self.day * Double(options.threads) / 64)])
         }
         try projection.write(to: options.path("chapter-10-imagenet-projection.csv"))
@@ -116,9 +117,10 @@ struct ImageNetReport {
         print(String(format: "Measured here (%d threads, %@ kernel): preparation %.0f images/s (synthetic 500×375 JPEGs of %.0f KB), loader %.0f images/s (1 thread) / %.0f (2), the paper's network trains at %.1f images/s (batch %d): the loader is %.0f× faster.",
                      options.threads, BLASKernel.current, costs.preparationRate, costs.photographBytes / 1024, costs.loaderRates[1]!, costs.loaderRates[2]!,
                      costs.trainingRate, costs.trainingBatch, p.loaderHeadroom))
-        printTable([["projected", "here", "16 cores, ideal", "64 cores, ideal"]] + costs.rows.map { row in
-            [row.name, duration(row.seconds), duration(row.seconds * Double(options.threads) / 16), duration(row.seconds * Double(options.threads) / 64)]
-        } + [["(the paper: one net in five to six days on two GTX 580s)", "", "", ""]])
+        printTable([["projected", "here", "core-days", "16 cores, ideal", "64 cores, ideal"]] + costs.rows.map { row in
+            [row.name, duration(row.seconds), String(format: "%.0f", row.seconds * Double(options.threads) / Self.day),
+             duration(row.seconds * Double(options.threads) / 16), duration(row.seconds * Double(options.threads) / 64)]
+        } + [["(the paper: one net in five to six days on two GTX 580s)", "", "", "", ""]])
         print(String(format: "Chapter 10 ran in %.0f s.", seconds))
 
         // Figures.

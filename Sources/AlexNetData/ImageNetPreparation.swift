@@ -47,7 +47,9 @@ public struct ImageNetPreparation: Sendable {
 
     /// What happened to one file.
     enum Outcome: Sendable {
-        case kept(planar: [UInt8], note: String?)
+        /// The image, and its pixels' channel sums and channel products (``State/add``), summed
+        /// on the decoding thread.
+        case kept(planar: [UInt8], moments: [UInt64], note: String?)
         case skipped(reason: String)
     }
 
@@ -84,10 +86,10 @@ public struct ImageNetPreparation: Sendable {
                 pixels.reserveCapacity(batch.count * 3 * size * size)
                 for (file, outcome) in zip(batch, outcomes) {
                     switch outcome {
-                    case .kept(let planar, let note):
+                    case .kept(let planar, let moments, let note):
                         labels.append(file.label)
                         pixels += planar
-                        if name == "train" { state.add(planar) }
+                        if name == "train" { state.add(planar, moments: moments) }
                         if let note { state.report.append(.init(file: file.path, kept: true, what: note)) }
                     case .skipped(let reason):
                         state.report.append(.init(file: file.path, kept: false, what: reason))
@@ -146,7 +148,7 @@ public struct ImageNetPreparation: Sendable {
             return .skipped(reason: "not a JPEG (\(Self.kind(of: bytes)))")
         }
         let split = DatasetSplit(rgb: rgb, width: width, height: height).resizedAndCentreCropped(to: size)
-        return .kept(planar: split.pixels, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+        return .kept(planar: split.pixels, moments: State.moments(split.pixels), note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
     /// A file's kind from its first bytes, for the report.
@@ -212,21 +214,29 @@ public struct ImageNetPreparation: Sendable {
 
         func shardsDone(_ split: String) -> Int { shards[split]?.count ?? 0 }
 
-        mutating func add(_ planar: [UInt8]) {
-            images += 1
+        /// The sums of R, G, B and of the products R·R, R·G, R·B, G·G, G·B, B·B over a planar image's pixels.
+        static func moments(_ planar: [UInt8]) -> [UInt64] {
             let plane = planar.count / 3
-            var c = [UInt64](repeating: 0, count: 3), p = [UInt64](repeating: 0, count: 6)
+            var m = [UInt64](repeating: 0, count: 9)
             planar.withUnsafeBufferPointer { x in
-                pixelSums.withUnsafeMutableBufferPointer { sums in for i in 0..<x.count { sums[i] &+= UInt64(x[i]) } }
                 for i in 0..<plane {
                     let (r, g, b) = (UInt64(x[i]), UInt64(x[plane + i]), UInt64(x[2 * plane + i]))
-                    c[0] += r; c[1] += g; c[2] += b
-                    p[0] += r * r; p[1] += r * g; p[2] += r * b; p[3] += g * g; p[4] += g * b; p[5] += b * b
+                    m[0] += r; m[1] += g; m[2] += b
+                    m[3] += r * r; m[4] += r * g; m[5] += r * b; m[6] += g * g; m[7] += g * b; m[8] += b * b
                 }
             }
-            for k in 0..<3 { channelSums[k] += c[k] }
-            for k in 0..<6 { productSums[k] += p[k] }
-            pixels += UInt64(plane)
+            return m
+        }
+
+        /// Adds a training image: its bytes to the pixel sums, its ``moments(_:)`` to the channel sums.
+        mutating func add(_ planar: [UInt8], moments: [UInt64]) {
+            images += 1
+            planar.withUnsafeBufferPointer { x in
+                pixelSums.withUnsafeMutableBufferPointer { sums in for i in 0..<x.count { sums[i] &+= UInt64(x[i]) } }
+            }
+            for k in 0..<3 { channelSums[k] += moments[k] }
+            for k in 0..<6 { productSums[k] += moments[3 + k] }
+            pixels += UInt64(planar.count / 3)
         }
 
         /// The covariance of pixel values in [0, 1].
