@@ -63,6 +63,7 @@ struct ImageNetReport {
             ["loader_headroom", String(format: "%.0f", p.loaderHeadroom)],
             ["preparation_days", String(format: "%.2f", p.preparationSeconds / Self.day)],
             ["one_run_days", String(format: "%.1f", p.runSeconds / Self.day)],
+            ["one_run_core_days", String(format: "%.0f", p.runSeconds / Self.day * Double(options.threads))],
             ["five_nets_days", String(format: "%.0f", p.fiveNetSeconds / Self.day)],
             ["pretraining_days", String(format: "%.0f", p.pretrainingSeconds / Self.day)],
             ["seven_nets_days", String(format: "%.0f", p.sevenNetSeconds / Self.day)],
