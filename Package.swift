@@ -59,6 +59,9 @@ let package = Package(
         // libjpeg-turbo's TurboJPEG API, for ImageNet's photographs and `alexnet predict`.
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG",
                        providers: [.apt(["libturbojpeg0-dev"])]),
+        // Open MPI, for data-parallel training over several processes and machines.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         // The CPUID and XGETBV instructions, to see which BLAS kernel the processor can run.
         .systemLibrary(name: "CCPUID", path: "Sources/CCPUID"),
         // glibc's mallopt, to keep freed tensors in the heap (see Threading.swift).
@@ -99,6 +102,13 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: crossModuleOptimization),
 
+        // Data-parallel training over MPI: the group of processes, the gradients' all-reduce.
+        .target(
+            name: "AlexNetDistributed",
+            dependencies: ["AlexNet", "AlexNetTraining", "CMPI"],
+            exclude: ["README.md"],
+            swiftSettings: crossModuleOptimization),
+
         // Images, PNG, canvas, font, charts, grids, the layer diagram.
         .target(
             name: "Plotting",
@@ -108,7 +118,7 @@ let package = Package(
 
         .executableTarget(
             name: "alexnet-bench",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "AlexNetDistributed", "ToolSupport"],
             path: "Benchmarks/alexnet-bench",
             swiftSettings: crossModuleOptimization),
 
@@ -122,7 +132,7 @@ let package = Package(
 
         .executableTarget(
             name: "alexnet",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "Plotting", "ToolSupport"],
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetDistributed", "Plotting", "ToolSupport"],
             path: "Tools/alexnet",
             swiftSettings: crossModuleOptimization),
 

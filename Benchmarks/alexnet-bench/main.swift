@@ -6,6 +6,7 @@
 //     swift run -c release alexnet-bench --pipeline [--data-dir DIR]
 //     swift run -c release alexnet-bench --neighbours
 //     swift run -c release alexnet-bench --imagenet-pipeline [--photos N] [--batch N] [--steps N]
+//     mpirun -np 2 .build/release/alexnet-bench --data-parallel [--net paper] [--threads 1]
 //
 // --pipeline measures the data pipeline instead: Fashion-MNIST loading, then one epoch of
 // augmented batches (24×24 crops, flips, PCA lighting) through the prefetching loader, against
@@ -16,6 +17,10 @@
 // from those shards with 1 and 2 assembling threads, and the paper's network's training step, and
 // prints how many times faster the loader is than training.
 //
+// --data-parallel times the data-parallel training step (run it under mpirun, or alone for one
+// process): images/s of the global batch, the bytes summed per step and the seconds spent in the
+// sums; with --net paper it also projects the paper's 90 epochs onto M two-core machines.
+//
 // It also proves that the library's generic code is specialised for Float in this module:
 // an unspecialised generic loop runs tens of times slower than the same loop written here.
 import AlexNet
@@ -24,6 +29,7 @@ import ToolSupport
 import AlexNetData
 import AlexNetTraining
 import AlexNetExperiments
+import AlexNetDistributed
 
 struct Options {
     var net: String, batch: Int, steps: Int, threads: Int
@@ -40,6 +46,7 @@ struct Options {
         steps = arguments.integer("--steps", default: 3, help: "timed repetitions (the median is printed)")
         threads = arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads")
         pipeline = arguments.flag("--pipeline", help: "time the data pipeline on Fashion-MNIST instead")
+        dataParallel = arguments.flag("--data-parallel", help: "time the data-parallel step (under mpirun: every rank's part of --batch)")
         imagenetPipeline = arguments.flag("--imagenet-pipeline", help: "time ImageNet's preparation, loader and the paper's training step instead")
         photos = arguments.integer("--photos", default: 200, help: "--imagenet-pipeline: synthetic photographs to prepare", range: 1...100_000)
         neighbours = arguments.flag("--neighbours", help: "time the nearest-neighbour search of Figure 4 instead (16 queries among 55,000 vectors)")
@@ -51,7 +58,7 @@ struct Options {
         csv = arguments.optionalString("--csv", help: "append one row per measurement (net, pass, batch, images/s, GFLOP/s, peak MiB)", placeholder: "FILE")
     }
     var csv: String?
-    var imagenetPipeline: Bool, photos: Int
+    var imagenetPipeline: Bool, photos: Int, dataParallel: Bool
     var convolution: String
     var widthScale: Double, hiddenWidth: Int
 }
@@ -266,6 +273,58 @@ func pipelineBenchmark(_ options: Options) throws {
     print(String(format: "the 24×24 small AlexNet trains at %.0f images/s: the pipeline is %.0f× faster", trainRate, pipelineRate / trainRate))
 }
 
+/// The step of data-parallel training (`dataParallelTrainStep`) on this process's part of a batch,
+/// with MPI when launched by mpirun; rank 0 prints.
+func dataParallelBenchmark(_ options: Options) throws {
+    Threading.setThreadCount(options.threads)
+    let group = MPIGroup.start()
+    defer { group?.finish() }
+    let (rank, size) = (group?.rank ?? 0, group?.size ?? 1)
+    var c: AlexNetConfiguration = options.net == "paper" ? .paper
+        : .small(inputChannels: 1, inputSize: 28, classes: 10, widthScale: options.widthScale, hiddenWidth: options.hiddenWidth)
+    c.dropout = nil
+    let network = try AlexNetModel<Float>(c)
+    let part = (options.batch * rank / size)..<(options.batch * (rank + 1) / size)
+    var g = RandomGenerator(seed: 1)
+    let all = Tensor<Float>.normal(shape: [options.batch, c.inputChannels, c.inputSize, c.inputSize], standardDeviation: 1, generator: &g)
+    let per = c.inputChannels * c.inputSize * c.inputSize
+    let images = Tensor<Float>(shape: [part.count, c.inputChannels, c.inputSize, c.inputSize],
+                               scalars: Array(all.scalars[(part.lowerBound * per)..<(part.upperBound * per)]))
+    let labels = part.map { $0 % c.classes }
+    let (objective, sgd) = (SoftmaxCrossEntropy<Float>(), SGD(parameters: network.parameters))
+    var buffer: [Float] = []
+    func step() throws {
+        if let group {
+            _ = try dataParallelTrainStep(network, objective: objective, optimizer: sgd, images: images, labels: labels,
+                                          learningRate: 0.0001, group: group, buffer: &buffer)
+        } else {
+            try trainStep(network, objective: objective, optimizer: sgd, images: images, labels: labels, learningRate: 0.0001)
+        }
+    }
+    try step()                                            // warm-up
+    let (bytes0, sums0) = (group?.bytesSummed ?? 0, group?.secondsSumming ?? 0)
+    var times: [Double] = []
+    for _ in 0..<options.steps { times.append(try measureSeconds { try step() }) }
+    let perStep = median(times)
+    let bytes = Double((group?.bytesSummed ?? 0) - bytes0) / Double(options.steps)
+    let summing = ((group?.secondsSumming ?? 0) - sums0) / Double(options.steps)
+    guard rank == 0 else { return }
+    if size == 1 { for line in BLASKernelSelection.report { print(line) } }
+    print(String(format: "net %@, batch %d over %d process%@ × %d thread%@: %.3f s per step (median of %d), %.1f images/s; summed %.1f MB per step, %.3f s per step in the sums (%.0f%%)",
+                 options.net, options.batch, size, size == 1 ? "" : "es", options.threads, options.threads == 1 ? "" : "s", perStep, options.steps,
+                 Double(options.batch) / perStep, bytes / 1e6, summing, 100 * summing / perStep))
+    if options.net == "paper" && size == 1 {
+        let projection = ScalingProjection(imagesPerSecond: Double(options.batch) / perStep)
+        print("\nthe paper's 90 epochs on M machines like this one (ring all-reduce of 243.9 MB per step, no overlap), days:")
+        var rows = [["machines", "compute s/step", "1 Gbit/s", "10 Gbit/s", "100 Gbit/s"]]
+        for m in [1, 2, 4, 8, 16, 32, 64] {
+            rows.append([String(m), String(format: "%.3f", projection.step(machines: m, bitsPerSecond: 1e9).compute)]
+                        + [1e9, 1e10, 1e11].map { String(format: "%.1f", projection.days(machines: m, bitsPerSecond: $0)) })
+        }
+        printTable(rows)
+    }
+}
+
 /// ImageNet's three costs, each measured alone on a quiet machine.
 func imageNetPipelineBenchmark(_ options: Options) throws {
     Threading.setThreadCount(options.threads)
@@ -334,7 +393,9 @@ runTool("alexnet-bench") {
                               summary: "Time the training step and the forward pass of the book's networks, or the data pipeline.")
     let options = Options(arguments)
     try arguments.finish()
-    if options.imagenetPipeline {
+    if options.dataParallel {
+        try dataParallelBenchmark(options)
+    } else if options.imagenetPipeline {
         try imageNetPipelineBenchmark(options)
     } else if options.pipeline {
         try pipelineBenchmark(options)

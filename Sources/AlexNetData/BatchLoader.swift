@@ -25,9 +25,14 @@ public final class BatchLoader: Sendable {
     /// Threads that assemble each batch (its images shared out among them); batches are the
     /// same whatever the number.
     public let workers: Int
+    /// The part of every batch this loader delivers, for data-parallel training: member `index` of
+    /// `count` takes positions ⌊B·index/count⌋ ..< ⌊B·(index+1)/count⌋ of each batch of B — the
+    /// same images, with the same crops, flips and lighting, as in the whole batch.
+    public let part: (index: Int, count: Int)
 
     public init(split: any LabelledImages, batchSize: Int, augmentation: Augmentation, normalization: Normalization,
-                seed: UInt64, dropsLastBatch: Bool = false, workers: Int = 1) {
+                seed: UInt64, dropsLastBatch: Bool = false, workers: Int = 1, part: (index: Int, count: Int) = (0, 1)) {
+        precondition(part.count >= 1 && part.index >= 0 && part.index < part.count, "BatchLoader: part \(part.index) of \(part.count)")
         precondition(batchSize >= 1 && split.count >= 1, "BatchLoader: empty split or batch")
         self.split = split
         self.batchSize = batchSize
@@ -36,6 +41,7 @@ public final class BatchLoader: Sendable {
         self.seed = seed
         self.dropsLastBatch = dropsLastBatch
         self.workers = max(1, workers)
+        self.part = part
     }
 
     public var batchesPerEpoch: Int {
@@ -64,13 +70,16 @@ public final class BatchLoader: Sendable {
 
     func batch(epoch: Int, index: Int, order: [Int]) -> Batch {
         precondition(index >= 0 && index < batchesPerEpoch, "BatchLoader: batch \(index) of \(batchesPerEpoch)")
-        let positions = (index * batchSize)..<min(split.count, (index + 1) * batchSize)
+        let whole = (index * batchSize)..<min(split.count, (index + 1) * batchSize)
+        let positions = (whole.lowerBound + whole.count * part.index / part.count)..<(whole.lowerBound + whole.count * (part.index + 1) / part.count)
         let indices = positions.map { order[$0] }
         let views = positions.map { p -> Augmentation.View in
             var g = generator(epoch, UInt64(p))
             return augmentation.randomView(height: split.height, width: split.width, channels: split.channels, generator: &g)
         }
-        let images = Augmentation.batch(views: views, of: split, indices: indices, normalization: normalization, workers: workers)
+        let side = augmentation.cropSize ?? min(split.height, split.width)
+        let images = views.isEmpty ? Tensor<Float>(shape: [0, split.channels, side, side])     // a part with no image of a short last batch
+            : Augmentation.batch(views: views, of: split, indices: indices, normalization: normalization, workers: workers)
         return Batch(images: images, labels: indices.map { split.labels[$0] }, epoch: epoch, index: index)
     }
 

@@ -27,6 +27,10 @@ public struct TrainingOptions: Sendable {
     public var stopAfterSteps: Int?
     /// Threads that assemble each batch in the background (``BatchLoader/workers``).
     public var loaderWorkers = 1
+    /// Train as one member of a data-parallel group: this process takes its part of every batch and
+    /// the gradients are summed over the group each step (``dataParallelTrainStep``). Only member 0
+    /// should be given a checkpoint directory and a log.
+    public var group: (any DataParallelGroup)?
 
     public init(epochs: Int) { self.epochs = epochs }
 }
@@ -167,7 +171,9 @@ public final class Trainer {
     @discardableResult
     public func run() throws -> [EpochRecord] {
         let loader = BatchLoader(split: data.train, batchSize: options.batchSize, augmentation: options.augmentation,
-                                 normalization: normalization, seed: options.seed, workers: options.loaderWorkers)
+                                 normalization: normalization, seed: options.seed, workers: options.loaderWorkers,
+                                 part: (options.group?.rank ?? 0, options.group?.size ?? 1))
+        var buffer: [Float] = []
         let objective = SoftmaxCrossEntropy<Float>()
         var stepsThisRun = 0
         var runImages = 0, runSeconds = 0.0
@@ -176,18 +182,23 @@ public final class Trainer {
             network.phase = .training
             for batch in loader.batches(epoch: state.epoch, startingAt: state.batchIndex) {
                 let started = Date()
-                let (loss, logits): (Float, Tensor<Float>)
+                let (loss, mistakes, n): (Float, Int, Int)
                 do {
-                    (loss, logits) = try trainStep(network, objective: objective, optimizer: optimizer,
-                                                   images: batch.images, labels: batch.labels, learningRate: rate)
+                    if let group = options.group {
+                        (loss, mistakes, n) = try dataParallelTrainStep(network, objective: objective, optimizer: optimizer, images: batch.images,
+                                                                        labels: batch.labels, learningRate: rate, group: group, buffer: &buffer)
+                    } else {
+                        let (l, logits) = try trainStep(network, objective: objective, optimizer: optimizer,
+                                                        images: batch.images, labels: batch.labels, learningRate: rate)
+                        (loss, mistakes, n) = (l, TopK.mistakes(logits, labels: batch.labels, k: 1), batch.labels.count)
+                    }
                 } catch TrainingError.lossNotFinite(let loss) {
                     throw TrainingError.diverged(loss: loss, step: state.step + 1, epoch: state.epoch + 1,
                                                  batch: state.batchIndex + 1, learningRate: rate)
                 }
                 let seconds = Date().timeIntervalSince(started)
-                let n = batch.labels.count
                 state.epochLossSum += Double(loss) * Double(n)
-                state.epochMistakes += TopK.mistakes(logits, labels: batch.labels, k: 1)
+                state.epochMistakes += mistakes
                 state.epochImages += n
                 state.epochSeconds += seconds
                 state.elapsedSeconds += seconds

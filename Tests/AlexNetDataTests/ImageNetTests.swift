@@ -232,3 +232,27 @@ import AlexNet
         held.withImage(2) { p in shards.train.withImage(held.indices[2]) { #expect(p == $0) } }
     }
 }
+
+/// Data-parallel parts of a batch: together, in order, they are the whole batch.
+@Suite struct BatchPartTests {
+    @Test func thePartsMakeTheWholeBatch() {
+        var g = RandomGenerator(seed: 5)
+        let split = DatasetSplit(channels: 1, height: 6, width: 6, pixels: (0..<(23 * 36)).map { _ in UInt8(g.next() % 256) }, labels: (0..<23).map { $0 % 4 })
+        let augmentation = Augmentation(cropSize: 4, flips: true)
+        let normalization = Normalization.meanImage(of: split)
+        let whole = BatchLoader(split: split, batchSize: 10, augmentation: augmentation, normalization: normalization, seed: 9)
+        for parts in [2, 3] {
+            let loaders = (0..<parts).map { BatchLoader(split: split, batchSize: 10, augmentation: augmentation, normalization: normalization, seed: 9, part: ($0, parts)) }
+            for index in 0..<whole.batchesPerEpoch {                       // the last batch has 3 images
+                let expected = whole.batch(epoch: 2, index: index)
+                let pieces = loaders.map { $0.batch(epoch: 2, index: index) }
+                #expect(pieces.flatMap(\.labels) == expected.labels)
+                #expect(pieces.flatMap(\.images.scalars) == expected.images.scalars)
+                #expect(pieces.allSatisfy { !$0.labels.isEmpty }, "every part has an image when the batch has at least \(parts)")
+            }
+        }
+        // More parts than images: some parts are empty, of the right shape.
+        let many = BatchLoader(split: split, batchSize: 10, augmentation: augmentation, normalization: normalization, seed: 9, part: (0, 5))
+        #expect(many.batch(epoch: 0, index: 2).images.shape == [0, 1, 4, 4])
+    }
+}

@@ -7,7 +7,11 @@ public struct ExecutableRun: Sendable {
 
 /// Runs one of the package's executables (built beside the test bundle) with `arguments`, the
 /// environment changed by `changes` (nil removes a variable), and waits for it.
-public func runExecutable(_ name: String, _ arguments: [String], environment changes: [String: String?] = [:]) throws -> ExecutableRun {
+///
+/// With a `launcher` (e.g. `["/usr/bin/mpirun", "-np", "2", "@TOOL"]`), the launcher runs instead,
+/// with every "@TOOL" in its arguments replaced by the executable's path, followed by `arguments`.
+public func runExecutable(_ name: String, _ arguments: [String], environment changes: [String: String?] = [:],
+                          launcher: [String] = []) throws -> ExecutableRun {
     let directory = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         .deletingLastPathComponent()
     let tool = directory.appendingPathComponent(name)
@@ -17,8 +21,13 @@ public func runExecutable(_ name: String, _ arguments: [String], environment cha
     var environment = ProcessInfo.processInfo.environment
     for (variable, value) in changes { environment[variable] = value }
     let process = Process()
-    process.executableURL = tool
-    process.arguments = arguments
+    if let program = launcher.first {
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = launcher.dropFirst().map { $0 == "@TOOL" ? tool.path : $0 } + arguments
+    } else {
+        process.executableURL = tool
+        process.arguments = arguments
+    }
     process.environment = environment
     let (out, err) = (Pipe(), Pipe())
     process.standardOutput = out

@@ -3,9 +3,23 @@ import Foundation
 import ToolSupport
 import AlexNetData
 import AlexNetTraining
+import AlexNetDistributed
 
-/// `alexnet train`: trains with the paper's SGD, checkpointing into --checkpoint-dir.
+/// `alexnet train`: trains with the paper's SGD, checkpointing into --checkpoint-dir. Launched by
+/// `mpirun -np N`, the N processes train one network together (data parallelism, `MPIGroup`):
+/// each takes its part of every batch of --batch images, the gradients are summed each step,
+/// rank 0 writes the checkpoint and the log; a failure on any rank ends them all.
 func train(_ raw: ArraySlice<String>) throws {
+    guard let group = MPIGroup.start() else { return try train(raw, group: nil) }
+    do {
+        try train(raw, group: group)
+    } catch {
+        group.abort("alexnet train: \(error)", code: error is UsageError ? 2 : 1)
+    }
+    group.finish()
+}
+
+func train(_ raw: ArraySlice<String>, group: MPIGroup?) throws {
     let a = Arguments(raw, command: "alexnet train", summary: "Train a network with the paper's SGD (Section 5), checkpointing as it goes.")
     let data = DataArguments(a, imageNet: true)
     let model = ModelArguments(a)
@@ -24,7 +38,7 @@ func train(_ raw: ArraySlice<String>) throws {
     let validationOption = a.optionalInteger("--validation", help: "hold this many training images out as the validation split the plateau rule watches (default: a tenth, at most 5,000; 0: none)", range: 0...Int.max)
     let limitTrain = a.optionalInteger("--limit-train", help: "use only the first N training images")
     let limitTest = a.optionalInteger("--limit-test", help: "use only the first N test images")
-    let threads = a.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "threads for OpenBLAS and the library")
+    let threads = a.integer("--threads", default: defaultThreads, help: "threads for OpenBLAS and the library (under mpirun: the cores shared among this machine's ranks)")
     let workers = a.integer("--loader-threads", default: 1, help: "threads that assemble each batch in the background", range: 1...256)
     let directory = a.optionalString("--checkpoint-dir", help: "keep checkpoint.alexnet here (required)", placeholder: "DIR")
     let resume = a.flag("--resume", help: "continue the checkpoint in --checkpoint-dir")
@@ -56,10 +70,12 @@ func train(_ raw: ArraySlice<String>) throws {
     options.loaderWorkers = workers
     options.evaluationViews = tenViews ? .ten : .centre
     options.seed = model.seed
-    options.checkpointDirectory = directory
+    options.checkpointDirectory = (group?.rank ?? 0) == 0 ? directory : nil      // rank 0 writes, every rank reads
+    options.group = group
+    options.showsProgress = (group?.rank ?? 0) == 0
     options.checkpointEverySteps = every
     options.stopAfterSteps = stopAfter
-    options.logPath = log ?? (directory as NSString).appendingPathComponent("log.csv")
+    options.logPath = (group?.rank ?? 0) == 0 ? log ?? (directory as NSString).appendingPathComponent("log.csv") : nil
     switch schedule {
     case "constant": options.schedule = .constant(rate)
     case "plateau": options.schedule = .plateau(rate, patience: patience)
@@ -75,7 +91,8 @@ func train(_ raw: ArraySlice<String>) throws {
 
     let trainer = try Trainer(specification: specification, data: source.data, options: options, normalization: source.normalization)
     trainer.metadata = ["dataset": source.data.name, "classes": source.classNames.joined(separator: "\n"),
-                        "crop": String(size), "views": options.evaluationViews.rawValue, "threads": String(threads)]
+                        "crop": String(size), "views": options.evaluationViews.rawValue, "threads": String(threads),
+                        "ranks": String(group?.size ?? 1)]
     let path = Trainer.checkpointPath(in: directory)
     let exists = FileManager.default.fileExists(atPath: path)
     if resume {
@@ -83,6 +100,10 @@ func train(_ raw: ArraySlice<String>) throws {
         let checkpoint = try Checkpoint.read(from: path)
         guard checkpoint.normalization == trainer.normalization else {
             throw CheckpointError.doesNotFit("\(path) was made with other data, --validation or --pixels; resume with the same data options")
+        }
+        let ranks = checkpoint.metadata["ranks"] ?? "1"
+        guard ranks == String(group?.size ?? 1) else {
+            throw CheckpointError.doesNotFit("\(path) was trained by \(ranks) process\(ranks == "1" ? "" : "es") and this run has \(group?.size ?? 1): resume it with the same number (mpirun -np \(ranks)), so that every batch is split as before")
         }
         try trainer.resume(from: checkpoint)
         if let saved = checkpoint.metadata["threads"], saved != String(threads) {
@@ -96,8 +117,18 @@ func train(_ raw: ArraySlice<String>) throws {
         trainer.progress.log("the checkpoint has already trained \(trainer.state.epoch) epochs; nothing to do (raise --epochs to go on)")
         return
     }
+    if let group {
+        separateDropoutStreams(trainer.network, rank: group.rank)
+        trainer.progress.log("\(group.size) processes train together (mpirun): \(batch / group.size)–\((batch + group.size - 1) / group.size) images of each batch of \(batch) each, \(threads) thread\(threads == 1 ? "" : "s") each")
+    }
     trainer.progress.log("training \(source.data.name) (\(source.data.train.count) images) for \(epochs) epochs; \(trainer.network.parameterCount) parameters; checkpoints in \(directory)")
     let records = try trainer.run()
+    if let group, group.rank == 0 {
+        let steps = max(1, trainer.state.step)
+        print(String(format: "rank 0 of %d: summed %.1f MB per step (gradients and statistics), %.1f s of %.1f s training spent in the sums",
+                     group.size, Double(group.bytesSummed) / Double(steps) / 1e6, group.secondsSumming, trainer.state.elapsedSeconds))
+    }
+    guard (group?.rank ?? 0) == 0 else { return }
     if let stopAfter, trainer.state.epoch < epochs {
         print("stopped after \(stopAfter) steps at step \(trainer.state.step) (epoch \(trainer.state.epoch + 1), batch \(trainer.state.batchIndex)); checkpoint \(path)")
         return
@@ -135,4 +166,22 @@ func trainingSource(_ data: DataArguments, model: ModelArguments, validation: In
     let train = dataset.train
     return TrainingSource(data: TrainingData(dataset), normalization: model.standardizesPixels ? .standardizing(train) : .meanImage(of: train),
                           classNames: dataset.classNames, lighting: { .fit(train) })
+}
+
+/// Under mpirun: the cores of this machine shared among the ranks on it.
+var defaultThreads: Int {
+    let local = Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"] ?? "1") ?? 1
+    return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, local))
+}
+
+/// Gives rank r > 0 dropout masks of its own: its part of the batch must not reuse rank 0's draws.
+/// Derived from the (restored) generators and the rank, so a run is reproducible; with dropout and
+/// more than one rank the masks are other draws than a single process makes, from the same
+/// distribution, and a resumed run restarts ranks > 0 from rank 0's saved generators.
+func separateDropoutStreams(_ network: any Network<Float>, rank: Int) {
+    guard rank > 0 else { return }
+    for d in network.dropoutLayers {
+        var g = d.generator
+        d.generator = RandomGenerator(seed: g.next() ^ (UInt64(rank) &* 0xD1B5_4A32_D192_ED03))
+    }
 }
