@@ -308,8 +308,22 @@ func dataParallelBenchmark(_ options: Options) throws {
     let perStep = median(times)
     let bytes = Double((group?.bytesSummed ?? 0) - bytes0) / Double(options.steps)
     let summing = ((group?.secondsSumming ?? 0) - sums0) / Double(options.steps)
+    // The gradient's all-reduce alone, without compute: what moving the bytes costs here.
+    var alone: [Double] = []
+    if let group {
+        buffer.withUnsafeMutableBufferPointer { b in
+            for _ in 0..<options.steps {
+                group.barrier()
+                alone.append(measureSeconds { group.sum(b) })
+            }
+        }
+    }
     guard rank == 0 else { return }
     if size == 1 { for line in BLASKernelSelection.report { print(line) } }
+    if !alone.isEmpty {
+        print(String(format: "the all-reduce of the %.1f MB gradient alone, after a barrier: %.3f s (median of %d), %.2f GB/s of gradient",
+                     Double(4 * buffer.count) / 1e6, median(alone), options.steps, Double(4 * buffer.count) / median(alone) / 1e9))
+    }
     print(String(format: "net %@, batch %d over %d process%@ × %d thread%@: %.3f s per step (median of %d), %.1f images/s; summed %.1f MB per step, %.3f s per step in the sums (%.0f%%)",
                  options.net, options.batch, size, size == 1 ? "" : "es", options.threads, options.threads == 1 ? "" : "s", perStep, options.steps,
                  Double(options.batch) / perStep, bytes / 1e6, summing, 100 * summing / perStep))

@@ -122,11 +122,12 @@ func train(_ raw: ArraySlice<String>, group: MPIGroup?) throws {
         trainer.progress.log("\(group.size) processes train together (mpirun): \(batch / group.size)–\((batch + group.size - 1) / group.size) images of each batch of \(batch) each, \(threads) thread\(threads == 1 ? "" : "s") each")
     }
     trainer.progress.log("training \(source.data.name) (\(source.data.train.count) images) for \(epochs) epochs; \(trainer.network.parameterCount) parameters; checkpoints in \(directory)")
+    let (stepsBefore, secondsBefore) = (trainer.state.step, trainer.state.elapsedSeconds)
     let records = try trainer.run()
     if let group, group.rank == 0 {
-        let steps = max(1, trainer.state.step)
-        print(String(format: "rank 0 of %d: summed %.1f MB per step (gradients and statistics), %.1f s of %.1f s training spent in the sums",
-                     group.size, Double(group.bytesSummed) / Double(steps) / 1e6, group.secondsSumming, trainer.state.elapsedSeconds))
+        let steps = max(1, trainer.state.step - stepsBefore)
+        print(String(format: "rank 0 of %d: summed %.1f MB per step (gradients and statistics), %.1f s of this run's %.1f s of training spent in the sums",
+                     group.size, Double(group.bytesSummed) / Double(steps) / 1e6, group.secondsSumming, trainer.state.elapsedSeconds - secondsBefore))
     }
     guard (group?.rank ?? 0) == 0 else { return }
     if let stopAfter, trainer.state.epoch < epochs {
