@@ -81,23 +81,27 @@ public struct ImageNetPreparation: Sendable {
                 shardsThisRun += 1
                 let s = state.shardsDone(name)
                 let batch = Array(files[(s * imagesPerShard)..<min(files.count, (s + 1) * imagesPerShard)])
-                let outcomes = decode(batch)
-                var labels: [Int] = [], pixels: [UInt8] = []
-                pixels.reserveCapacity(batch.count * 3 * size * size)
-                for (file, outcome) in zip(batch, outcomes) {
-                    switch outcome {
+                var outcomes = decode(batch)
+                // The shard is built in one array, header first, and each decoded image is released as
+                // it is copied in: the peak is about two shards' bytes, not three.
+                let labels = zip(batch, outcomes).compactMap { file, outcome -> Int? in
+                    if case .kept = outcome { return file.label } else { return nil }
+                }
+                var shard = ImageNetShards.header(count: labels.count, channels: 3, size: size, labels: labels)
+                shard.reserveCapacity(shard.count + labels.count * 3 * size * size)
+                for (i, file) in batch.enumerated() {
+                    switch outcomes[i] {
                     case .kept(let planar, let moments, let note):
-                        labels.append(file.label)
-                        pixels += planar
+                        shard += planar
                         if name == "train" { state.add(planar, moments: moments) }
                         if let note { state.report.append(.init(file: file.path, kept: true, what: note)) }
                     case .skipped(let reason):
                         state.report.append(.init(file: file.path, kept: false, what: reason))
                     }
+                    outcomes[i] = .skipped(reason: "")
                 }
                 let shardFile = String(format: "%@-%05d.shard", name, s)
-                try writeAtomically(ImageNetShards.header(count: labels.count, channels: 3, size: size, labels: labels) + pixels,
-                                    to: (output as NSString).appendingPathComponent(shardFile))
+                try writeAtomically(shard, to: (output as NSString).appendingPathComponent(shardFile))
                 state.shards[name, default: []].append(.init(file: shardFile, images: labels.count))
                 try state.write(to: statePath)
                 done += batch.count
