@@ -62,13 +62,15 @@ import TestSupport
         #expect(report.contains("skipped\t\(tree)/train/n00000002/truncated.JPEG\t"), "\(report)")    // cut before its image data
         #expect(report.contains("skipped\t\(tree)/train/n00000002/readme.JPEG\tnot a JPEG, and not readable otherwise ("), "\(report)")
 
-        // The paper's network (two towers, 227 crops of 256, PCA lighting) takes three steps.
+        // The paper's network with the paper's recipe by default (two towers, 227 crops of 256, reflections,
+        // PCA lighting, N(0, 0.01²) weights on raw pixels) takes three steps.
         let paper = "\(directory)/paper"
         let steps = try runExecutable("alexnet", ["train", "--dataset", "imagenet", "--data-dir", "\(directory)/p256", "--model", "paper",
-                                                  "--recipe", "paper", "--batch", "4", "--flips", "--pca-lighting", "--validation", "8",
+                                                  "--batch", "4", "--validation", "8",
                                                   "--stop-after-steps", "3", "--checkpoint-dir", paper])
         #expect(steps.status == 0, "\(steps.errors)")
         #expect(steps.output.contains("stopped after 3 steps at step 3"), "\(steps.output)")
+        #expect(steps.errors.contains("the paper's recipe: N(0, 0.01²) weights, raw pixels minus the mean image, 227×227 crops, reflections, PCA lighting, batch 4, momentum 0.9, weight decay 0.0005, ε = 0.01 ÷ 10 on a plateau of 2 epochs (3 times at most), 90 epochs"), "\(steps.errors)")
         let checkpoint = try Checkpoint.read(from: "\(paper)/checkpoint.alexnet")
         #expect(checkpoint.specification.inputShape == [3, 227, 227] && checkpoint.state.step == 3)
         #expect(checkpoint.parameters.reduce(0) { $0 + $1.value.count } == 60_965_224 - 997 * 4097)   // 3 outputs, not 1000

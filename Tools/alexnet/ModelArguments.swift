@@ -9,9 +9,12 @@ struct ModelArguments {
     var pooling: (window: Int, stride: Int)
     var dropout: Bool
     var towers: Int
-    var initialization: WeightInitialization
+    /// --recipe, --init and --pixels as given (nil: not given); see ``usesPaperRecipe(byDefault:)``.
+    var recipe: String?, initChoice: String?, pixelsChoice: String?
+    /// Set by ``usesPaperRecipe(byDefault:)``.
+    var initialization = WeightInitialization.he
     /// Whether the pixels are scaled to unit variance after the mean image is subtracted.
-    var standardizesPixels: Bool
+    var standardizesPixels = true
     var hiddenBias: Double
     var widthScale: Double, hiddenWidth: Int
     var seed: UInt64
@@ -29,18 +32,26 @@ struct ModelArguments {
         pooling = pool == "3/2" ? (3, 2) : (2, 2)
         dropout = !a.flag("--no-dropout", help: "switch dropout in fc6 and fc7 off (Section 4.2)")
         towers = a.integer("--towers", default: 2, help: "2: the paper's two GPUs as groups; 1: the half-width net", range: 1...2)
-        let paper = a.choice("--recipe", default: "standard", choices: ["standard", "paper"],
-                             help: "standard: He's initialisation on standardised pixels, which learns in the first epoch; paper: the paper's N(0, 0.01²) weights on raw mean-subtracted pixels (Section 5), which can stay at chance for many epochs on a small net") == "paper"
-        initialization = (a.optionalChoice("--init", choices: ["paper", "he"],
-                                           help: "override the recipe's weights: N(0, 0.01²) as in the paper, or He's N(0, 2/fan-in)")
-                          ?? (paper ? "paper" : "he")) == "paper" ? .paper : .he
-        standardizesPixels = (a.optionalChoice("--pixels", choices: ["standardized", "raw"],
-                                               help: "override the recipe's input scale: mean image subtracted and divided by the pixels' standard deviation, or raw 0…255 minus the mean image as in the paper")
-                              ?? (paper ? "raw" : "standardized")) == "standardized"
+        recipe = a.optionalChoice("--recipe", choices: ["standard", "paper"],
+                                  help: "standard: He's initialisation on standardised pixels, which learns in the first epoch; paper: the paper's N(0, 0.01²) weights on raw mean-subtracted pixels (Section 5), which can stay at chance for many epochs on a small net (default: paper for --model paper on ImageNet, standard otherwise)")
+        initChoice = a.optionalChoice("--init", choices: ["paper", "he"],
+                                      help: "override the recipe's weights: N(0, 0.01²) as in the paper, or He's N(0, 2/fan-in)")
+        pixelsChoice = a.optionalChoice("--pixels", choices: ["standardized", "raw"],
+                                        help: "override the recipe's input scale: mean image subtracted and divided by the pixels' standard deviation, or raw 0…255 minus the mean image as in the paper")
         hiddenBias = a.double("--hidden-bias", default: 1, help: "initial bias of conv2, conv4, conv5, fc6, fc7 (the paper: 1)", range: -10...10)
         widthScale = a.double("--width-scale", default: 1.0 / 3, help: "small-alexnet: conv widths as a fraction of the paper's", range: 0.01...4)
         hiddenWidth = a.integer("--hidden-width", default: 512, help: "small-alexnet: width of fc6 and fc7")
         seed = UInt64(a.integer("--seed", default: 0, help: "seeds the weights, dropout, data order and augmentation", range: 0...Int.max))
+    }
+
+    /// Settles the recipe: the paper's when asked for, or when `byDefault` and no --recipe was
+    /// given; --init and --pixels override its parts. Returns whether it is the paper's.
+    @discardableResult
+    mutating func usesPaperRecipe(byDefault: Bool) -> Bool {
+        let paper = (recipe ?? (byDefault ? "paper" : "standard")) == "paper"
+        initialization = (initChoice ?? (paper ? "paper" : "he")) == "paper" ? .paper : .he
+        standardizesPixels = (pixelsChoice ?? (paper ? "raw" : "standardized")) == "standardized"
+        return paper
     }
 
     /// The network for images of `channels`×`size`×`size` and `classes` classes.

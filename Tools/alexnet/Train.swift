@@ -22,8 +22,8 @@ func train(_ raw: ArraySlice<String>) throws {
 func train(_ raw: ArraySlice<String>, group: MPIGroup?) throws {
     let a = Arguments(raw, command: "alexnet train", summary: "Train a network with the paper's SGD (Section 5), checkpointing as it goes.")
     let data = DataArguments(a, imageNet: true)
-    let model = ModelArguments(a)
-    let epochs = a.integer("--epochs", default: 10, help: "epochs to train in all (a resumed run counts the earlier ones)")
+    var model = ModelArguments(a)
+    let epochsOption = a.optionalInteger("--epochs", help: "epochs to train in all (a resumed run counts the earlier ones; default 10, and the paper's 90 for --model paper on ImageNet)")
     let batch = a.integer("--batch", default: 128, help: "images per batch (the paper: 128)")
     let rate = a.double("--learning-rate", default: 0.01, help: "initial learning rate ε (the paper: 0.01)", range: 0...100)
     let schedule = a.string("--schedule", default: "plateau", help: "constant, plateau (÷10 when the validation error stalls, 3 times at most) or steps:E1,E2,… (÷10 at those epochs)")
@@ -32,8 +32,9 @@ func train(_ raw: ArraySlice<String>, group: MPIGroup?) throws {
     let decay = a.double("--weight-decay", default: 0.0005, help: "weight decay λ", range: 0...1)
     let decayBiases = a.flag("--decay-biases", help: "apply weight decay to biases too")
     let cropOption = a.optionalInteger("--crop", help: "train on random crops of this size, test on centre crops (e.g. 24 of 28; --model paper on ImageNet: 227 of 256)")
-    let flips = a.flag("--flips", help: "random horizontal reflections (Section 4.1)")
-    let lighting = a.flag("--pca-lighting", help: "the paper's PCA colour augmentation (Section 4.1)")
+    let flipsFlag = a.flag("--flips", help: "random horizontal reflections (Section 4.1; on by default for --model paper on ImageNet)")
+    let lightingFlag = a.flag("--pca-lighting", help: "the paper's PCA colour augmentation (Section 4.1; on by default for --model paper on ImageNet)")
+    let plain = a.flag("--no-augmentation", help: "no reflections or PCA lighting, even for --model paper on ImageNet (random crops stay)")
     let tenViews = a.flag("--ten-views", help: "evaluate on the ten views (corners, centre, mirrors) rather than the centre")
     let validationOption = a.optionalInteger("--validation", help: "hold this many training images out as the validation split the plateau rule watches (default: a tenth, at most 5,000; 0: none)", range: 0...Int.max)
     let limitTrain = a.optionalInteger("--limit-train", help: "use only the first N training images")
@@ -50,6 +51,14 @@ func train(_ raw: ArraySlice<String>, group: MPIGroup?) throws {
 
     if validationOption == 0 && schedule == "plateau" {
         throw UsageError("--schedule plateau watches a validation split; --validation 0 leaves none (the test set is never used to train). Choose --schedule constant or steps:…", command: a.command)
+    }
+    // --model paper on ImageNet is the paper's whole recipe unless told otherwise (Sections 4.1, 5).
+    let paperOnImageNet = data.isImageNet && model.model == "paper"
+    model.usesPaperRecipe(byDefault: paperOnImageNet)
+    let epochs = epochsOption ?? (paperOnImageNet ? 90 : 10)
+    let flips = !plain && (flipsFlag || paperOnImageNet), lighting = !plain && (lightingFlag || paperOnImageNet)
+    guard !(plain && (flipsFlag || lightingFlag)) else {
+        throw UsageError("--no-augmentation excludes --flips and --pca-lighting", command: a.command)
     }
     Threading.setThreadCount(threads)
     let source = try trainingSource(data, model: model, validation: validationOption, limitTrain: limitTrain, limitTest: limitTest, command: a.command)
@@ -120,6 +129,9 @@ func train(_ raw: ArraySlice<String>, group: MPIGroup?) throws {
     if let group {
         separateDropoutStreams(trainer.network, rank: group.rank)
         trainer.progress.log("\(group.size) processes train together (mpirun): \(batch / group.size)–\((batch + group.size - 1) / group.size) images of each batch of \(batch) each, \(threads) thread\(threads == 1 ? "" : "s") each")
+    }
+    if paperOnImageNet {
+        trainer.progress.log("the paper's recipe: \(model.initialization == .paper ? "N(0, 0.01²) weights" : "He's weights"), \(model.standardizesPixels ? "standardised" : "raw") pixels minus the mean image, \(size)×\(size) crops\(flips ? ", reflections" : "")\(lighting ? ", PCA lighting" : ""), batch \(batch), momentum \(momentum), weight decay \(decay), ε = \(rate) ÷ 10 on a plateau of \(patience) epochs (3 times at most), \(epochs) epochs")
     }
     trainer.progress.log("training \(source.data.name) (\(source.data.train.count) images) for \(epochs) epochs; \(trainer.network.parameterCount) parameters; checkpoints in \(directory)")
     let (stepsBefore, secondsBefore) = (trainer.state.step, trainer.state.elapsedSeconds)
