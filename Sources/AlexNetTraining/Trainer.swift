@@ -227,17 +227,29 @@ public final class Trainer {
     }
 
     /// Evaluates, logs and checkpoints the epoch just trained, and moves to the next.
+    /// The network's errors on `split`; in a data-parallel group each member evaluates its part
+    /// of the split and the mistakes are summed, so every member gets the same numbers.
+    private func evaluate(_ split: any LabelledImages, augmentation: Augmentation) -> Evaluation {
+        guard let group = options.group, group.size > 1 else {
+            return Evaluation(network: network, split: split, normalization: normalization, augmentation: augmentation,
+                              views: options.evaluationViews, batchSize: options.batchSize)
+        }
+        let part = (split.count * group.rank / group.size)..<(split.count * (group.rank + 1) / group.size)
+        let mine = part.isEmpty ? nil : Evaluation(network: network, split: ImageSubset(split, indices: Array(part)), normalization: normalization,
+                                                   augmentation: augmentation, views: options.evaluationViews, batchSize: options.batchSize)
+        let n = Double(part.count)
+        let totals = group.sum([(mine?.top1 ?? 0) * n, (mine?.top5 ?? 0) * n, n])
+        var whole = Evaluation(probabilities: Tensor(shape: [0, 1]), labels: [])
+        (whole.top1, whole.top5, whole.images) = (totals[0].rounded() / totals[2], totals[1].rounded() / totals[2], Int(totals[2]))
+        return whole
+    }
+
     private func finishEpoch(rate: Double) throws {
         let started = Date()
         let crop = options.augmentation.cropSize
         let evaluationAugmentation = Augmentation(cropSize: crop)
-        let validation = data.validation.map {
-            Evaluation(network: network, split: $0, normalization: normalization, augmentation: evaluationAugmentation,
-                       views: options.evaluationViews, batchSize: options.batchSize)
-        }
-        let test = Evaluation(network: network, split: data.test, normalization: normalization,
-                              augmentation: evaluationAugmentation, views: options.evaluationViews,
-                              batchSize: options.batchSize)
+        let validation = data.validation.map { evaluate($0, augmentation: evaluationAugmentation) }
+        let test = evaluate(data.test, augmentation: evaluationAugmentation)
         state.elapsedSeconds += Date().timeIntervalSince(started)
         let record = EpochRecord(
             epoch: state.epoch + 1, learningRate: rate,

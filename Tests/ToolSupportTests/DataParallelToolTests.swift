@@ -52,6 +52,15 @@ struct DataParallelToolTests {
         #expect(two.output.contains("rank 0 of 2: summed 2.8 MB per step"), "\(two.output)")
         let (a, b) = (try CSVTable.read(from: directory + "/one/log.csv"), try CSVTable.read(from: directory + "/two/log.csv"))
         for (x, y) in zip(try a.numbers("training_loss"), try b.numbers("training_loss")) { #expect(abs(x - y) <= 1e-3 * abs(x), "loss \(x) vs \(y)") }
+        // Each process evaluates half of the validation and test images and the counts are summed:
+        // after the first epoch (weights a few ulps apart) the errors agree, and the last epoch's
+        // test errors are exactly what one process finds for the same weights.
+        for column in ["validation_top1", "test_top1", "test_top5"] {
+            #expect(abs(try a.numbers(column)[0] - b.numbers(column)[0]) <= 1.0 / 500 + 1e-12, "\(column) after epoch 1")
+        }
+        let check = try runExecutable("alexnet", ["evaluate", "--checkpoint", directory + "/two/checkpoint.alexnet", "--limit-test", "500"])
+        let logged = try b.numbers("test_top1").last!, loggedTop5 = try b.numbers("test_top5").last!
+        #expect(check.output.contains(String(format: "top-1 error %.2f%%, top-5 error %.2f%%", 100 * logged, 100 * loggedTop5)), "\(check.output) vs \(logged)")
         let epochs = try Self.difference(directory + "/one", directory + "/two")
         #expect(epochs.worst <= 1e-2 * epochs.scale, "two epochs: largest weight difference \(epochs.worst) (largest weight \(epochs.scale))")
 
