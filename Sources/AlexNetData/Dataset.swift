@@ -57,12 +57,10 @@ public struct Dataset: Sendable {
     /// validation split (the paper tunes its schedule on held-out data).
     public func holdingOutValidation(_ count: Int, seed: UInt64) -> Dataset {
         precondition(count > 0 && count < train.count, "holdingOutValidation: \(count) of \(train.count) images")
-        var order = Array(0..<train.count)
-        var g = RandomGenerator(seed: seed)
-        order.shuffle(using: &g)
+        let positions = ImageSubset.heldOutPositions(count, of: train.count, seed: seed)
         var copy = self
-        copy.validation = train.subset(Array(order[..<count]).sorted())
-        copy.train = train.subset(Array(order[count...]).sorted())
+        copy.validation = train.subset(positions.validation)
+        copy.train = train.subset(positions.train)
         return copy
     }
 

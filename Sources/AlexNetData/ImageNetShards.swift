@@ -228,10 +228,18 @@ public struct ImageSubset: LabelledImages {
     /// `count` images of `base` chosen by a seeded shuffle as a validation split, and the rest:
     /// the held-out split the paper's plateau rule watches (the reported set is never used).
     public static func holdingOut(_ count: Int, of base: any LabelledImages, seed: UInt64) -> (train: ImageSubset, validation: ImageSubset) {
-        precondition(count >= 0 && count < base.count, "holdingOut: \(count) of \(base.count) images")
-        var order = Array(0..<base.count)
+        let (train, validation) = heldOutPositions(count, of: base.count, seed: seed)
+        return (ImageSubset(base, indices: train), ImageSubset(base, indices: validation))
+    }
+
+    /// The positions of a seeded hold-out: `count` of 0..<total by a seeded shuffle as the
+    /// validation split, the rest for training, each in ascending order (also what
+    /// ``Dataset/holdingOutValidation(_:seed:)`` cuts in memory).
+    public static func heldOutPositions(_ count: Int, of total: Int, seed: UInt64) -> (train: [Int], validation: [Int]) {
+        precondition(count >= 0 && count < total, "holdingOut: \(count) of \(total) images")
+        var order = Array(0..<total)
         var g = RandomGenerator(seed: seed)
         order.shuffle(using: &g)
-        return (ImageSubset(base, indices: Array(order[count...]).sorted()), ImageSubset(base, indices: Array(order[..<count]).sorted()))
+        return (Array(order[count...]).sorted(), Array(order[..<count]).sorted())
     }
 }

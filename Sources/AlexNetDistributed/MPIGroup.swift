@@ -61,13 +61,6 @@ public final class MPIGroup: DataParallelGroup, @unchecked Sendable {
     /// Waits until every member arrives.
     public func barrier() { MPI_Barrier(world) }
 
-    /// The largest of `value` over the group (e.g. whether any member failed).
-    public func maximum(_ value: Double) -> Double {
-        var v = value
-        MPI_Allreduce(alexnet_mpi_in_place(), &v, 1, alexnet_mpi_double(), alexnet_mpi_max(), world)
-        return v
-    }
-
     /// Ends every member's process: a member that cannot go on must not leave the others waiting
     /// in a sum. Prints `message` (with the rank) on standard error first.
     public func abort(_ message: String, code: Int32 = 1) -> Never {

@@ -7,5 +7,4 @@ static inline MPI_Datatype alexnet_mpi_float(void) { return MPI_FLOAT; }
 static inline MPI_Datatype alexnet_mpi_double(void) { return MPI_DOUBLE; }
 static inline MPI_Datatype alexnet_mpi_byte(void) { return MPI_BYTE; }
 static inline MPI_Op alexnet_mpi_sum(void) { return MPI_SUM; }
-static inline MPI_Op alexnet_mpi_max(void) { return MPI_MAX; }
 static inline void *alexnet_mpi_in_place(void) { return MPI_IN_PLACE; }
