@@ -163,7 +163,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AlexNetExperimentsTests",
-            dependencies: ["AlexNet", "AlexNetData", "AlexNetExperiments", "TestSupport"]),
+            dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "AlexNetExperiments", "TestSupport"]),
         .testTarget(
             name: "PlottingTests",
             dependencies: ["AlexNet", "AlexNetData", "Plotting", "figure-gallery", "TestSupport"]),

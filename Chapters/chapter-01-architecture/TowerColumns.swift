@@ -14,7 +14,7 @@ func towerColumns(_ model: AlexNetModel<Float>) -> [LayerDiagram.Column] {
         let parameters = layer.parameters.reduce(0) { $0 + $1.value.count }
         let (label, split, readsAll): (String, Int, Bool)
         switch layer {
-        case let convolution as Convolution<Float>: (label, split, readsAll) = (name, convolution.towers, convolution.groups == 1)
+        case let convolution as Convolution<Float>: (label, split, readsAll) = (name, towers, convolution.groups == 1)
         case is FullyConnected<Float>: (label, split, readsAll) = (name, name == "fc8" ? 1 : towers, true)
         case is LocalResponseNormalization<Float>: (label, split, readsAll) = ("LRN", columns.last!.towers, false)
         case is MaxPooling<Float>: (label, split, readsAll) = ("pool", columns.last!.towers, false)

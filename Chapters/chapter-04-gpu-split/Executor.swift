@@ -30,7 +30,7 @@ func timeExecutors(_ net: String, _ configuration: AlexNetConfiguration, batch: 
                                       standardDeviation: 1, generator: &g)
     let labels = (0..<batch).map { $0 % configuration.classes }
     let grouped = try AlexNetModel<Float>(configuration)
-    let parallel = TowerParallelAlexNet(try AlexNetModel<Float>(configuration))
+    let parallel = try TowerExecutor(try AlexNetModel<Float>(configuration))
     let difference = zip(grouped.forward(images).scalars, parallel.forward(images).scalars).map { abs($0 - $1) }.max()!
     func step(_ network: any Network<Float>) -> Double {
         measureSeconds { _ = network.lossAndGradient(images: images, labels: labels); network.zeroGradients() }
@@ -45,7 +45,7 @@ func timeExecutors(_ net: String, _ configuration: AlexNetConfiguration, batch: 
     }
     return ExecutorTiming(net: net, batch: batch, groupedTimes: groupedTimes, parallelTimes: parallelTimes,
                           statistics: parallel.statistics, steps: steps,
-                          arithmeticBytesPerImage: try TowerParallelAlexNet<Float>.exchangedScalarsPerImage(configuration) * 4,
+                          arithmeticBytesPerImage: parallel.exchangedScalarsPerImage * 4,
                           largestLogitDifference: Double(difference))
 }
 

@@ -12,16 +12,22 @@ struct TowerKernels {
     var chromatic: [Double]?, chromaticAtInitialisation: [Double]?
 
     init(trained: AlexNetModel<Float>, untrained: AlexNetModel<Float>) {
-        towers = trained.conv1.weights.map(\.value)
+        towers = Self.towerBlocks(trained)
         func means(_ model: AlexNetModel<Float>) -> [Double]? {
             guard model.configuration.inputChannels == 3 else { return nil }
-            return model.conv1.weights.map { block in
-                let shares = KernelColour.chromaticShare(block.value)
+            return Self.towerBlocks(model).map { block in
+                let shares = KernelColour.chromaticShare(block)
                 return shares.reduce(0, +) / Double(shares.count)
             }
         }
         chromatic = means(trained)
         chromaticAtInitialisation = means(untrained)
+    }
+
+    /// conv1's kernels, tower by tower: the rows of its one weight each tower computes.
+    static func towerBlocks(_ model: AlexNetModel<Float>) -> [Tensor<Float>] {
+        let (conv1, T) = (model.conv1, model.configuration.towers)
+        return (0..<T).map { conv1.weight.value.rows(conv1.tower($0, of: T).outputRows) }
     }
 
     func figure(dataset: String) -> Image {

@@ -20,7 +20,7 @@ func chapterNetwork(_ data: Dataset, towers: Int, seed: UInt64) -> AlexNetConfig
 /// which computes the grouped network's function (the tests hold it to that).
 func towerArms(_ data: Dataset, normalization: Normalization) -> (two: Arm, one: Arm) {
     let two = Arm("two towers", normalization: normalization) { seed in
-        TowerParallelAlexNet(try AlexNetModel<Float>(chapterNetwork(data, towers: 2, seed: seed)))
+        try TowerExecutor(try AlexNetModel<Float>(chapterNetwork(data, towers: 2, seed: seed)))
     }
     let one = Arm("one tower", normalization: normalization) { seed in
         try AlexNetModel<Float>(chapterNetwork(data, towers: 1, seed: seed))

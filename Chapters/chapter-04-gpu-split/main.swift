@@ -48,7 +48,7 @@ runTool("chapter-04-gpu-split") {
     let arms = towerArms(data, normalization: normalization)
     var kernels: TowerKernels?
     let two = try comparison.run(arms.two, on: data, probe: probe, log: { print($0) }) { seed, network in
-        guard seed == comparison.reportedSeeds[0], let trained = (network as? TowerParallelAlexNet<Float>)?.model else { return }
+        guard seed == comparison.reportedSeeds[0], let trained = (network as? TowerExecutor)?.network as? AlexNetModel<Float> else { return }
         kernels = TowerKernels(trained: trained, untrained: try! AlexNetModel<Float>(chapterNetwork(data, towers: 2, seed: seed)))
     }
     let one = try comparison.run(arms.one, on: data, probe: probe, log: { print($0) })

@@ -86,7 +86,10 @@ struct QualitativeReport {
         chart.legend = .bottomLeft
         try chart.write(to: options.path("chapter-11-qualitative-agreement.png"))
         // Figure 3: the first-layer kernels, each tower's block apart.
-        let blocks = trained.network.conv1.weights.enumerated().map { (title: "tower \($0.offset + 1)", kernels: $0.element.value) }
+        let (conv1, towers) = (trained.network.conv1, trained.network.configuration.towers)
+        let blocks = (0..<towers).map { t in
+            (title: "tower \(t + 1)", kernels: conv1.weight.value.rows(conv1.tower(t, of: towers).outputRows))
+        }
         try ImageGrid.kernels(blocks, columns: 8, scale: 10, title: "First-layer kernels of the trained network")
             .writePNG(to: options.path("chapter-11-qualitative-kernels.png"))
 

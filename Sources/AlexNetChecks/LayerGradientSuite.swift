@@ -47,10 +47,10 @@ extension GradientCheck {
                 return Convolution<Scalar>(inputChannels: 4, outputChannels: 6, kernelSize: 3, stride: 2, padding: 1,
                                            groups: 2, weightStandardDeviation: 0.5, biasValue: 0.1, generator: &g)
             }, input: { random([2, 4, 7, 7], 2) }),
-            layer("convolution 5×5, stride 3, 2 towers", {
+            layer("convolution 5×5, stride 3, tower 2 of 2 (rows 2–3 of its weight)", {
                 var g = RandomGenerator(seed: 3)
-                return Convolution<Scalar>(inputChannels: 3, outputChannels: 4, kernelSize: 5, stride: 3, towers: 2,
-                                           weightStandardDeviation: 0.5, generator: &g)
+                return Convolution<Scalar>(inputChannels: 3, outputChannels: 4, kernelSize: 5, stride: 3,
+                                           weightStandardDeviation: 0.5, biasValue: 0.1, generator: &g).tower(1, of: 2)
             }, input: { random([2, 3, 11, 11], 4) }),
             layer("ReLU", { Activation<Scalar>(.relu) }, input: { distinct([2, 3, 4, 4], 5) }),
             layer("tanh", { Activation<Scalar>(.tanh) }, input: { random([2, 3, 4, 4], 6) }),
@@ -78,6 +78,11 @@ extension GradientCheck {
                 return FullyConnected<Scalar>(inputs: 12, outputs: 5, weightStandardDeviation: 0.5, biasValue: 1,
                                               generator: &g)
             }, input: { random([4, 12], 15) }),
+            layer("fully connected, tower 1 of 2 (rows 0–2 of its weight)", {
+                var g = RandomGenerator(seed: 20)
+                return FullyConnected<Scalar>(inputs: 12, outputs: 5, weightStandardDeviation: 0.5, biasValue: 1,
+                                              generator: &g).tower(0, of: 2)
+            }, input: { random([4, 12], 21) }),
             layer("locally connected 3×3", {
                 var g = RandomGenerator(seed: 16)
                 return LocallyConnected<Scalar>(inputChannels: 2, outputChannels: 3, inputHeight: 4, inputWidth: 4,

@@ -8,7 +8,7 @@ import AlexNetTraining
 /// For `steps` steps of the paper's SGD at a constant rate it records, at every step,
 ///
 ///     the batch loss                L_t = −mean log softmax(f(x; w_t))[label]
-///     each weight layer's gradient  ‖∂L_t/∂W_l‖₂ (a layer's towers together), before the update
+///     each weight layer's gradient  ‖∂L_t/∂W_l‖₂ (both towers' rows), before the update
 ///
 /// and, before the first step and every `activityEvery` steps, the activity of each ReLU layer on
 /// a fixed batch of probe images (``ReLUActivity``). Small initial weights shrink the signal layer
@@ -59,13 +59,17 @@ public struct FirstSteps: Sendable {
         training: while step < steps {
             network.phase = .training
             for batch in loader.batches(epoch: epoch) {
-                let logits = network.forward(batch.images)
-                let loss = objective.forward(logits, labels: batch.labels)
-                guard loss.isFinite else { record.diverged = true; break training }
-                network.backward(objective.backward())
-                for (l, layer) in layers.enumerated() { record.gradientNorms[l].norms.append(Self.norm(layer.weights)) }
-                optimizer.step(learningRate: learningRate)
-                network.zeroGradients()
+                let loss: Float
+                do {
+                    loss = try trainStep(network, objective: objective, optimizer: optimizer, images: batch.images,
+                                         labels: batch.labels, learningRate: learningRate) { _, _ in
+                        for (l, layer) in layers.enumerated() { record.gradientNorms[l].norms.append(Self.norm(layer.weight)) }
+                    }.loss
+                } catch {
+                    record.gradientNorms = record.gradientNorms.map { ($0.layer, Array($0.norms.prefix(record.losses.count))) }
+                    record.diverged = true
+                    break training
+                }
                 record.losses.append(Double(loss))
                 step += 1
                 if step % activityEvery == 0 || step == steps {
@@ -79,23 +83,15 @@ public struct FirstSteps: Sendable {
         return record
     }
 
-    /// The weight parameters grouped by layer ("conv2.tower1.weight" and "conv2.tower2.weight"
-    /// are conv2), in the network's order.
-    static func weightLayers(_ network: any Network<Float>) -> [(name: String, weights: [Parameter<Float>])] {
-        var layers: [(name: String, weights: [Parameter<Float>])] = []
-        for p in network.parameters where p.kind == .weight {
-            let name = String(p.name.prefix { $0 != "." })
-            if layers.last?.name == name { layers[layers.count - 1].weights.append(p) } else { layers.append((name, [p])) }
-        }
-        return layers
+    /// Each weight layer's weight (conv1 … fc8, named by its layer), in the network's order.
+    static func weightLayers(_ network: any Network<Float>) -> [(name: String, weight: Parameter<Float>)] {
+        network.parameters.filter { $0.kind == .weight }.map { (String($0.name.prefix { $0 != "." }), $0) }
     }
 
-    /// ‖g‖₂ over all the blocks' gradients, accumulated in Double.
-    static func norm(_ parameters: [Parameter<Float>]) -> Double {
+    /// ‖g‖₂ of a parameter's gradient, accumulated in Double.
+    static func norm(_ parameter: Parameter<Float>) -> Double {
         var sum = 0.0
-        for p in parameters {
-            p.gradient.withUnsafeBufferPointer { g in for x in g { sum += Double(x) * Double(x) } }
-        }
+        parameter.gradient.withUnsafeBufferPointer { g in for x in g { sum += Double(x) * Double(x) } }
         return sum.squareRoot()
     }
 }

@@ -5,10 +5,10 @@ import AlexNetData
 
 /// Everything needed to resume training exactly, or to evaluate a trained network.
 ///
-/// **File format, version 1** (all integers little-endian):
+/// **File format, version 2** (all integers little-endian):
 ///
 ///     "ALEXNETC"                 8 bytes, the magic
-///     version                    UInt32 = 1
+///     version                    UInt32 = 2
 ///     payload length             UInt64
 ///     payload:
 ///       specification            string: JSON of ``ModelSpecification``
@@ -24,12 +24,16 @@ import AlexNetData
 /// A string is a UInt32 byte count and UTF-8 bytes; a tensor is a UInt32 rank, one UInt64 per
 /// dimension and the Float32 elements in row-major order.
 ///
+/// **Version 1** had the same bytes but kept a convolution split over towers as one tensor per
+/// tower (`conv2.tower1.weight`, …); it is read and migrated to version 2 as it is decoded
+/// (``migratedFromVersion1(_:_:)``), so a run checkpointed before the change resumes.
+///
 /// Writing is atomic: the bytes go to a temporary file in the same directory, which is flushed
 /// to disk and then renamed over the old checkpoint, so a crash at any moment leaves either the
 /// old or the new checkpoint intact, never a mixture.
 public struct Checkpoint: Sendable, Equatable {
     public static let magic = Array("ALEXNETC".utf8)
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 
     public var specification: ModelSpecification
     public var metadata: [String: String]
@@ -123,7 +127,7 @@ public struct Checkpoint: Sendable, Equatable {
         guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else { throw CheckpointError.notACheckpoint(path: path) }
         var header = BinaryReader(bytes: bytes, offset: 8)
         let version = try header.uint32()
-        guard version == Self.version else {
+        guard version == Self.version || version == 1 else {
             throw CheckpointError.unsupportedVersion(path: path, version: version, supported: Self.version)
         }
         let declared = try header.uint64()                   // the payload's length, as the header says
@@ -152,6 +156,7 @@ public struct Checkpoint: Sendable, Equatable {
                 g.state = (try r.uint64(), try r.uint64(), try r.uint64(), try r.uint64())
                 return g
             }
+            if version == 1 { (parameters, velocities) = try Self.migratedFromVersion1(parameters, velocities) }
         } catch BinaryReader.Failure.malformed(let problem) {
             throw CheckpointError.unreadableContents(path: path, problem: problem)
         } catch {
@@ -206,7 +211,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case .cannotRead(let path): "\(path): no such checkpoint, or it cannot be read"
         case .notACheckpoint(let path): "\(path): not an AlexNet checkpoint (it does not start with \"ALEXNETC\")"
         case .unsupportedVersion(let path, let version, let supported):
-            "\(path): checkpoint format version \(version); this build reads version \(supported)"
+            "\(path): checkpoint format version \(version); this build reads version \(supported) (and migrates version 1)"
         case .truncated(let path, let bytes, let expected):
             "\(path): truncated or padded: \(bytes) bytes where the header promises \(expected)"
         case .checksumMismatch(let path): "\(path): checksum mismatch: the file is corrupt"

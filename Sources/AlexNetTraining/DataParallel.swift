@@ -19,34 +19,46 @@ public protocol DataParallelGroup: AnyObject, Sendable {
     var secondsSumming: Double { get }
 }
 
-/// One step of the paper's SGD shared by a ``DataParallelGroup``: each member has its own images
-/// of the global batch (`images`, possibly none) and
+/// One step of the paper's SGD shared by a ``DataParallelGroup``: ``trainStep`` on each member's
+/// own images of the global batch (`images`, possibly none), whose hook sums over the group
 ///
 ///     g = Σ_r (n_r / n) · g_r,    n = Σ_r n_r
 ///
 /// where g_r is the gradient of member r's mean loss over its n_r images — exactly the gradient of
-/// the mean loss over the whole batch — summed over the group in one all-reduce of every
-/// parameter's gradient, packed in the network's parameter order. Every member then applies the
-/// same update to the same weights. Returns the whole batch's mean loss, its top-1 mistakes and
-/// its size; throws ``TrainingError/lossNotFinite(_:)`` on every member at once (before any
-/// weight changes) when any member's loss is not finite.
+/// the mean loss over the whole batch — in one all-reduce of every parameter's gradient, packed in
+/// the network's parameter order. Every member then applies the same update to the same weights.
+/// Returns the whole batch's mean loss, its top-1 mistakes and its size; throws
+/// ``TrainingError/lossNotFinite(_:)`` on every member at once (before any weight changes) when any
+/// member's loss is not finite.
 public func dataParallelTrainStep(_ network: any Network<Float>, objective: SoftmaxCrossEntropy<Float>, optimizer: SGD<Float>,
                                   images: Tensor<Float>, labels: [Int], learningRate: Double, group: any DataParallelGroup,
                                   buffer: inout [Float]) throws -> (loss: Float, mistakes: Int, count: Int) {
     let n = labels.count
-    var loss: Float = 0, mistakes = 0
-    if n > 0 {
-        let logits = network.forward(images)
-        loss = objective.forward(logits, labels: labels)
-        mistakes = TopK.mistakes(logits, labels: labels, k: 1)
+    var totals: [Double] = []
+    /// The sums of (loss·n, n, mistakes, any loss not finite), then the weighted gradients.
+    func sumOverTheGroup(loss: Float, mistakes: Int) throws {
+        totals = group.sum([Double(loss) * Double(n), Double(n), Double(mistakes), n == 0 || loss.isFinite ? 0 : 1])
+        guard totals[3] == 0 else { throw TrainingError.lossNotFinite(loss.isFinite ? .nan : loss) }
+        sumGradients(network.parameters, share: Float(Double(n) / totals[1]), group: group, buffer: &buffer)
     }
-    let totals = group.sum([Double(loss) * Double(n), Double(n), Double(mistakes), loss.isFinite ? 0 : 1])
-    guard totals[3] == 0 else { throw TrainingError.lossNotFinite(loss.isFinite ? .nan : loss) }
-    let parameters = network.parameters
+    if n > 0 {
+        try trainStep(network, objective: objective, optimizer: optimizer, images: images, labels: labels,
+                      learningRate: learningRate) { loss, logits in
+            try sumOverTheGroup(loss: loss, mistakes: TopK.mistakes(logits, labels: labels, k: 1))
+        }
+    } else {                                    // no image here: this member still sums, and updates alike
+        try sumOverTheGroup(loss: 0, mistakes: 0)
+        optimizer.step(learningRate: learningRate)
+        network.zeroGradients()
+    }
+    return (Float(totals[0] / totals[1]), Int(totals[2]), Int(totals[1]))
+}
+
+/// Every parameter's gradient ← Σ over the group of (share · its gradient), in one all-reduce of
+/// `buffer`, the gradients packed in parameter order.
+private func sumGradients(_ parameters: [Parameter<Float>], share: Float, group: any DataParallelGroup, buffer: inout [Float]) {
     let count = parameters.reduce(0) { $0 + $1.value.count }
     if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
-    if n > 0 { network.backward(objective.backward()) }
-    let share = Float(Double(n) / totals[1])
     buffer.withUnsafeMutableBufferPointer { b in
         var offset = 0
         for p in parameters {
@@ -60,7 +72,4 @@ public func dataParallelTrainStep(_ network: any Network<Float>, objective: Soft
             offset += p.gradient.count
         }
     }
-    optimizer.step(learningRate: learningRate)
-    network.zeroGradients()
-    return (Float(totals[0] / totals[1]), Int(totals[2]), Int(totals[1]))
 }

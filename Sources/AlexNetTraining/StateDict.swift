@@ -5,12 +5,10 @@ import AlexNet
 /// A network's weights under the names and layouts of a PyTorch state dict, for
 /// ``Safetensors`` files that PyTorch code can load and write.
 ///
-/// Our parameter names are already PyTorch's — a module whose layers are attributes `conv1` …
-/// `fc8` has `conv1.weight`, `conv1.bias`, … `fc8.bias` — except that a convolution split over
-/// the paper's two towers keeps one block per tower (`conv2.tower1.weight`, `conv2.tower2.weight`).
-/// Joined along the first axis, tower 1's kernels first, the blocks are exactly the weight of
-/// PyTorch's `Conv2d` with `groups` = 2 (out × in/groups × k × k), and for conv1 and conv3
-/// (groups 1) of a `Conv2d` with all the kernels. So:
+/// Our parameter names and layouts are PyTorch's — a module whose layers are attributes `conv1`
+/// … `fc8` has `conv1.weight`, `conv1.bias`, … `fc8.bias` — and a convolution's one weight,
+/// tower 1's kernels first, is the weight of PyTorch's `Conv2d` with the same `groups`
+/// (out × in/groups × k × k). So:
 ///
 /// | our model | names | layouts |
 /// |---|---|---|
@@ -42,73 +40,45 @@ public enum StateDict {
                                           "conv5": "features.10", "fc6": "classifier.1", "fc7": "classifier.4", "fc8": "classifier.6"]
     }
 
-    /// The network's parameters under their state-dict names, towers joined.
+    /// The network's parameters under their state-dict names.
     public static func tensors(of network: any Network<Float>, names: Names = .ours) -> [(name: String, value: Tensor<Float>)] {
-        groups(network, names: names).map { group in
-            let blocks = group.parameters.map(\.value)
-            let rows = blocks.reduce(0) { $0 + $1.shape[0] }
-            return (group.name, Tensor(shape: [rows] + blocks[0].shape.dropFirst(), scalars: blocks.flatMap(\.scalars)))
-        }
+        network.parameters.map { (name(of: $0, names), $0.value) }
     }
 
     /// Tensors named `alexnet.…` are not the network's but travel with it (the mean image of
     /// ``Safetensors/init(checkpoint:network:)``); loading passes over them.
     public static let ownPrefix = "alexnet."
 
-    /// Copies `tensors` into the network's parameters, splitting a joined weight back into its
-    /// towers. Every parameter must be there with its exact shape, and nothing else (but the
-    /// ``ownPrefix`` tensors): otherwise
+    /// Copies `tensors` into the network's parameters. Every parameter must be there with its
+    /// exact shape, and nothing else (but the ``ownPrefix`` tensors): otherwise
     /// ``SafetensorsError/doesNotFit(_:)`` lists what is missing, unexpected or of another shape,
     /// and the network is left as it was.
     public static func load(_ tensors: [(name: String, value: Tensor<Float>)], into network: any Network<Float>,
                             names: Names = .ours) throws {
         let given = Dictionary(tensors.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        let groups = groups(network, names: names)
-        let wanted = Set(groups.map(\.name))
+        let parameters = network.parameters.map { (name: name(of: $0, names), parameter: $0) }
+        let wanted = Set(parameters.map(\.name))
         var problems: [String] = []
-        let missing = groups.map(\.name).filter { given[$0] == nil }
+        let missing = parameters.map(\.name).filter { given[$0] == nil }
         if !missing.isEmpty { problems.append("missing \(missing.joined(separator: ", "))") }
         let unexpected = tensors.map(\.name).filter { !wanted.contains($0) && !$0.hasPrefix(Self.ownPrefix) }
         if !unexpected.isEmpty { problems.append("unexpected \(unexpected.joined(separator: ", "))") }
-        for group in groups {
-            guard let value = given[group.name] else { continue }
-            let blocks = group.parameters.map(\.value.shape)
-            let expected = [blocks.reduce(0) { $0 + $1[0] }] + blocks[0].dropFirst()
-            if value.shape != expected { problems.append("\(group.name) is \(value.shape), the network's \(expected)") }
+        for (name, p) in parameters {
+            if let value = given[name], value.shape != p.value.shape {
+                problems.append("\(name) is \(value.shape), the network's \(p.value.shape)")
+            }
         }
         guard problems.isEmpty else {
             throw SafetensorsError.doesNotFit("the weights do not fit the network: " + problems.joined(separator: "; "))
         }
-        for group in groups {
-            let value = given[group.name]!
-            var start = 0
-            for p in group.parameters {
-                let count = p.value.count
-                p.value = Tensor(shape: p.value.shape, scalars: Array(value.scalars[start..<(start + count)]))
-                start += count
-            }
-        }
+        for (name, p) in parameters { p.value = given[name]! }
     }
 
-    /// The network's parameters grouped by state-dict name ("conv2.tower2.weight" → "conv2.weight"),
-    /// in the order each name first appears, a group's blocks in tower order.
-    static func groups(_ network: any Network<Float>, names: Names) -> [(name: String, parameters: [Parameter<Float>])] {
-        var groups: [(name: String, parameters: [Parameter<Float>])] = []
-        var index: [String: Int] = [:]
-        for p in network.parameters {
-            var components = p.name.split(separator: ".").filter { !isTower($0) }.map(String.init)
-            components[0] = names.prefix(components[0])
-            let name = components.joined(separator: ".")
-            if let i = index[name] { groups[i].parameters.append(p) } else {
-                index[name] = groups.count
-                groups.append((name, [p]))
-            }
-        }
-        return groups
-    }
-
-    static func isTower(_ component: Substring) -> Bool {
-        component.hasPrefix("tower") && component.count > 5 && component.dropFirst(5).allSatisfy(\.isNumber)
+    /// A parameter's state-dict name: ours, or its layer's prefix replaced by torchvision's.
+    static func name(of parameter: Parameter<Float>, _ names: Names) -> String {
+        var components = parameter.name.split(separator: ".", maxSplits: 1).map(String.init)
+        components[0] = names.prefix(components[0])
+        return components.joined(separator: ".")
     }
 }
 

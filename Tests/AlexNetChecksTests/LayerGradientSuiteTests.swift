@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct LayerGradientSuiteTests {
     @Test func everyLayerPassesInDouble() {
         let cases = GradientCheck.layerCases(Double.self)
-        #expect(cases.count == 13)
+        #expect(cases.count == 14)
         for c in cases {
             let error = c.worstRelativeError()
             #expect(error < gradientTolerance, "\(c.name): \(error)")

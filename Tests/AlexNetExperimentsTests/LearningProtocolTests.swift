@@ -120,7 +120,7 @@ import TestSupport
             func norm(_ ps: [Parameter<Float>]) -> Double {
                 ps.flatMap(\.gradient.scalars).reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
             }
-            conv1Norms.append(norm(plain.conv1.weights))
+            conv1Norms.append(norm([plain.conv1.weight]))
             fc8Norms.append(norm([plain.fc8.weight]))
             plain.zeroGradients()
             losses.append(Double(try trainStep(plain, objective: objective, optimizer: optimizer, images: batch.images,

@@ -12,12 +12,13 @@ import TestSupport
         #expect(rows.reduce(0) { $0 + $1.parameters } == 60_965_224)
         #expect(rows.map(\.outputShape).contains([256, 6, 6]))
         #expect(rows.last?.outputShape == [1000])
-        // Two towers: each owns its half of every convolution.
-        #expect(model.conv1.weights.map(\.value.shape) == [[48, 3, 11, 11], [48, 3, 11, 11]])
-        #expect(model.conv2.weights[0].value.shape == [128, 48, 5, 5])
-        #expect(model.conv3.weights[0].value.shape == [192, 256, 3, 3])
-        #expect(model.conv4.weights[1].value.shape == [192, 192, 3, 3])
-        #expect(model.conv5.weights[1].value.shape == [128, 192, 3, 3])
+        // One weight per convolution, PyTorch's (M, C/G, K, K); each tower owns half of its rows.
+        #expect(model.conv1.weight.value.shape == [96, 3, 11, 11])
+        #expect(model.conv2.weight.value.shape == [256, 48, 5, 5] && model.conv2.groups == 2)
+        #expect(model.conv3.weight.value.shape == [384, 256, 3, 3] && model.conv3.groups == 1)
+        #expect(model.conv4.weight.value.shape == [384, 192, 3, 3])
+        #expect(model.conv5.weight.value.shape == [256, 192, 3, 3])
+        #expect(model.conv2.tower(1, of: 2).outputRows == 128..<256 && model.conv3.tower(0, of: 2).outputRows == 0..<192)
         #expect(model.conv1Kernels.shape == [96, 3, 11, 11])
     }
 
@@ -38,18 +39,18 @@ import TestSupport
                                                                74_760_192, 37_748_736, 16_777_216, 4_096_000])
         #expect(rows.reduce(0) { $0 + $1.multiplyAdds } == 724_406_816)
         let names = model.parameters.map(\.name)
-        #expect(names.count == 26 && names.prefix(3) == ["conv1.tower1.weight", "conv1.tower1.bias", "conv1.tower2.weight"])
+        #expect(names.count == 16 && names.prefix(3) == ["conv1.weight", "conv1.bias", "conv2.weight"])
         #expect(names.suffix(2) == ["fc8.weight", "fc8.bias"])
         #expect(model.dropoutLayers.count == 2)
     }
 
     @Test func thePapersInitialisation() throws {
         let model = try AlexNetModel<Float>(.paper)
-        #expect(model.conv1.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 0 } })
-        #expect(model.conv2.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 1 } })
-        #expect(model.conv3.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 0 } })
-        #expect(model.conv4.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 1 } })
-        #expect(model.conv5.biases.allSatisfy { $0.value.scalars.allSatisfy { $0 == 1 } })
+        #expect(model.conv1.bias.value.scalars.allSatisfy { $0 == 0 })
+        #expect(model.conv2.bias.value.scalars.allSatisfy { $0 == 1 })
+        #expect(model.conv3.bias.value.scalars.allSatisfy { $0 == 0 })
+        #expect(model.conv4.bias.value.scalars.allSatisfy { $0 == 1 })
+        #expect(model.conv5.bias.value.scalars.allSatisfy { $0 == 1 })
         #expect(model.fc6.bias.value.scalars.allSatisfy { $0 == 1 })
         #expect(model.fc7.bias.value.scalars.allSatisfy { $0 == 1 })
         #expect(model.fc8.bias.value.scalars.allSatisfy { $0 == 0 })
@@ -74,7 +75,7 @@ import TestSupport
         // The model draws each layer with its own σ (conv1 and fc8 far apart: 0.038 and 0.028).
         c.weightInitialization = try c.paperGains()
         let model = try AlexNetModel<Float>(c)
-        for (l, weight) in [model.conv1.weights[0], model.conv4.weights[1], model.fc6.weight, model.fc8.weight].enumerated() {
+        for (l, weight) in [model.conv1.weight, model.conv4.weight, model.fc6.weight, model.fc8.weight].enumerated() {
             let w = weight.value.scalars.map(Double.init)
             let sd = (w.reduce(0) { $0 + $1 * $1 } / Double(w.count)).squareRoot()
             let expected = deviations[[0, 3, 5, 7][l]]
@@ -88,7 +89,7 @@ import TestSupport
         let model = try AlexNetModel<Float>(c)
         // 17,472 + 153,728 + 221,376 + 331,968 + 442,624 + 37,752,832 + 16,781,312 + 4,097,000
         #expect(model.parameterCount == 59_798_312)
-        #expect(model.conv2.groups == 1 && model.conv2.weights.count == 1)
+        #expect(model.conv2.groups == 1 && model.conv2.weight.value.shape == [128, 48, 5, 5])
     }
 
     @Test func input224IsRejectedOnlyIfItDoesNotFit() throws {
@@ -129,7 +130,7 @@ import TestSupport
         // Deep in the net the gradients are ~1e-5 against a loss of ~1, so rounding (ε·L/h) would
         // dominate at the default h ≈ 6e-6; h = 1e-4 balances rounding and truncation there.
         let reports = GradientCheck.check(model, images: images, labels: [0, 2], step: 1e-4, entriesPerTensor: 40)
-        #expect(reports.count == 2 * 2 * 5 + 6)       // weight and bias of two towers × 5 convs, 3 FC
+        #expect(reports.count == 2 * 5 + 6)           // the weight and bias of 5 convs (both towers) and 3 FC
         for r in reports { #expect(r.maxRelativeError < networkGradientTolerance, "\(r)") }
     }
 
@@ -144,8 +145,6 @@ import TestSupport
         let features = model.fc7Features(images)
         #expect(features.shape == [3, 6])
         #expect(model.phase == .training)
-        #expect(model.towerParameters(1).count == 10)
-        #expect(model.towerParameters(1)[0] === model.conv1.weights[1])
     }
 
     @Test func fourLayerNetGradientCheck() throws {

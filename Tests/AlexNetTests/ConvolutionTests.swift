@@ -4,11 +4,12 @@ import Testing
 import TestSupport
 
 @Suite struct ConvolutionTests {
-    /// The whole (M, C/G, K, K) weight and (M) bias of a layer: its towers' blocks concatenated.
-    func wholeWeight<S>(_ conv: Convolution<S>) -> (Tensor<S>, Tensor<S>) {
-        let w = conv.weights.map(\.value), b = conv.biases.map(\.value)
-        return (Tensor(shape: [conv.outputChannels] + w[0].shape.dropFirst(), scalars: w.flatMap(\.scalars)),
-                Tensor(shape: [conv.outputChannels], scalars: b.flatMap(\.scalars)))
+    /// Channels `range` of an (N, C, H, W) tensor (a tower's slice).
+    func channels<S>(_ x: Tensor<S>, _ range: Range<Int>) -> Tensor<S> {
+        let (N, C, HW) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
+        var scalars: [S] = []
+        for n in 0..<N { scalars += x.scalars[((n * C + range.lowerBound) * HW)..<((n * C + range.upperBound) * HW)] }
+        return Tensor(shape: [N, range.count, x.shape[2], x.shape[3]], scalars: scalars)
     }
 
     @Test func outputSizeArithmetic() {
@@ -25,8 +26,8 @@ import TestSupport
         // One 2×2 kernel of ones over a 3×3 ramp, stride 1, no padding: sums of 2×2 windows.
         var g = RandomGenerator(seed: 0)
         let conv = Convolution<Double>(inputChannels: 1, outputChannels: 1, kernelSize: 2, generator: &g)
-        conv.weights[0].value = Tensor(shape: [1, 1, 2, 2], repeating: 1)
-        conv.biases[0].value = Tensor(shape: [1], scalars: [0.5])
+        conv.weight.value = Tensor(shape: [1, 1, 2, 2], repeating: 1)
+        conv.bias.value = Tensor(shape: [1], scalars: [0.5])
         let x = Tensor<Double>(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
         let y = conv.forward(x)
         #expect(y.shape == [1, 1, 2, 2])
@@ -48,15 +49,19 @@ import TestSupport
     ]
 
     /// A layer for case `c`, set up by `configure`, against the seven-loop definition: forward,
-    /// and backward (input, weight and bias gradients), to 1e-12 in Double.
+    /// and backward (input, weight and bias gradients), to 1e-12 in Double. With T > 1 towers,
+    /// also the layer's tower views, each on its tower's input (every channel with one group, its
+    /// group's with one group per tower): their outputs are the direct output's rows, their
+    /// gradients land in the rows of the one weight, and their input gradients, summed (one
+    /// group) or side by side (a group each), are the direct input gradient.
     func expectMatchesDirectConvolution(_ c: Case, seed: UInt64, _ configure: (Convolution<Double>) -> Void) {
         var g = RandomGenerator(seed: seed)
         let conv = Convolution<Double>(inputChannels: c.C, outputChannels: c.M, kernelSize: c.K, stride: c.S,
-                                       padding: c.P, groups: c.G, towers: c.T, weightStandardDeviation: 1,
+                                       padding: c.P, groups: c.G, weightStandardDeviation: 1,
                                        biasValue: 0.25, generator: &g)
         configure(conv)
         let x: Tensor<Double> = randomTensor([c.N, c.C, c.H, c.W], seed: seed + 1)
-        let (w, b) = wholeWeight(conv)
+        let (w, b) = (conv.weight.value, conv.bias.value)
         let y = conv.forward(x)
         let yDirect = DirectConvolution.forward(x, weight: w, bias: b, stride: c.S, padding: c.P, groups: c.G)
         expectClose(y, yDirect, tolerance: 1e-12)
@@ -64,10 +69,33 @@ import TestSupport
         let dy: Tensor<Double> = randomTensor(y.shape, seed: seed + 2)
         let dx = conv.backward(dy)
         let direct = DirectConvolution.backward(dy, input: x, weight: w, stride: c.S, padding: c.P, groups: c.G)
-        let (dw, db) = (conv.weights.map(\.gradient), conv.biases.map(\.gradient))
         expectClose(dx, direct.dx, tolerance: 1e-12)
-        expectClose(Tensor(shape: w.shape, scalars: dw.flatMap(\.scalars)), direct.dWeight, tolerance: 1e-12)
-        expectClose(Tensor(shape: b.shape, scalars: db.flatMap(\.scalars)), direct.dBias, tolerance: 1e-12)
+        expectClose(conv.weight.gradient, direct.dWeight, tolerance: 1e-12)
+        expectClose(conv.bias.gradient, direct.dBias, tolerance: 1e-12)
+        guard c.T > 1 else { return }
+
+        conv.weight.zeroGradient()
+        conv.bias.zeroGradient()
+        var dxTowers: [Tensor<Double>] = []
+        for t in 0..<c.T {
+            let view = conv.tower(t, of: c.T)
+            configure(view)
+            #expect(view.weight === conv.weight && view.outputRows == towerShare(of: c.M, tower: t, towers: c.T))
+            let input = c.G == 1 ? x : channels(x, towerShare(of: c.C, tower: t, towers: c.T))
+            expectClose(view.forward(input), channels(yDirect, view.outputRows), tolerance: 1e-12, "tower \(t)")
+            dxTowers.append(view.backward(channels(dy, view.outputRows)))
+        }
+        expectClose(conv.weight.gradient, direct.dWeight, tolerance: 1e-12, "the towers' rows")
+        expectClose(conv.bias.gradient, direct.dBias, tolerance: 1e-12, "the towers' rows")
+        if c.G == 1 {
+            var sum = dxTowers[0]
+            for part in dxTowers.dropFirst() { sum.add(part) }
+            expectClose(sum, direct.dx, tolerance: 1e-12, "the towers' partial input gradients, summed")
+        } else {
+            for (t, part) in dxTowers.enumerated() {
+                expectClose(part, channels(direct.dx, towerShare(of: c.C, tower: t, towers: c.T)), tolerance: 1e-12, "tower \(t)'s dx")
+            }
+        }
     }
 
     /// im2col + GEMM, both with chunks of one image (written straight into y) and with chunks
@@ -157,19 +185,19 @@ import TestSupport
         expectGradientsCorrect(conv, input: randomTensor([2, 4, 7, 6], seed: 42))
     }
 
-    @Test func gradientCheckTwoTowersSeeingBoth() {
+    @Test func gradientCheckATowerSeeingBoth() {
         var g = RandomGenerator(seed: 13)
         let conv = Convolution<Double>(inputChannels: 3, outputChannels: 4, kernelSize: 5, stride: 3,
-                                       groups: 1, towers: 2, weightStandardDeviation: 0.5, generator: &g)
-        expectGradientsCorrect(conv, input: randomTensor([2, 3, 11, 11], seed: 14))
+                                       groups: 1, weightStandardDeviation: 0.5, generator: &g)
+        let reports = expectGradientsCorrect(conv.tower(1, of: 2), input: randomTensor([2, 3, 11, 11], seed: 14))
+        #expect(reports.count == 3)                       // the input, the whole weight and the whole bias
+        #expect(conv.weight.gradient.rows(0..<2).scalars.allSatisfy { $0 == 0 })   // tower 1's rows untouched
     }
 
     @Test func parametersOnlyBackwardGivesTheSameParameterGradients() {
         var g1 = RandomGenerator(seed: 15), g2 = RandomGenerator(seed: 15)
-        let a = Convolution<Double>(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, towers: 2,
-                                    generator: &g1)
-        let b = Convolution<Double>(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, towers: 2,
-                                    generator: &g2)
+        let a = Convolution<Double>(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, generator: &g1)
+        let b = Convolution<Double>(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, generator: &g2)
         let x: Tensor<Double> = randomTensor([2, 3, 9, 9], seed: 16)
         let dy: Tensor<Double> = randomTensor(a.forward(x).shape, seed: 17)
         _ = b.forward(x)

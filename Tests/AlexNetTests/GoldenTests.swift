@@ -30,12 +30,12 @@ import TestSupport
         var g = RandomGenerator(seed: 0)
         let conv = Convolution<Double>(inputChannels: 4, outputChannels: 6, kernelSize: 3, stride: 2, padding: 1,
                                        groups: 2, generator: &g)
-        Self.assign(f["weight"]!, to: conv.weights)
-        Self.assign(f["bias"]!, to: conv.biases)
+        conv.weight.value = f["weight"]!
+        conv.bias.value = f["bias"]!
         expectClose(conv.forward(f["x"]!), f["y"]!, tolerance: Self.tolerance)
         expectClose(conv.backward(f["dy"]!), f["dx"]!, tolerance: Self.tolerance)
-        expectClose(Self.joined(conv.weights.map(\.gradient), f["dweight"]!.shape), f["dweight"]!, tolerance: Self.tolerance)
-        expectClose(Self.joined(conv.biases.map(\.gradient), f["dbias"]!.shape), f["dbias"]!, tolerance: Self.tolerance)
+        expectClose(conv.weight.gradient, f["dweight"]!, tolerance: Self.tolerance)
+        expectClose(conv.bias.gradient, f["dbias"]!, tolerance: Self.tolerance)
     }
 
     /// PyTorch divides α by n; our paper convention with α matches PyTorch given n·α.
@@ -63,8 +63,8 @@ import TestSupport
         let model = try AlexNetModel<Double>(configuration)
         let convolutions = [model.conv1, model.conv2, model.conv3, model.conv4, model.conv5]
         for (i, conv) in convolutions.enumerated() {
-            Self.assign(f["conv\(i + 1).weight"]!, to: conv.weights)
-            Self.assign(f["conv\(i + 1).bias"]!, to: conv.biases)
+            conv.weight.value = f["conv\(i + 1).weight"]!        // PyTorch's Conv2d layout, as ours
+            conv.bias.value = f["conv\(i + 1).bias"]!
         }
         for (name, fc) in [("fc6", model.fc6), ("fc7", model.fc7), ("fc8", model.fc8)] {
             fc.weight.value = f["\(name).weight"]!
@@ -81,26 +81,12 @@ import TestSupport
         #expect(abs(loss - f["loss"]!.scalars[0]) < Self.tolerance)
         for (i, conv) in convolutions.enumerated() {
             let w = f["grad.conv\(i + 1).weight"]!, b = f["grad.conv\(i + 1).bias"]!
-            expectClose(Self.joined(conv.weights.map(\.gradient), w.shape), w, tolerance: Self.tolerance, "conv\(i + 1)")
-            expectClose(Self.joined(conv.biases.map(\.gradient), b.shape), b, tolerance: Self.tolerance, "conv\(i + 1)")
+            expectClose(conv.weight.gradient, w, tolerance: Self.tolerance, "conv\(i + 1)")
+            expectClose(conv.bias.gradient, b, tolerance: Self.tolerance, "conv\(i + 1)")
         }
         for (name, fc) in [("fc6", model.fc6), ("fc7", model.fc7), ("fc8", model.fc8)] {
             expectClose(fc.weight.gradient, f["grad.\(name).weight"]!, tolerance: Self.tolerance, "\(name)")
             expectClose(fc.bias.gradient, f["grad.\(name).bias"]!, tolerance: Self.tolerance, "\(name)")
         }
-    }
-
-    /// Splits a whole (M, …) tensor into the towers' equal blocks along its first dimension.
-    static func assign(_ whole: Tensor<Double>, to blocks: [Parameter<Double>]) {
-        let size = whole.count / blocks.count
-        for (t, p) in blocks.enumerated() {
-            precondition(p.value.count == size, "block \(p.name) has \(p.value.count) elements, expected \(size)")
-            p.value = Tensor(shape: p.value.shape, scalars: Array(whole.scalars[t * size..<(t + 1) * size]))
-        }
-    }
-
-    /// The towers' blocks concatenated back into one tensor of `shape`.
-    static func joined(_ blocks: [Tensor<Double>], _ shape: [Int]) -> Tensor<Double> {
-        Tensor(shape: shape, scalars: blocks.flatMap(\.scalars))
     }
 }

@@ -2,18 +2,19 @@
 ///
 ///     y[n, m, oy, ox] = bias[m] + Σ_{c ∈ group(m)} Σ_{i,j < K} w[m, c, i, j] · x[n, c, oy·S − P + i, ox·S − P + j]
 ///
-/// Shapes: x (N, C, H, W) → y (N, M, Ho, Wo) with Ho = ⌊(H + 2P − K)/S⌋ + 1 (likewise Wo).
+/// Shapes: x (N, C, H, W) → y (N, M, Ho, Wo) with Ho = ⌊(H + 2P − K)/S⌋ + 1 (likewise Wo);
+/// weight (M, C/G, K, K) and bias (M), PyTorch's layout, which both kernels read as they lie.
 ///
 /// **Groups.** With G groups, output channel m sees only the C/G input channels of its group:
 /// the paper's two GPUs, where conv2, conv4 and conv5 read only their own tower. With G = 1
 /// every output sees every input (conv1, conv3).
 ///
-/// **Towers.** The weights are kept as T separate parameter blocks along the output channels,
-/// one per tower, each (M/T, C/G, K, K) with its own bias (M/T). Block t uses input group
-/// t·G/T, so T must be a multiple of G. Concatenated, the blocks are exactly the usual
-/// (M, C/G, K, K) weight of a grouped convolution (PyTorch's layout), which is how they are
-/// multiplied: the towers that read one group as one stacked product. Kept apart, they are the
-/// paper's per-GPU parameters, saved and reported tower by tower. By default T = G.
+/// **Towers.** The paper keeps half of each layer's kernels on each GPU. Here a layer holds one
+/// weight, and tower t of T is a range of its output rows, ⌊M·t/T⌋ ..< ⌊M·(t+1)/T⌋:
+/// ``tower(_:of:)`` is a layer over the same ``weight`` and ``bias`` objects that computes only
+/// those rows (``outputRows``), reading its tower's group (G = T) or every input (G = 1). The
+/// rows are handed to the kernel as an offset into the weight, and the gradient is added into
+/// the same rows of the weight's gradient: nothing is copied either way.
 ///
 /// **Initialisation** (Section 5): w ~ N(0, 0.01²) unless set by the model; bias as given.
 ///
@@ -23,13 +24,18 @@
 /// function, and the naive seven loops of ``DirectConvolution`` are their tested twin
 /// (``algorithm`` chooses).
 public final class Convolution<Scalar: TensorScalar>: Layer {
-    public let inputChannels: Int, outputChannels: Int
+    /// C, the input channels this layer reads (a tower's view of a grouped layer: its group's).
+    public let inputChannels: Int
+    /// The output channels this layer computes: ``outputRows``.count.
+    public let outputChannels: Int
     public let kernelSize: Int, stride: Int, padding: Int
-    public let groups: Int, towers: Int
-    /// One (M/T, C/G, K, K) weight per tower.
-    public let weights: [Parameter<Scalar>]
-    /// One (M/T) bias per tower.
-    public let biases: [Parameter<Scalar>]
+    public let groups: Int
+    /// (M, C/G, K, K) for the whole layer, shared by its tower views.
+    public let weight: Parameter<Scalar>
+    /// (M), shared by its tower views.
+    public let bias: Parameter<Scalar>
+    /// The rows of ``weight`` (output channels) this layer computes: all M, or one tower's.
+    public let outputRows: Range<Int>
     /// The im2col path's bound on a worker's column buffer, in scalars (see ``Im2colConvolution``).
     public var columnBufferLimit: Int {
         get { im2col.columnBufferLimit }
@@ -63,68 +69,57 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
 
     private var input = Tensor<Scalar>(shape: [0])   // x (N, C, H, W), kept for backward
     private let im2col = Im2colConvolution<Scalar>()
-    /// The towers' weights stacked as one (M, C/G·K·K) matrix and their biases as one (M) vector
-    /// (see ``stackTowers()``), and the stacked gradients, (M, C/G·K·K) then (M).
-    private let stackedWeights = ScratchBuffer<Scalar>(), stackedBiases = ScratchBuffer<Scalar>()
-    private let stackedGradients = ScratchBuffer<Scalar>()
 
     public convenience init(
         name: String = "conv",
         inputChannels: Int, outputChannels: Int, kernelSize: Int,
-        stride: Int = 1, padding: Int = 0, groups: Int = 1, towers: Int? = nil,
+        stride: Int = 1, padding: Int = 0, groups: Int = 1,
         weightStandardDeviation: Double = 0.01, biasValue: Double = 0,
         generator: inout RandomGenerator
     ) {
-        let towers = towers ?? groups
-        precondition(inputChannels % groups == 0 && outputChannels % towers == 0,
-                     "\(name): \(inputChannels) inputs / \(outputChannels) outputs do not split into \(groups) groups and \(towers) towers")
-        precondition(towers % groups == 0, "\(name): towers (\(towers)) must be a multiple of groups (\(groups))")
+        precondition(inputChannels % groups == 0 && outputChannels % groups == 0,
+                     "\(name): \(inputChannels) inputs / \(outputChannels) outputs do not split into \(groups) groups")
         precondition(kernelSize >= 1 && stride >= 1 && padding >= 0, "\(name): bad kernel/stride/padding")
-        let shape = [outputChannels / towers, inputChannels / groups, kernelSize, kernelSize]
-        var weights: [Parameter<Scalar>] = []
-        var biases: [Parameter<Scalar>] = []
-        for t in 0..<towers {
-            let suffix = towers > 1 ? ".tower\(t + 1)" : ""
-            weights.append(Parameter(name: "\(name)\(suffix).weight",
-                kind: .weight, value: .normal(shape: shape, standardDeviation: weightStandardDeviation, generator: &generator)))
-            biases.append(Parameter(name: "\(name)\(suffix).bias",
-                kind: .bias, value: Tensor(shape: [outputChannels / towers], repeating: Scalar(biasValue))))
-        }
-        self.init(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize, stride: stride,
-                  padding: padding, groups: groups, weights: weights, biases: biases)
+        let shape = [outputChannels, inputChannels / groups, kernelSize, kernelSize]
+        let weight = Parameter<Scalar>(name: "\(name).weight", kind: .weight,
+                               value: .normal(shape: shape, standardDeviation: weightStandardDeviation, generator: &generator))
+        let bias = Parameter<Scalar>(name: "\(name).bias", kind: .bias, value: Tensor(shape: [outputChannels], repeating: Scalar(biasValue)))
+        self.init(inputChannels: inputChannels, kernelSize: kernelSize, stride: stride, padding: padding, groups: groups,
+                  weight: weight, bias: bias, outputRows: 0..<outputChannels)
     }
 
-    /// A layer over existing parameter blocks (one weight and bias per tower, shapes checked by
-    /// the caller): how ``tower(_:)`` shares a layer's parameters.
-    private init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int, padding: Int, groups: Int,
-                 weights: [Parameter<Scalar>], biases: [Parameter<Scalar>]) {
+    /// A layer computing rows `outputRows` of existing parameters: how ``tower(_:of:)`` shares them.
+    private init(inputChannels: Int, kernelSize: Int, stride: Int, padding: Int, groups: Int,
+                 weight: Parameter<Scalar>, bias: Parameter<Scalar>, outputRows: Range<Int>) {
         self.inputChannels = inputChannels
-        self.outputChannels = outputChannels
+        self.outputChannels = outputRows.count
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
         self.groups = groups
-        self.towers = weights.count
-        self.weights = weights
-        self.biases = biases
+        self.weight = weight
+        self.bias = bias
+        self.outputRows = outputRows
         let winogradPays = Self.winogradApplies(kernelSize: kernelSize, stride: stride) && inputChannels / groups >= 16
         algorithm = winogradPays ? .winograd : .im2col
         winograd = winogradPays ? WinogradConvolution(kernelSize: kernelSize) : nil
     }
 
-    public var parameters: [Parameter<Scalar>] { zip(weights, biases).flatMap { [$0, $1] } }
+    /// The whole weight and bias, also for a tower's view (whose gradient lands in its rows).
+    public var parameters: [Parameter<Scalar>] { [weight, bias] }
 
-    /// Tower `t` as a layer of its own: the same parameter objects (``weights``[t] and
-    /// ``biases``[t]), so what it learns the whole layer learns; it reads the input channels that
-    /// tower reads — all of them for conv1 and conv3 (G = 1), its own group's for conv2, conv4 and
-    /// conv5 (G = T) — and writes the tower's M/T output channels. A tower-parallel executor
-    /// runs the views on separate workers; it keeps the layer's algorithm.
-    public func tower(_ t: Int) -> Convolution<Scalar> {
+    /// Tower `t` of `towers` as a layer of its own: rows ``towerShare(of:tower:towers:)`` of the
+    /// same ``weight`` and ``bias`` objects, so what it learns the whole layer learns. It reads
+    /// every input channel when the layer has one group (conv1 and conv3 of the paper) and its
+    /// own group's when there is one group per tower (conv2, conv4, conv5), and keeps the
+    /// layer's algorithm.
+    public func tower(_ t: Int, of towers: Int) -> Convolution<Scalar> {
         precondition(t >= 0 && t < towers, "convolution: tower \(t) of \(towers)")
         precondition(groups == 1 || groups == towers, "convolution: a tower reads one group or all of them (groups \(groups), towers \(towers))")
-        let view = Convolution(inputChannels: inputChannels / groups, outputChannels: outputChannels / towers,
-                               kernelSize: kernelSize, stride: stride, padding: padding, groups: 1,
-                               weights: [weights[t]], biases: [biases[t]])
+        precondition(outputRows == 0..<weight.value.shape[0], "convolution: a tower of a tower")
+        let view = Convolution(inputChannels: inputChannels / groups, kernelSize: kernelSize, stride: stride, padding: padding,
+                               groups: 1, weight: weight, bias: bias,
+                               outputRows: towerShare(of: outputChannels, tower: t, towers: towers))
         view.algorithm = algorithm
         view.columnBufferLimit = columnBufferLimit
         return view
@@ -156,40 +151,26 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                                    K: kernelSize, S: stride, P: padding, Ho: out[2], Wo: out[3])
     }
 
-    /// All towers' weights as one (M, C/G·K·K) matrix and their biases as one (M) vector, in
-    /// tower order, which is group order: the towers that read group g are the rows
-    /// g·M/G ..< (g+1)·M/G, multiplied as one stacked product (one GEMM for the paper's conv1 and
-    /// conv3, whose two towers read the same group). The copy is one pass over the weights
-    /// (3.5 MB for the paper's conv3) against a layer that multiplies them by a whole batch.
-    private func stackTowers() -> (weights: UnsafePointer<Scalar>, biases: UnsafePointer<Scalar>) {
-        let w = stackedWeights.reserve(weights.reduce(0) { $0 + $1.value.count }).base
-        let b = stackedBiases.reserve(outputChannels).base
-        var (offset, biasOffset) = (0, 0)
-        for (weight, bias) in zip(weights, biases) {
-            weight.value.withUnsafeBufferPointer { (w + offset).update(from: $0.baseAddress!, count: $0.count) }
-            bias.value.withUnsafeBufferPointer { (b + biasOffset).update(from: $0.baseAddress!, count: $0.count) }
-            offset += weight.value.count
-            biasOffset += bias.value.count
-        }
-        return (UnsafePointer(w), UnsafePointer(b))
-    }
-
     /// y (N, M, Ho, Wo) for x (N, C, H, W), by the layer's ``algorithm``.
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         input = x
         let g = geometry(x.shape)
-        let (N, M, G) = (x.shape[0], outputChannels, groups)
-        let (w, bias) = stackTowers()
+        let (N, M, G, CKK, first) = (x.shape[0], outputChannels, groups, g.columnRows, outputRows.lowerBound)
         var y = Tensor<Scalar>(uninitializedShape: [N, M, g.Ho, g.Wo])   // every element is written
         x.withUnsafeBufferPointer { x in
-            y.withUnsafeMutableBufferPointer { y in
-                if let winograd {
-                    winograd.forward(x.baseAddress!, weights: w, bias: bias, geometry: g, outputs: M, groups: G, batch: N,
-                                     into: y.baseAddress!)
-                } else {
-                    im2col.forward(x.baseAddress!, weights: w, bias: bias, geometry: g, outputs: M, groups: G, batch: N,
-                                   into: y.baseAddress!)
+            weight.value.withUnsafeBufferPointer { w in
+                bias.value.withUnsafeBufferPointer { b in
+                    y.withUnsafeMutableBufferPointer { y in
+                        let (w, b) = (w.baseAddress! + first * CKK, b.baseAddress! + first)   // w[first...], b[first...]
+                        if let winograd {
+                            winograd.forward(x.baseAddress!, weights: w, bias: b, geometry: g, outputs: M, groups: G, batch: N,
+                                             into: y.baseAddress!)
+                        } else {
+                            im2col.forward(x.baseAddress!, weights: w, bias: b, geometry: g, outputs: M, groups: G, batch: N,
+                                           into: y.baseAddress!)
+                        }
+                    }
                 }
             }
         }
@@ -211,46 +192,45 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         backward(dy, computeInputGradient: false, dx: &unused)
     }
 
-    /// The stacked gradients from the algorithm, then added into the towers' blocks.
+    /// The algorithm adds ∂L/∂w and ∂L/∂bias straight into rows ``outputRows`` of the
+    /// parameters' gradients, and writes dx when asked.
+    ///
+    /// Two tower views of one layer, run at once on two threads, write disjoint rows of the same
+    /// gradient: each borrows the whole buffer, which the parameter alone holds, so neither
+    /// borrow copies it (a tower executor makes sure of that before it starts the towers).
     @_specialize(where Scalar == Float)
     private func backward(_ dy: Tensor<Scalar>, computeInputGradient: Bool, dx: inout Tensor<Scalar>) {
         precondition(input.shape.count == 4, "convolution backward: needs a forward pass first")
         let g = geometry(input.shape)
-        let (N, M, G, CKK) = (input.shape[0], outputChannels, groups, g.columnRows)
+        let (N, M, G, CKK, first) = (input.shape[0], outputChannels, groups, g.columnRows, outputRows.lowerBound)
         precondition(dy.shape == [N, M, g.Ho, g.Wo], "convolution backward: dy \(dy.shape) does not match the output")
-        let (w, _) = stackTowers()
-        let gradient = stackedGradients.reserve(M * CKK + M).base        // dW (M, CKK), then dBias (M)
-        gradient.update(repeating: 0, count: M * CKK + M)
         input.withUnsafeBufferPointer { x in
             dy.withUnsafeBufferPointer { dy in
-                dx.withUnsafeMutableBufferPointer { dx in
-                    let dxp = computeInputGradient ? dx.baseAddress! : nil
-                    if let winograd {
-                        winograd.backward(dy.baseAddress!, input: x.baseAddress!, weights: w, geometry: g, outputs: M,
-                                          groups: G, batch: N, dWeight: gradient, dBias: gradient + M * CKK, dx: dxp)
-                    } else {
-                        im2col.backward(dy.baseAddress!, input: x.baseAddress!, weights: w, geometry: g, outputs: M,
-                                        groups: G, batch: N, dWeight: gradient, dBias: gradient + M * CKK, dx: dxp)
+                weight.value.withUnsafeBufferPointer { w in
+                    weight.gradient.withUnsafeMutableBufferPointer { dW in
+                        bias.gradient.withUnsafeMutableBufferPointer { dB in
+                            dx.withUnsafeMutableBufferPointer { dx in
+                                let dxp = computeInputGradient ? dx.baseAddress! : nil
+                                let w = w.baseAddress! + first * CKK                   // w[first...]
+                                let (dW, dB) = (dW.baseAddress! + first * CKK, dB.baseAddress! + first)
+                                if let winograd {
+                                    winograd.backward(dy.baseAddress!, input: x.baseAddress!, weights: w, geometry: g, outputs: M,
+                                                      groups: G, batch: N, dWeight: dW, dBias: dB, dx: dxp)
+                                } else {
+                                    im2col.backward(dy.baseAddress!, input: x.baseAddress!, weights: w, geometry: g, outputs: M,
+                                                    groups: G, batch: N, dWeight: dW, dBias: dB, dx: dxp)
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        addToTowers(gradient, CKK: CKK)
     }
+}
 
-    /// The parameter gradients += the stacked gradient (M, CKK) then (M); tower t owns rows
-    /// t·Mt ..< (t+1)·Mt of it.
-    private func addToTowers(_ stacked: UnsafePointer<Scalar>, CKK: Int) {
-        let (M, Mt) = (outputChannels, outputChannels / towers)
-        for t in 0..<towers {
-            weights[t].gradient.withUnsafeMutableBufferPointer { dW in
-                let source = stacked + t * Mt * CKK
-                for k in 0..<(Mt * CKK) { dW[k] += source[k] }
-            }
-            biases[t].gradient.withUnsafeMutableBufferPointer { dB in
-                let source = stacked + M * CKK + t * Mt
-                for m in 0..<Mt { dB[m] += source[m] }
-            }
-        }
-    }
+/// Tower t's share of `count` units (kernels, neurons, channels): ⌊count·t/T⌋ ..< ⌊count·(t+1)/T⌋,
+/// equal parts when T divides `count`, nearly equal otherwise (Section 3.2: half on each GPU).
+public func towerShare(of count: Int, tower t: Int, towers T: Int) -> Range<Int> {
+    (count * t / T)..<(count * (t + 1) / T)
 }

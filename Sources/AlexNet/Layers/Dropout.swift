@@ -50,38 +50,38 @@ public final class Dropout<Scalar: TensorScalar>: Layer {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
     public func multiplyAdds(for inputShape: [Int]) -> Int { 0 }
 
-    /// The mask the next forward pass over an input of `shape` applies — the fixed mask, or one
-    /// drawn from ``generator`` (advancing it) — or nil when the layer scales instead. A
-    /// tower-parallel executor draws the mask here once and hands each tower its columns, so the
-    /// split network draws exactly the masks of the whole one.
+    /// Sets ``mask`` for a pass over an input of `shape` — the fixed mask, or one drawn from
+    /// ``generator`` (advancing it) — or to nil when the layer scales instead. The forward pass
+    /// calls it; a tower executor calls it once before the towers' views (``DropoutTower``) take
+    /// their columns, so the split network draws exactly the masks of the whole one.
     @_specialize(where Scalar == Float)
-    public func nextMask(shape: [Int]) -> Tensor<Scalar>? {
-        guard usesMask else { return nil }
+    func drawMask(shape: [Int]) {
+        forwardShape = shape
+        guard usesMask else { mask = nil; return }
         if let fixed = fixedMask {
             precondition(fixed.shape == shape, "Dropout: fixed mask \(fixed.shape) vs input \(shape)")
-            return fixed
+            mask = fixed
+            return
         }
         var drawn = Tensor<Scalar>(shape: shape)
         let keep = 1 - probability
         var g = generator
         drawn.withUnsafeMutableBufferPointer { m in for i in 0..<m.count { m[i] = g.bernoulli(keep) ? 1 : 0 } }
         generator = g
-        return drawn
+        mask = drawn
     }
 
     @_specialize(where Scalar == Float)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        forwardShape = x.shape
+        drawMask(shape: x.shape)
         var y = x
-        if let m = nextMask(shape: x.shape) {
+        if let m = mask {
             y.withUnsafeMutableBufferPointer { y in
                 m.withUnsafeBufferPointer { m in for i in 0..<y.count { y[i] *= m[i] } }
             }
-            mask = m
         } else {
             let keep = Scalar(1 - probability)
             y.withUnsafeMutableBufferPointer { y in for i in 0..<y.count { y[i] *= keep } }
-            mask = nil
         }
         return y
     }

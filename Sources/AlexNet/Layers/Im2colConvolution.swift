@@ -1,5 +1,5 @@
 /// The forward and backward passes of a convolution as im2col + GEMM (``Im2col.swift`` for the
-/// rearrangement); owned by a ``Convolution``, which hands it the towers' weights stacked as one
+/// rearrangement); owned by a ``Convolution``, which hands it its weight rows as they lie, one
 /// (M, Cg·K·K) block. ``DirectConvolution``'s seven loops are its tested twin.
 ///
 /// Letters: N batch, C input channels, Cg per group, M outputs, Mg per group, G groups, K kernel,

@@ -1,6 +1,6 @@
 /// The forward and backward passes of a stride-1 convolution by F(2×2, r×r) (the method:
-/// ``WinogradTransform``); owned by a ``Convolution``, which hands it the towers' weights
-/// stacked as one (M, Cg, K, K) block and uses it for 3×3 and 5×5 kernels at stride 1.
+/// ``WinogradTransform``); owned by a ``Convolution``, which hands it its weight rows as they
+/// lie, one (M, Cg, K, K) block, and uses it for 3×3 and 5×5 kernels at stride 1.
 ///
 /// Letters: N batch, C input channels, Cg per group, M outputs, Mg per group, K kernel,
 /// n = K + 1 tile, T tiles in a chunk of B images. Buffers, kept from step to step, one slice
@@ -47,7 +47,7 @@ final class WinogradConvolution<Scalar: TensorScalar> {
                       scratch: max(3 * nn * max(s.g.Cg, s.Mg), s.He * s.n * s.g.Cg))
     }
 
-    /// U = G g Gᵀ for the stacked weights w (M, Cg, K, K).
+    /// U = G g Gᵀ for the weights w (M, Cg, K, K).
     private func transformKernels(_ w: UnsafePointer<Scalar>, _ s: WinogradTiling) -> SendablePointer<Scalar> {
         let (M, Cg, K) = (s.M, s.g.Cg, s.g.K)
         let U = U.reserve(s.n * s.n * Cg * M)

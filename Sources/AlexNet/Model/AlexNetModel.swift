@@ -4,12 +4,14 @@
 ///           → conv4 → ReLU → conv5 → ReLU → pool → fc6 → ReLU → dropout
 ///           → fc7 → ReLU → dropout → fc8 → softmax
 ///
-/// **Two towers.** Each tower (the paper's GPU) owns its own parameter blocks: conv1 (48
+/// **Two towers.** Each tower (the paper's GPU) owns half of every layer's kernels: conv1 (48
 /// kernels seeing the image), conv2 (128 seeing its own 48 maps), conv3 (192 seeing all 256
-/// maps of both towers), conv4 and conv5 (192 and 128, own tower only). On one worker the
-/// towers run together as grouped convolutions (``Convolution/groups`` = 2), which computes
+/// maps of both towers), conv4 and conv5 (192 and 128, own tower only). Each convolution holds
+/// one weight, and a tower is a range of its rows (``Convolution/tower(_:of:)``). On one worker
+/// the towers run together as grouped convolutions (``Convolution/groups`` = 2), which computes
 /// exactly the two-GPU net; the LRN sums stay inside each tower's channels, as in the paper's
-/// two-GPU code. The FC layers read both towers and are single parameter sets.
+/// two-GPU code. The FC layers read both towers. A tower executor runs the same layers' tower
+/// views on separate workers (chapter 4).
 ///
 /// **Initialisation** (Section 5): every weight ~ N(0, 0.01²) (or He's rule, or per layer); biases
 /// 1 in conv2, conv4, conv5, fc6 and fc7, 0 in conv1, conv3 and fc8.
@@ -47,7 +49,7 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         func conv(_ i: Int, inputs: Int, groups: Int, bias: Double) -> Convolution<Scalar> {
             Convolution(name: "conv\(i + 1)", inputChannels: inputs, outputChannels: k[i].kernels,
                         kernelSize: k[i].kernelSize, stride: k[i].stride, padding: k[i].padding,
-                        groups: groups, towers: T, weightStandardDeviation: σ(i), biasValue: bias,
+                        groups: groups, weightStandardDeviation: σ(i), biasValue: bias,
                         generator: &generator)
         }
         conv1 = conv(0, inputs: c.inputChannels, groups: 1, bias: 0)     // sees the image
@@ -158,20 +160,9 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         return list
     }
 
-    /// The parameter blocks owned by tower `t` (0-based): its conv1…conv5 weights and biases.
-    public func towerParameters(_ t: Int) -> [Parameter<Scalar>] {
-        precondition(t >= 0 && t < configuration.towers, "tower \(t) of \(configuration.towers)")
-        return [conv1, conv2, conv3, conv4, conv5].flatMap { [$0.weights[t], $0.biases[t]] }
-    }
-
-    /// The 96 first-layer kernels (11×11×3 in the paper), tower 1's first, as (96, 3, 11, 11):
+    /// The 96 first-layer kernels (11×11×3 in the paper), tower 1's 48 first, as (96, 3, 11, 11):
     /// the paper's Figure 3.
-    public var conv1Kernels: Tensor<Scalar> {
-        let blocks = conv1.weights.map(\.value)
-        let shape = blocks[0].shape
-        return Tensor(shape: [shape[0] * blocks.count] + shape.dropFirst(),
-                      scalars: blocks.flatMap(\.scalars))
-    }
+    public var conv1Kernels: Tensor<Scalar> { conv1.weight.value }
 
     /// The fc7 activations of `images` in inference mode, (N, 4096); restores the phase.
     public func fc7Features(_ images: Tensor<Scalar>) -> Tensor<Scalar> {

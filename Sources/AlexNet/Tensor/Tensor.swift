@@ -123,9 +123,12 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
         Tensor<Other>(shape: shape, scalars: scalars.map { Other($0) })
     }
 
-    /// The largest absolute element, 0 for an empty tensor.
-    public var maxMagnitude: Scalar {
-        scalars.reduce(0) { Swift.max($0, Swift.abs($1)) }
+    /// A copy of the sub-tensor at first-axis indices `range` (rows of a matrix, kernels of a
+    /// convolution's weight: one tower's, for a figure).
+    public func rows(_ range: Range<Int>) -> Tensor {
+        precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0], "Tensor.rows: \(range) of \(shape)")
+        let width = count / Swift.max(1, shape[0])
+        return Tensor(shape: [range.count] + shape.dropFirst(), scalars: Array(scalars[(range.lowerBound * width)..<(range.upperBound * width)]))
     }
 }
 

@@ -25,7 +25,7 @@ public enum Threading {
     public static var threadCount: Int { workerShare ?? storage.withLock { $0 } }
 
     /// Runs `body` with ``threadCount`` reading `threads` on the calling thread only: a worker of
-    /// the tower-parallel executor, which owns its share of the cores while the other tower's
+    /// the tower executor (AlexNetExperiments), which owns its share of the cores while the other tower's
     /// worker owns the rest, runs its layers' loops and matrix products on that share.
     public static func withWorkerShare<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
         precondition(threads >= 1, "Threading: a worker's share must be at least 1 thread, got \(threads)")
