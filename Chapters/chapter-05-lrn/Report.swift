@@ -19,7 +19,9 @@ struct LRNReport {
         let data = setting.data
         let (none, lrn) = (arms[0], arms[1])
         let difference = differenceRows(none, lrn, key: "lrn_minus_none")
-        print(difference.sentence + " — the paper: 13% → 11% on CIFAR-10 (−2 points); −1.4 top-1, −1.2 top-5 on ImageNet")
+        let (without, with) = (PaperClaims.cifar10ErrorWithoutLRN * 100, PaperClaims.cifar10ErrorWithLRN * 100)
+        print(difference.sentence + String(format: " — the paper: %.0f%% → %.0f%% on CIFAR-10 (%+.0f points); %+.1f top-1, %+.1f top-5 on ImageNet",
+                                           without, with, with - without, PaperClaims.lrnTop1Points, PaperClaims.lrnTop5Points))
         var summary = CSVTable(header: ["quantity", "value"])
         let rates = Set(arms.flatMap { $0.sweep.trials.map(\.rate) }).sorted().map { String($0) }.joined(separator: " ")
         for row in [
@@ -28,8 +30,10 @@ struct LRNReport {
             ["steps", String(comparison.steps)], ["selection_seeds", String(comparison.selectionSeeds.count)],
             ["reported_seeds", String(comparison.reportedSeeds.count)], ["rates_tried", rates],
             ["weight_decay", String(comparison.weightDecay)],
-            ["paper_cifar10_test_error_without", "0.13"], ["paper_cifar10_test_error_with", "0.11"],
-            ["paper_imagenet_top1_difference_points", "-1.4"], ["paper_imagenet_top5_difference_points", "-1.2"],
+            ["paper_cifar10_test_error_without", PaperClaims.text(PaperClaims.cifar10ErrorWithoutLRN)],
+            ["paper_cifar10_test_error_with", PaperClaims.text(PaperClaims.cifar10ErrorWithLRN)],
+            ["paper_imagenet_top1_difference_points", PaperClaims.text(PaperClaims.lrnTop1Points)],
+            ["paper_imagenet_top5_difference_points", PaperClaims.text(PaperClaims.lrnTop5Points)],
         ] { summary.append(row) }
         for row in arms.flatMap(\.summaryRows) + difference.rows { summary.append(row) }
         if arms.count > 2 {

@@ -27,8 +27,8 @@ struct DropoutReport {
             ["test_images", String(data.test.count)], ["steps", String(comparison.steps)], ["epochs", String(format: "%.1f", epochs)],
             ["selection_seeds", String(comparison.selectionSeeds.count)], ["reported_seeds", String(comparison.reportedSeeds.count)],
             ["rates_tried", rates], ["weight_decay", String(comparison.weightDecay)], ["parameters", String(parameters)],
-            ["paper_iterations_ratio", "2"], ["paper_one_cnn_top1", "0.407"], ["paper_five_cnns_top1", "0.381"],
-            ["paper_seven_cnns_top1", "0.367"],
+            ["paper_iterations_ratio", PaperClaims.text(PaperClaims.dropoutIterationsRatio)], ["paper_one_cnn_top1", PaperClaims.text(PaperClaims.oneNetTop1)],
+            ["paper_five_cnns_top1", PaperClaims.text(PaperClaims.fiveNetsTop1)], ["paper_seven_cnns_top1", PaperClaims.text(PaperClaims.sevenNetsTop1)],
         ]
         for row in rows { summary.append(row) }
         for row in dropout.summaryRows + none.summaryRows { summary.append(row) }

@@ -21,8 +21,9 @@ struct LearningReport {
         let parameters = try AlexNetModel<Float>(chapterNetwork(data, initialisation: .he, seed: 0)).parameterCount
         for row in [["dataset", data.name], ["training_images", String(data.train.count)],
                     ["validation_images", String(data.validation!.count)], ["test_images", String(data.test.count)],
-                    ["parameters", String(parameters)], ["paper_momentum", "0.9"], ["paper_weight_decay", "0.0005"],
-                    ["paper_initial_rate", "0.01"], ["paper_rate_reductions", "3"], ["paper_epochs", "90"]] {
+                    ["parameters", String(parameters)], ["paper_momentum", PaperClaims.text(PaperClaims.momentum)],
+                    ["paper_weight_decay", PaperClaims.text(PaperClaims.weightDecay)], ["paper_initial_rate", PaperClaims.text(PaperClaims.initialLearningRate)],
+                    ["paper_rate_reductions", PaperClaims.text(PaperClaims.rateReductions)], ["paper_epochs", PaperClaims.text(PaperClaims.epochs)]] {
             summary.append(row)
         }
         if !start.firstSteps.isEmpty { try writeStart(options, &summary) }

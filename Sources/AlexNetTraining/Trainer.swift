@@ -97,6 +97,7 @@ public final class Trainer {
     public let data: TrainingData
     public let normalization: Normalization
     public let optimizer: SGD<Float>
+    private let objective = SoftmaxCrossEntropy<Float>()
     public let options: TrainingOptions
     public private(set) var state: TrainingState
     public var metadata: [String: String] = [:]
@@ -167,56 +168,27 @@ public final class Trainer {
         try table.write(to: path)
     }
 
-    /// Trains until `options.epochs` epochs are done (or `stopAfterSteps`), and returns the log.
+    /// Trains until `options.epochs` epochs are done (or `stopAfterSteps`), and returns the log:
+    /// for each batch, a step, booked on the state, shown, and checkpointed when due.
     @discardableResult
     public func run() throws -> [EpochRecord] {
         let loader = BatchLoader(split: data.train, batchSize: options.batchSize, augmentation: options.augmentation,
                                  normalization: normalization, seed: options.seed, workers: options.loaderWorkers,
                                  part: (options.group?.rank ?? 0, options.group?.size ?? 1))
-        var buffer: [Float] = []
-        let objective = SoftmaxCrossEntropy<Float>()
-        var stepsThisRun = 0
-        var runImages = 0, runSeconds = 0.0
+        var buffer: [Float] = []                          // the data-parallel sums' staging, kept from step to step
+        var thisRun = (steps: 0, images: 0, seconds: 0.0)
         while state.epoch < options.epochs {
             let rate = state.schedule.rate(epoch: state.epoch)
             network.phase = .training
             for batch in loader.batches(epoch: state.epoch, startingAt: state.batchIndex) {
-                let started = Date()
-                let (loss, mistakes, n): (Float, Int, Int)
-                do {
-                    if let group = options.group {
-                        (loss, mistakes, n) = try dataParallelTrainStep(network, objective: objective, optimizer: optimizer, images: batch.images,
-                                                                        labels: batch.labels, learningRate: rate, group: group, buffer: &buffer)
-                    } else {
-                        let (l, logits) = try trainStep(network, objective: objective, optimizer: optimizer,
-                                                        images: batch.images, labels: batch.labels, learningRate: rate)
-                        (loss, mistakes, n) = (l, TopK.mistakes(logits, labels: batch.labels, k: 1), batch.labels.count)
-                    }
-                } catch TrainingError.lossNotFinite(let loss) {
-                    throw TrainingError.diverged(loss: loss, step: state.step + 1, epoch: state.epoch + 1,
-                                                 batch: state.batchIndex + 1, learningRate: rate)
-                }
-                let seconds = Date().timeIntervalSince(started)
-                state.epochLossSum += Double(loss) * Double(n)
-                state.epochMistakes += mistakes
-                state.epochImages += n
-                state.epochSeconds += seconds
-                state.elapsedSeconds += seconds
-                state.batchIndex += 1
-                state.step += 1
-                stepsThisRun += 1
-                runImages += n
-                runSeconds += seconds
-                let rateNow = Double(runImages) / max(runSeconds, 1e-9)
-                let imagesLeft = Double((options.epochs - state.epoch) * data.train.count - state.epochImages)
-                progress.update(epoch: state.epoch + 1, epochs: options.epochs, batch: state.batchIndex,
-                                batches: loader.batchesPerEpoch, loss: state.epochLossSum / Double(state.epochImages),
-                                error: Double(state.epochMistakes) / Double(state.epochImages),
-                                imagesPerSecond: rateNow, secondsLeft: imagesLeft / rateNow)
+                let step = try self.step(batch, learningRate: rate, buffer: &buffer)
+                state.record(step)
+                thisRun = (thisRun.steps + 1, thisRun.images + step.images, thisRun.seconds + step.seconds)
+                show(batches: loader.batchesPerEpoch, imagesPerSecond: Double(thisRun.images) / max(thisRun.seconds, 1e-9))
                 if let every = options.checkpointEverySteps, state.step % every == 0, state.batchIndex < loader.batchesPerEpoch {
                     try saveCheckpoint()
                 }
-                if let stop = options.stopAfterSteps, stepsThisRun >= stop {
+                if let stop = options.stopAfterSteps, thisRun.steps >= stop {
                     try saveCheckpoint()
                     return state.records
                 }
@@ -226,7 +198,34 @@ public final class Trainer {
         return state.records
     }
 
-    /// Evaluates, logs and checkpoints the epoch just trained, and moves to the next.
+    /// One step of SGD on `batch` (shared by the group's members when there is a group); a loss
+    /// that is not finite ends training with the step, epoch, batch and rate where it happened.
+    private func step(_ batch: Batch, learningRate rate: Double, buffer: inout [Float]) throws -> StepResult {
+        let started = Date()
+        let (loss, mistakes, n): (Float, Int, Int)
+        do {
+            if let group = options.group {
+                (loss, mistakes, n) = try dataParallelTrainStep(network, objective: objective, optimizer: optimizer, images: batch.images,
+                                                                labels: batch.labels, learningRate: rate, group: group, buffer: &buffer)
+            } else {
+                let (l, logits) = try trainStep(network, objective: objective, optimizer: optimizer,
+                                                images: batch.images, labels: batch.labels, learningRate: rate)
+                (loss, mistakes, n) = (l, TopK.mistakes(logits, labels: batch.labels, k: 1), batch.labels.count)
+            }
+        } catch TrainingError.lossNotFinite(let loss) {
+            throw TrainingError.diverged(loss: loss, step: state.step + 1, epoch: state.epoch + 1,
+                                         batch: state.batchIndex + 1, learningRate: rate)
+        }
+        return StepResult(loss: loss, mistakes: mistakes, images: n, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The progress line: the epoch's loss and error so far, this run's rate and the time left.
+    private func show(batches: Int, imagesPerSecond rate: Double) {
+        let imagesLeft = Double((options.epochs - state.epoch) * data.train.count - state.epochImages)
+        progress.update(epoch: state.epoch + 1, epochs: options.epochs, batch: state.batchIndex, batches: batches,
+                        loss: state.epochLoss, error: state.epochError, imagesPerSecond: rate, secondsLeft: imagesLeft / rate)
+    }
+
     /// The network's errors on `split`; in a data-parallel group each member evaluates its part
     /// of the split and the mistakes are summed, so every member gets the same numbers.
     private func evaluate(_ split: any LabelledImages, augmentation: Augmentation) -> Evaluation {
@@ -244,6 +243,7 @@ public final class Trainer {
         return whole
     }
 
+    /// Evaluates, logs and checkpoints the epoch just trained, and moves to the next.
     private func finishEpoch(rate: Double) throws {
         let started = Date()
         let crop = options.augmentation.cropSize
@@ -253,8 +253,7 @@ public final class Trainer {
         state.elapsedSeconds += Date().timeIntervalSince(started)
         let record = EpochRecord(
             epoch: state.epoch + 1, learningRate: rate,
-            trainingLoss: state.epochLossSum / Double(max(1, state.epochImages)),
-            trainingError: Double(state.epochMistakes) / Double(max(1, state.epochImages)),
+            trainingLoss: state.epochLoss, trainingError: state.epochError,
             validationTop1: validation?.top1 ?? .nan, validationTop5: validation?.top5 ?? .nan,
             testTop1: test.top1, testTop5: test.top5,
             imagesPerSecond: Double(state.epochImages) / max(state.epochSeconds, 1e-9),

@@ -45,4 +45,25 @@ public struct TrainingState: Sendable, Equatable, Codable {
     public init(schedule: LearningRateSchedule) {
         self.schedule = schedule
     }
+
+    /// Books one step: its batch's mean loss over `images` images, its mistakes, its seconds.
+    public mutating func record(_ step: StepResult) {
+        epochLossSum += Double(step.loss) * Double(step.images)
+        epochMistakes += step.mistakes
+        epochImages += step.images
+        epochSeconds += step.seconds
+        elapsedSeconds += step.seconds
+        batchIndex += 1
+        self.step += 1
+    }
+
+    /// The mean training loss and top-1 error over the epoch's batches so far.
+    public var epochLoss: Double { epochLossSum / Double(max(1, epochImages)) }
+    public var epochError: Double { Double(epochMistakes) / Double(max(1, epochImages)) }
+}
+
+/// What one training step measured: the batch's mean loss, its top-1 mistakes, its images and
+/// the seconds the step took.
+public struct StepResult: Sendable, Equatable {
+    public var loss: Float, mistakes: Int, images: Int, seconds: Double
 }

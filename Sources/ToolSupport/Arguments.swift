@@ -16,9 +16,10 @@ package struct UsageError: Error, CustomStringConvertible {
 /// A small, explicit command-line parser shared by the chapters and tools.
 ///
 /// Declare each option with its default and help; each call returns the value found (or the
-/// default) and records the option for the usage text. Then ``finish()`` prints the usage and
-/// exits if `--help` was given, and throws the first ``UsageError`` otherwise: a bad value, an
-/// unknown option, or a stray argument. Options are `--name value` or `--name=value`.
+/// default) and records the option for the usage text. Then ``finish()`` throws
+/// ``HelpRequested`` with the usage text if `--help` was given, and the first ``UsageError``
+/// otherwise: a bad value, an unknown option, or a stray argument (``runTool(_:_:)`` prints and
+/// exits; the parser never does). Options are `--name value` or `--name=value`.
 package final class Arguments {
     package let command: String, summary: String
     private var remaining: [String]

@@ -28,10 +28,17 @@ public final class MaxPooling<Scalar: TensorScalar>: Layer {
     /// No products of weights.
     public func multiplyAdds(for inputShape: [Int]) -> Int { 0 }
 
+    /// ⌊(size − z)/s⌋ + 1: the output height (or width) for an input height (or width).
+    public static func outputSize(inputSize: Int, windowSize: Int, stride: Int) -> Int {
+        precondition(inputSize >= windowSize, "MaxPooling: a \(windowSize)-wide window does not fit \(inputSize) pixels")
+        return (inputSize - windowSize) / stride + 1
+    }
+
     public func outputShape(for shape: [Int]) -> [Int] {
         precondition(shape.count == 4 && shape[2] >= windowSize && shape[3] >= windowSize,
                      "MaxPooling: a \(windowSize)×\(windowSize) window does not fit input \(shape)")
-        return [shape[0], shape[1], (shape[2] - windowSize) / stride + 1, (shape[3] - windowSize) / stride + 1]
+        return [shape[0], shape[1], Self.outputSize(inputSize: shape[2], windowSize: windowSize, stride: stride),
+                Self.outputSize(inputSize: shape[3], windowSize: windowSize, stride: stride)]
     }
 
     @_specialize(where Scalar == Float)

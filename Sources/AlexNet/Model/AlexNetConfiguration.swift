@@ -141,7 +141,9 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
     }
 
     /// The spatial size after each stage, checked: (conv1, pool1, conv2, pool2, conv3, conv4,
-    /// conv5, pool5). Throws a ``ConfigurationError`` that names the layer that does not fit.
+    /// conv5, pool5), each by its layer's own rule (``Convolution/outputSize(inputSize:kernelSize:stride:padding:)``,
+    /// ``MaxPooling/outputSize(inputSize:windowSize:stride:)``). Throws a ``ConfigurationError``
+    /// that names the layer that does not fit, before any layer is built.
     public func spatialSizes() throws -> [Int] {
         guard convolutions.count == 5, hiddenWidths.count == 2 else {
             throw ConfigurationError.layerCount(convolutions: convolutions.count, hiddenWidths: hiddenWidths.count)
@@ -157,14 +159,14 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
             guard size + 2 * s.padding >= s.kernelSize else {
                 throw ConfigurationError.doesNotFit(layer: "conv\(i + 1)", window: s.kernelSize, input: size)
             }
-            size = (size + 2 * s.padding - s.kernelSize) / s.stride + 1
+            size = Convolution<Float>.outputSize(inputSize: size, kernelSize: s.kernelSize, stride: s.stride, padding: s.padding)
             sizes.append(size)
         }
         func pool(_ name: String) throws {
             guard size >= poolingWindow else {
                 throw ConfigurationError.doesNotFit(layer: name, window: poolingWindow, input: size)
             }
-            size = (size - poolingWindow) / poolingStride + 1
+            size = MaxPooling<Float>.outputSize(inputSize: size, windowSize: poolingWindow, stride: poolingStride)
             sizes.append(size)
         }
         try conv(0); try pool("pool1"); try conv(1); try pool("pool2")

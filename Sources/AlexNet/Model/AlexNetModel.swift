@@ -57,7 +57,16 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         conv3 = conv(2, inputs: k[1].kernels, groups: 1, bias: 0)         // both towers
         conv4 = conv(3, inputs: k[2].kernels, groups: T, bias: b)         // own tower only
         conv5 = conv(4, inputs: k[3].kernels, groups: T, bias: b)         // own tower only
-        fc6 = FullyConnected(name: "fc6", inputs: fanIns[5], outputs: c.hiddenWidths[0],
+        (pool1, pool2, pool5) = (MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride),
+                                 MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride),
+                                 MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride))
+        avgpool = c.adaptivePooling.map { AdaptiveAveragePooling(outputSize: $0) }
+        // fc6 reads what pool5 (or torchvision's average pooling) gives one image: asked of the layers.
+        var shape = [1, c.inputChannels, c.inputSize, c.inputSize]
+        for layer in [conv1, pool1, conv2, pool2, conv3, conv4, conv5, pool5] as [any Layer<Scalar>] + (avgpool.map { [$0] } ?? []) {
+            shape = layer.outputShape(for: shape)
+        }
+        fc6 = FullyConnected(name: "fc6", inputs: shape.dropFirst().reduce(1, *), outputs: c.hiddenWidths[0],
                              weightStandardDeviation: σ(5), biasValue: b, generator: &generator)
         fc7 = FullyConnected(name: "fc7", inputs: c.hiddenWidths[0], outputs: c.hiddenWidths[1],
                              weightStandardDeviation: σ(6), biasValue: b, generator: &generator)
@@ -75,10 +84,6 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         }
         norm1 = norm()
         norm2 = norm()
-        pool1 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
-        pool2 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
-        pool5 = MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride)
-        avgpool = c.adaptivePooling.map { AdaptiveAveragePooling(outputSize: $0) }
         drop6 = c.dropout.map { Dropout(probability: $0, seed: c.seed &+ 6) }
         drop7 = c.dropout.map { Dropout(probability: $0, seed: c.seed &+ 7) }
     }
