@@ -11,7 +11,8 @@ import CTurboJPEG
 /// with the ``Decoded/warning``; the caller decides whether to keep it. Anything else — not a
 /// JPEG, a header that does not parse, more than ``maximumPixels`` pixels — is a ``JPEGError``.
 public enum JPEG {
-    /// A guard against a hostile header: 2²⁸ pixels (16,384 × 16,384), 768 MiB of RGB.
+    /// A guard against a hostile header: 2²⁸ pixels (16,384 × 16,384), 768 MiB of RGB. The PNG
+    /// reader (Plotting's `Image.readPNG`) applies the same limit.
     public static let maximumPixels = 1 << 28
 
     /// What a file held before conversion to RGB.

@@ -7,6 +7,9 @@ import AlexNetData
 public struct Evaluation: Sendable, Equatable {
     public var top1: Double, top5: Double
     public var images: Int
+    /// The images whose outputs were not all finite (NaN or infinite): counted as wrong at top-1
+    /// and top-5 (``TopK``), and reported, since they mean a broken network rather than a hard image.
+    public var nonFinite = 0
 
     /// How many views of each image are averaged.
     public enum Views: String, Sendable, CaseIterable, Codable {
@@ -51,6 +54,7 @@ public struct Evaluation: Sendable, Equatable {
         let n = Double(max(1, labels.count))
         top1 = Double(TopK.mistakes(probabilities, labels: labels, k: 1)) / n
         top5 = Double(TopK.mistakes(probabilities, labels: labels, k: min(5, probabilities.shape[1]))) / n
+        nonFinite = TopK.nonFiniteRows(probabilities)
     }
 
     /// Evaluates one network.

@@ -4,13 +4,29 @@ import AlexNet
 /// k only when fewer than k other classes score as high or higher. So a network whose outputs
 /// are all equal — a dead one, which a start from tiny weights can give — is wrong on every
 /// image, not right (ties in the label's favour would score it 0% error).
+///
+/// **Non-finite scores.** A row with a NaN or an infinity anywhere is wrong at every k: every
+/// comparison with NaN is false, so without this rule a diverged network, whose outputs are all
+/// NaN, would count no rival above any label and score 0% error.
 public enum TopK {
-    /// Whether `label` is among the top `k` of one row of scores.
+    /// Whether `label` is among the top `k` of one row of scores (never, if a score is not finite).
     public static func contains<S: TensorScalar>(_ scores: UnsafeBufferPointer<S>, label: Int, k: Int) -> Bool {
         let target = scores[label]
         var rivals = 0
-        for (c, s) in scores.enumerated() where c != label && s >= target { rivals += 1 }
+        for (c, s) in scores.enumerated() {
+            guard s.isFinite else { return false }
+            if c != label && s >= target { rivals += 1 }
+        }
         return rivals < k
+    }
+
+    /// The number of rows of `scores` (N, K) with a score that is not finite.
+    public static func nonFiniteRows<S: TensorScalar>(_ scores: Tensor<S>) -> Int {
+        precondition(scores.rank == 2, "TopK: scores \(scores.shape)")
+        let (N, K) = (scores.shape[0], scores.shape[1])
+        return scores.withUnsafeBufferPointer { s in
+            (0..<N).filter { n in s[(n * K)..<((n + 1) * K)].contains { !$0.isFinite } }.count
+        }
     }
 
     /// The number of rows of `scores` (N, K) whose label is not in the top `k`.

@@ -237,9 +237,10 @@ public final class Trainer {
         let mine = part.isEmpty ? nil : Evaluation(network: network, split: ImageSubset(split, indices: Array(part)), normalization: normalization,
                                                    augmentation: augmentation, views: options.evaluationViews, batchSize: options.batchSize)
         let n = Double(part.count)
-        let totals = group.sum([(mine?.top1 ?? 0) * n, (mine?.top5 ?? 0) * n, n])
+        let totals = group.sum([(mine?.top1 ?? 0) * n, (mine?.top5 ?? 0) * n, n, Double(mine?.nonFinite ?? 0)])
         var whole = Evaluation(probabilities: Tensor(shape: [0, 1]), labels: [])
         (whole.top1, whole.top5, whole.images) = (totals[0].rounded() / totals[2], totals[1].rounded() / totals[2], Int(totals[2]))
+        whole.nonFinite = Int(totals[3])
         return whole
     }
 

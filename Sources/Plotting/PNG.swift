@@ -76,7 +76,8 @@ extension Image {
     }
 
     /// Reads a PNG file, converted to `channels` 8-bit samples per pixel (1, 3 or 4), or to the
-    /// file's own channel count if nil.
+    /// file's own channel count if nil. A header claiming more than ``JPEG/maximumPixels`` pixels
+    /// (the same guard as the JPEG reader's) is refused before any allocation.
     public static func readPNG(from path: String, channels: Int? = nil) throws -> Image {
         guard FileManager.default.fileExists(atPath: path) else {
             throw PNGError(path: path, reason: "no such file")
@@ -94,6 +95,13 @@ extension Image {
         precondition([1, 3, 4].contains(wanted), "readPNG: channels must be 1, 3 or 4")
         image.format = format(forChannels: wanted)
         let (width, height) = (Int(image.width), Int(image.height))
+        // The header's size is checked before anything is allocated: a file of a few dozen bytes
+        // may claim a million by a million pixels (libpng's own limit), terabytes of samples.
+        let (pixelCount, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixelCount <= JPEG.maximumPixels else {
+            png_image_free(&image)
+            throw PNGError(path: path, reason: "\(width)×\(height) pixels, more than the \(JPEG.maximumPixels) this reader accepts")
+        }
         var pixels = [UInt8](repeating: 0, count: width * height * wanted)
         let ok = pixels.withUnsafeMutableBufferPointer { buffer in
             png_image_finish_read(&image, nil, buffer.baseAddress, Int32(width * wanted), nil)

@@ -50,6 +50,21 @@ import TestSupport
         #expect(throws: PNGError.self) { try Image.readPNG(from: self.temporaryPath("missing.png")) }
     }
 
+    /// A header that claims a million by a million pixels (libpng's own limit lets it through) is
+    /// refused by its size before anything is allocated; one just under the limit still reads its
+    /// header and fails only on the missing data.
+    @Test func aHeaderClaimingTooManyPixelsIsRefusedBeforeAllocating() throws {
+        let path = temporaryPath("huge.png")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try Data(hostilePNG(width: 1_000_000, height: 1_000_000)).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: PNGError.self) { try Image.readPNG(from: path, channels: 3) }
+        #expect(error.description.contains("1000000×1000000 pixels, more than the"), "\(error)")
+        try Data(hostilePNG(width: 64, height: 64)).write(to: URL(fileURLWithPath: path))
+        let missing = try #require(throws: PNGError.self) { try Image.readPNG(from: path, channels: 3) }
+        #expect(missing.description.contains("corrupt PNG data"), "\(missing)")
+    }
+
     @Test func aTruncatedPNGIsRefused() throws {
         let path = temporaryPath("truncated.png")
         try Gallery.figures()[0].image.writePNG(to: path)

@@ -11,8 +11,8 @@ import TestSupport
 /// full short run of a scaled net → ten-view and ensemble evaluation.
 @Suite(.serialized) struct ImageNetToolTests {
     /// 3 classes × 80 training and 20 validation pictures, each class its own hue and stripes,
-    /// of 44×36 pixels; plus a grey JPEG, a PNG named .JPEG, a JPEG cut before its image data
-    /// and a text file.
+    /// of 44×36 pixels; plus a grey JPEG, a PNG named .JPEG, a JPEG cut before its image data,
+    /// a text file, and a PNG named .JPEG whose header claims 10¹² pixels.
     static func makeTree(_ root: String) throws {
         func split(_ count: Int, seed: UInt64) -> DatasetSplit {
             var g = RandomGenerator(seed: seed)
@@ -40,6 +40,7 @@ import TestSupport
         let long = try JPEG.encode([UInt8](repeating: 90, count: 120 * 80 * 3), width: 120, height: 80)
         try Data(long.prefix(long.count / 2)).write(to: URL(fileURLWithPath: "\(odd)/truncated.JPEG"))
         try Data("not a picture".utf8).write(to: URL(fileURLWithPath: "\(odd)/readme.JPEG"))
+        try Data(hostilePNG(width: 1_000_000, height: 1_000_000)).write(to: URL(fileURLWithPath: "\(odd)/huge.JPEG"))
     }
 
     @Test func prepareTrainEvaluate() throws {
@@ -55,12 +56,15 @@ import TestSupport
                                                     "--validation-labels", labels, "--shard-images", "40", "--threads", "2"])
             #expect(run.status == 0, "\(run.errors)")
             #expect(run.output.contains("prepared 242 training and 60 validation images of \(size)×\(size) in 9 shards"), "\(run.output)")
-            #expect(run.output.contains("converted 2 files, skipped 2"), "\(run.output)")
+            #expect(run.output.contains("converted 2 files, skipped 3"), "\(run.output)")
         }
         let report = try String(contentsOfFile: "\(directory)/p36/report.txt", encoding: .utf8)
         #expect(report.contains("actually_png.JPEG\tnot a JPEG (PNG); read as such"), "\(report)")
         #expect(report.contains("skipped\t\(tree)/train/n00000002/truncated.JPEG\t"), "\(report)")    // cut before its image data
         #expect(report.contains("skipped\t\(tree)/train/n00000002/readme.JPEG\tnot a JPEG, and not readable otherwise ("), "\(report)")
+        // A PNG whose header claims 10¹² pixels is skipped by its size, not allocated (the preparation would abort).
+        #expect(report.contains("skipped\t\(tree)/train/n00000002/huge.JPEG\tnot a JPEG, and not readable otherwise (") &&
+                report.contains("1000000×1000000 pixels"), "\(report)")
 
         // The paper's network with the paper's recipe by default (two towers, 227 crops of 256, reflections,
         // PCA lighting, N(0, 0.01²) weights on raw pixels) takes three steps.

@@ -65,3 +65,23 @@ import TestSupport
         #expect(unmarked.status == 1 && unmarked.errors.contains("was not exported by `alexnet export-weights`"), "\(unmarked.errors)")
     }
 }
+
+/// A checkpoint whose weights are NaN (a diverged run saved as it was): `predict` refuses with one
+/// line rather than listing NaN probabilities (`evaluate`'s 100% is `NonFiniteEvaluationTests`').
+@Suite struct NonFiniteToolTests {
+    @Test func aNaNCheckpointIsReportedAsWrongEverywhere() throws {
+        let directory = try temporaryDirectory()
+        let configuration = tinyAlexNetConfiguration()
+        let network = try AlexNetModel<Float>(configuration)
+        network.fc8.bias.value = Tensor(shape: network.fc8.bias.value.shape, repeating: .nan)
+        let data = syntheticDataset(count: 8)
+        try Checkpoint(network: network, optimizer: SGD(parameters: network.parameters), specification: .alexNet(configuration),
+                       normalization: Normalization.meanImage(of: data.train), state: TrainingState(schedule: .constant(0.01)),
+                       metadata: ["classes": "red\ngreen\nblue"]).write(to: directory + "/nan.alexnet")
+        let rgb = [UInt8](repeating: 128, count: 15 * 15 * 3)
+        try Data(try JPEG.encode(rgb, width: 15, height: 15, quality: 90)).write(to: URL(fileURLWithPath: directory + "/grey.jpg"))
+        let predict = try runExecutable("alexnet", ["predict", "--checkpoint", directory + "/nan.alexnet", directory + "/grey.jpg"])
+        #expect(predict.status == 1 && predict.errors.contains("not finite"), "\(predict.status): \(predict.errors)")
+        #expect(predict.errors.split(separator: "\n").count == 1 && predict.output.isEmpty)
+    }
+}

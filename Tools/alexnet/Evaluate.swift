@@ -48,13 +48,18 @@ func evaluate(_ raw: ArraySlice<String>) throws {
                                          augmentation: Augmentation(cropSize: crop), views: views == "ten" ? .ten : .centre)
         let e = Evaluation(probabilities: p, labels: split.labels)
         print(String(format: "%@: top-1 error %.2f%%, top-5 error %.2f%% (%@ view%@, %d images)", path, 100 * e.top1, 100 * e.top5,
-                     views, views == "ten" ? "s" : "", e.images))
+                     views, views == "ten" ? "s" : "", e.images) + nonFiniteNote(e))
         all.append(p)
     }
     if all.count > 1 {
         let e = Evaluation(probabilities: Evaluation.ensemble(all), labels: split.labels)
-        print(String(format: "ensemble of %d: top-1 error %.2f%%, top-5 error %.2f%%", all.count, 100 * e.top1, 100 * e.top5))
+        print(String(format: "ensemble of %d: top-1 error %.2f%%, top-5 error %.2f%%", all.count, 100 * e.top1, 100 * e.top5) + nonFiniteNote(e))
     }
+}
+
+/// "; 12 images with non-finite outputs, counted as wrong", or nothing.
+func nonFiniteNote(_ e: Evaluation) -> String {
+    e.nonFinite == 0 ? "" : "; \(e.nonFinite) image\(e.nonFinite == 1 ? "" : "s") with non-finite outputs (NaN or infinite), counted as wrong"
 }
 
 /// `alexnet inspect`: what a checkpoint holds.

@@ -50,6 +50,9 @@ func predict(_ raw: ArraySlice<String>) throws {
     }
     network.phase = .inference
     let probabilities = SoftmaxCrossEntropy<Float>.softmax(network.forward(input)).scalars
+    guard probabilities.allSatisfy(\.isFinite) else {
+        throw CheckpointError.doesNotFit("the network's outputs for \(image) are not finite (NaN or infinite): its weights are broken (a diverged run?), so it predicts nothing")
+    }
     for (rank, entry) in TopK.top(probabilities, k: min(top, probabilities.count)).enumerated() {
         print(String(format: "%d. %@  %.2f%%", rank + 1, names[entry.index], 100 * entry.score))
     }
