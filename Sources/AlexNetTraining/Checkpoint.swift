@@ -148,10 +148,12 @@ public struct Checkpoint: Sendable, Equatable {
             state = try json.decode(TrainingState.self, from: Data(try r.string().utf8))
             let scale = try r.float()
             normalization = Normalization(mean: try r.tensor(), scale: scale)
-            let count = Int(try r.uint32())
+            // Counts are checked against the bytes left before anything is reserved for them: each
+            // parameter takes at least 20 bytes (an empty name, a rank-0 tensor and its velocity), a generator 32.
+            let count = try r.count(atLeast: 20, each: "parameters")
             parameters = try (0..<count).map { _ in (try r.string(), try r.tensor()) }
             velocities = try (0..<count).map { _ in try r.tensor() }
-            generators = try (0..<Int(try r.uint32())).map { _ in
+            generators = try (0..<(try r.count(atLeast: 32, each: "dropout generators"))).map { _ in
                 var g = RandomGenerator(seed: 0)
                 g.state = (try r.uint64(), try r.uint64(), try r.uint64(), try r.uint64())
                 return g
@@ -252,12 +254,32 @@ struct BinaryReader {
     mutating func uint64() throws -> UInt64 { try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) } }
     mutating func float() throws -> Float { Float(bitPattern: try uint32()) }
     mutating func string() throws -> String { String(decoding: try take(Int(try uint32())), as: UTF8.self) }
+    /// A UInt32 count of items of at least `bytes` bytes each, refused when the payload's remaining
+    /// bytes cannot hold that many (a hostile count near 2³² would otherwise reserve terabytes).
+    mutating func count(atLeast bytes: Int, each what: String) throws -> Int {
+        let count = Int(try uint32())
+        guard count <= (self.bytes.count - offset) / bytes else {
+            throw Failure.malformed("\(count) \(what), more than the \(self.bytes.count - offset) bytes left could hold")
+        }
+        return count
+    }
+
+    /// A tensor whose every dimension, and their product, is checked against the bytes left before
+    /// anything is allocated: no dimension past Int's range, no product that overflows.
     mutating func tensor() throws -> Tensor<Float> {
         let rank = Int(try uint32())
         guard rank <= 8 else { throw Failure.malformed("a tensor of rank \(rank)") }
-        let shape = try (0..<rank).map { _ in Int(try uint64()) }
-        let count = shape.reduce(1, *)
-        guard count >= 0, count <= (bytes.count - offset) / 4 else { throw Failure.malformed("a tensor larger than the file") }
+        let left = (bytes.count - offset) / 4
+        var shape: [Int] = [], count = 1
+        for _ in 0..<rank {
+            let extent = try uint64()
+            guard extent <= UInt64(left) else { throw Failure.malformed("a tensor dimension of \(extent), larger than the file") }
+            shape.append(Int(extent))
+            let (product, overflow) = count.multipliedReportingOverflow(by: Int(extent))
+            guard !overflow else { throw Failure.malformed("a tensor of shape \(shape)…, whose size overflows") }
+            count = product
+        }
+        guard count <= (bytes.count - offset) / 4 else { throw Failure.malformed("a tensor of shape \(shape), larger than the file") }
         let raw = try take(4 * count)
         var scalars = [Float](repeating: 0, count: count)
         scalars.withUnsafeMutableBytes { $0.copyBytes(from: raw) }     // little-endian hosts only (x86-64, arm64)
