@@ -38,3 +38,22 @@ public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     let fd = open(directory, O_RDONLY)        // make the rename itself durable
     if fd >= 0 { fsync(fd); close(fd) }
 }
+
+/// Removes the temporary files that killed writes left in `directory` (`NAME.partial-PID`, up to
+/// a shard's size each), except those of a process that is still running, which may be writing
+/// one now. Returns the names removed. A command that writes atomically calls it as it starts.
+@discardableResult
+public func removeStalePartialFiles(in directory: String) -> [String] {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+    var removed: [String] = []
+    for name in names {
+        guard let marker = name.range(of: ".partial-", options: .backwards),
+              let pid = Int32(name[marker.upperBound...]), pid > 0 else { continue }
+        let running = kill(pid, 0) == 0 || errno == EPERM      // EPERM: it exists, owned by another user
+        guard !running else { continue }
+        if (try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))) != nil {
+            removed.append(name)
+        }
+    }
+    return removed.sorted()
+}

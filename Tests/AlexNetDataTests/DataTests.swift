@@ -175,3 +175,23 @@ import TestSupport
         #expect(Array(up.pixels.prefix(4)) == [0, 50, 150, 200])
     }
 }
+
+/// A killed atomic write leaves `NAME.partial-PID`; the next start of the command removes those of
+/// processes that have ended, and only those.
+@Suite struct StalePartialFileTests {
+    @Test func onlyTheFilesOfEndedProcessesAreRemoved() throws {
+        let directory = try temporaryDirectory()
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()                                  // its PID now names no running process
+        let mine = ProcessInfo.processInfo.processIdentifier
+        let names = ["checkpoint.alexnet.partial-\(ended.processIdentifier)", "train-0003.shard.partial-\(ended.processIdentifier)",
+                     "checkpoint.alexnet.partial-\(mine)", "notes.partial-abc", "checkpoint.alexnet"]
+        for name in names { try write([1, 2, 3], directory, name) }
+        let removed = removeStalePartialFiles(in: directory)
+        #expect(removed == names.prefix(2).sorted())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == names.suffix(3).sorted())
+        #expect(removeStalePartialFiles(in: directory + "/missing").isEmpty)
+    }
+}

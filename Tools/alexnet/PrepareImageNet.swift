@@ -21,6 +21,8 @@ func prepareImageNet(_ raw: ArraySlice<String>) throws {
 
     let layout = try ImageNetLayout.scan(root: root, validationLabels: labels, synsets: synsets)
     let display = ProgressDisplay()
+    let stale = removeStalePartialFiles(in: out)
+    if !stale.isEmpty { display.log("removed \(stale.count) temporary file\(stale.count == 1 ? "" : "s") a killed run left in \(out)") }
     display.log("\(root): \(layout.classes.count) classes, \(layout.train.count) training and \(layout.validation.count) validation files; writing \(size)×\(size) shards to \(out)")
     var preparation = ImageNetPreparation(layout: layout, output: out)
     preparation.size = size

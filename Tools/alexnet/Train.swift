@@ -104,6 +104,10 @@ struct TrainCommand {
         trainer.metadata = ["dataset": source.data.name, "classes": source.classNames.joined(separator: "\n"),
                             "crop": String(size), "views": options.evaluationViews.rawValue, "threads": String(threads),
                             "ranks": String(group?.size ?? 1)]
+        if (group?.rank ?? 0) == 0 {
+            let stale = removeStalePartialFiles(in: directory)
+            if !stale.isEmpty { trainer.progress.log("removed \(stale.count) temporary file\(stale.count == 1 ? "" : "s") a killed write left in \(directory)") }
+        }
         let exists = FileManager.default.fileExists(atPath: path)
         if resume {
             guard exists else { throw UsageError("--resume: there is no checkpoint at \(path)", command: command) }
