@@ -144,6 +144,28 @@ import TestSupport
         #expect(worst / scale < 1e-5, "relative error \(worst / scale)")
     }
 
+    /// Float, as training runs it, against the direct sum in Double of the same values: every output
+    /// within the rounding bound of its (C/G)·K·K products, (C/G·K·K + 2)·u·(Σ|w|·|x| + |bias|), the
+    /// magnitudes being the direct convolution of |w| and |x|. Both algorithms stay far inside it
+    /// (measured: about 1% of it); a wrong index would be off by about 10⁵ times the bound.
+    @Test(arguments: [Convolution<Float>.Algorithm.im2col, .winograd])
+    func floatIsWithinTheRoundingBoundOfItsSums(algorithm: Convolution<Float>.Algorithm) {
+        var g = RandomGenerator(seed: 51)
+        let conv = Convolution<Float>(inputChannels: 32, outputChannels: 8, kernelSize: 3, padding: 1, groups: 2,
+                                      weightStandardDeviation: 0.2, biasValue: 0.5, generator: &g)
+        conv.algorithm = algorithm
+        let x: Tensor<Float> = randomTensor([3, 32, 9, 9], seed: 52)
+        let y = conv.forward(x)
+        let (xd, wd, bd) = (x.converted(to: Double.self), conv.weight.value.converted(to: Double.self), conv.bias.value.converted(to: Double.self))
+        let exact = DirectConvolution.forward(xd, weight: wd, bias: bd, stride: 1, padding: 1, groups: 2)
+        let magnitude = DirectConvolution.forward(Tensor(shape: xd.shape, scalars: xd.scalars.map(abs)),
+                                                  weight: Tensor(shape: wd.shape, scalars: wd.scalars.map(abs)),
+                                                  bias: Tensor(shape: bd.shape, scalars: bd.scalars.map(abs)), stride: 1, padding: 1, groups: 2)
+        let u = Double(Float.ulpOfOne) / 2, terms = Double(16 * 3 * 3 + 2)
+        let ratio = (0..<y.count).map { i in abs(Double(y.scalars[i]) - exact.scalars[i]) / (terms * u * magnitude.scalars[i]) }.max()!
+        #expect(ratio < 1, "\(algorithm): error \(ratio) of the bound")
+    }
+
     @Test func winogradIsChosenWhereItApplies() {
         var g = RandomGenerator(seed: 1)
         let make = { (C: Int, K: Int, S: Int, G: Int) in

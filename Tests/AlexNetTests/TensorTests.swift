@@ -37,6 +37,16 @@ import TestSupport
         #expect(worst < 1e-12)
     }
 
+    /// Float, as training runs it (OpenBLAS's sgemm, whichever kernel the CPU got), within the
+    /// rounding bound of its sizes, also for a long inner dimension.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)], [(5, 7, 3), (17, 9, 2048)])
+    func floatGemmIsWithinItsRoundingBound(transposes: (Bool, Bool), size: (Int, Int, Int)) {
+        let (m, n, k) = size
+        let ratio = productErrorRatio(Float.self, transposeA: transposes.0, transposeB: transposes.1, m: m, n: n, k: k, seed: 5,
+                                      multiply: Float.gemm)
+        #expect(ratio < 1, "error \(ratio) of the bound")
+    }
+
     /// The layers' uninitialised outputs: the right shape, and in debug builds (the tests) every
     /// element NaN, so that a layer that forgets an element fails its comparison.
     @Test func uninitializedTensorsHaveTheirShapeAndAreNaNInTests() {
@@ -96,6 +106,40 @@ func worstProductError(transposeA tA: Bool, transposeB tB: Bool, m: Int, n: Int,
     return worst
 }
 
+/// The same product in `S` (Float, as training runs it), against the definition summed in Double
+/// from the same values: the worst ratio of the error to the standard bound for a sum of k
+/// products rounded in S, (k + 2)·u·(2·Σ_p |a_ip|·|b_pj| + 0.5), u = S's unit roundoff. Correct
+/// arithmetic stays below 1 whatever the sizes; a wrong index or transpose is off by O(1), far above.
+func productErrorRatio<S: TensorScalar>(_: S.Type, transposeA tA: Bool, transposeB tB: Bool, m: Int, n: Int, k: Int, seed: UInt64,
+                                        multiply: (Bool, Bool, Int, Int, Int, S, UnsafePointer<S>, Int,
+                                                   UnsafePointer<S>, Int, S, UnsafeMutablePointer<S>, Int) -> Void) -> Double {
+    let a: Tensor<S> = randomTensor(tA ? [k, m] : [m, k], seed: seed)
+    let b: Tensor<S> = randomTensor(tB ? [n, k] : [k, n], seed: seed + 1)
+    var c = Tensor<S>(shape: [m, n], repeating: 1)
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            c.withUnsafeMutableBufferPointer { c in
+                multiply(tA, tB, m, n, k, 2, a.baseAddress!, tA ? m : k, b.baseAddress!, tB ? k : n, 0.5, c.baseAddress!, n)
+            }
+        }
+    }
+    let u = Double(S.ulpOfOne) / 2
+    var worst = 0.0
+    for i in 0..<m {
+        for j in 0..<n {
+            var sum = 0.0, magnitude = 0.0
+            for p in 0..<k {
+                let term = Double(a.scalars[tA ? p * m + i : i * k + p]) * Double(b.scalars[tB ? j * k + p : p * n + j])
+                sum += term
+                magnitude += abs(term)
+            }
+            let bound = Double(k + 2) * u * (2 * magnitude + 0.5)
+            worst = max(worst, abs(Double(c.scalars[i * n + j]) - (2 * sum + 0.5)) / bound)
+        }
+    }
+    return worst
+}
+
 /// `matrixMultiply`, the fast path every layer uses (bands on several threads), against the
 /// definition, with products large enough to be split, both ways, in every transpose.
 @Suite struct ScratchTests {
@@ -132,6 +176,17 @@ func worstProductError(transposeA tA: Bool, transposeB tB: Bool, m: Int, n: Int,
                            b: $8, ldb: $9, beta: $10, c: $11, ldc: $12)
         }
         #expect(worst < 1e-11)
+    }
+
+    /// The bands in Float, within the rounding bound of their sizes.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)], [(40, 3000, 20), (3000, 40, 20)])
+    func floatBandsAreWithinTheirRoundingBound(transposes: (Bool, Bool), size: (Int, Int, Int)) {
+        let (m, n, k) = size
+        let ratio = productErrorRatio(Float.self, transposeA: transposes.0, transposeB: transposes.1, m: m, n: n, k: k, seed: 7) {
+            matrixMultiply(transposeA: $0, transposeB: $1, m: $2, n: $3, k: $4, alpha: $5, a: $6, lda: $7,
+                           b: $8, ldb: $9, beta: $10, c: $11, ldc: $12)
+        }
+        #expect(ratio < 1, "error \(ratio) of the bound")
     }
 }
 
