@@ -1,3 +1,4 @@
+import CZlib
 import Dispatch
 import Foundation
 import AlexNet
@@ -251,26 +252,48 @@ public struct ImageNetPreparation: Sendable {
             return (0..<3).map { a in (0..<3).map { b in Double(productSums[at[a][b]]) / n / 65025 - mean[a] * mean[b] } }
         }
 
-        /// "ALEXPREP", the header's JSON length (UInt64), the JSON, then the sums (UInt64 each).
+        /// "ALEXPRE2", the header's JSON length (UInt64), the JSON, the sums (UInt64 each), then the
+        /// CRC-32 of everything before it (UInt32): a changed byte anywhere is refused, not used
+        /// (the first format, "ALEXPREP", had no checksum; it is refused too, saying how to go on).
         func write(to path: String) throws {
             let json = try JSONEncoder().encode(Header(fingerprint: fingerprint, shards: shards, report: report, images: images))
-            var bytes = Array("ALEXPREP".utf8)
+            var bytes = Array(Self.magic.utf8)
             withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes += $0 }
             bytes += json
             for v in pixelSums + channelSums + productSums + [pixels] { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+            withUnsafeBytes(of: Self.crc32(bytes[...]).littleEndian) { bytes += $0 }
             try writeAtomically(bytes, to: path)
+        }
+
+        static let magic = "ALEXPRE2"
+
+        static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            bytes.withUnsafeBufferPointer { UInt32(CZlib.crc32(0, $0.baseAddress, UInt32($0.count))) }
         }
 
         static func read(from path: String, plane: Int) throws -> State? {
             guard let data = FileManager.default.contents(atPath: path) else { return nil }
             let bytes = [UInt8](data)
-            func bad() -> ImageNetError { .badShards(path: path, problem: "a damaged preparation state; delete it to start over") }
-            guard bytes.count >= 16, Array(bytes[0..<8]) == Array("ALEXPREP".utf8) else { throw bad() }
-            let length = bytes[8..<16].withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+            func bad(_ problem: String) -> ImageNetError {
+                .badShards(path: path, problem: "\(problem); delete it to start the preparation over (the shards are written again)")
+            }
+            guard bytes.count >= 8 else { throw bad("not a preparation state") }
+            if Array(bytes[0..<8]) == Array("ALEXPREP".utf8) { throw bad("a preparation state of an older format, without a checksum") }
+            guard Array(bytes[0..<8]) == Array(Self.magic.utf8), bytes.count >= 20 else { throw bad("not a preparation state") }
             let numbers = plane + 3 + 6 + 1
-            guard length >= 0, length <= bytes.count - 16, bytes.count == 16 + length + 8 * numbers,
-                  let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + length)])) else { throw bad() }
-            let values = bytes[(16 + length)...].withUnsafeBytes { raw in (0..<numbers).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) } }
+            let declared = bytes[8..<16].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            guard declared <= UInt64(bytes.count), bytes.count == 16 + Int(declared) + 8 * numbers + 4 else {
+                throw bad("a damaged preparation state (its length fields do not match its \(bytes.count) bytes)")
+            }
+            let length = Int(declared), end = bytes.count - 4
+            let stored = bytes[end...].withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
+            guard stored == Self.crc32(bytes[..<end]) else { throw bad("a damaged preparation state (checksum mismatch)") }
+            guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + length)])) else {
+                throw bad("a damaged preparation state (its header does not decode)")
+            }
+            let values = bytes[(16 + length)..<end].withUnsafeBytes { raw in
+                (0..<numbers).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
+            }
             var state = State(fingerprint: header.fingerprint, plane: plane)
             state.shards = header.shards
             state.report = header.report

@@ -162,6 +162,41 @@ import AlexNet
         #expect(!FileManager.default.fileExists(atPath: "\(pieces)/prepare-state"))
     }
 
+    /// The resume state carries a checksum: one changed byte in its sums (which would have become a
+    /// wrong mean image), a length field near 2⁶⁴ (which trapped) or the old format without a
+    /// checksum is refused by name and says how to go on; deleting it starts over to the same result.
+    @Test func aDamagedResumeStateIsRefused() throws {
+        let (root, labels) = try Self.makeTree()
+        let (whole, pieces) = (root + "-whole", root + "-pieces")
+        defer { for p in [root, whole, pieces] { try? FileManager.default.removeItem(atPath: p) } }
+        let index = try #require(try Self.prepare(root, labels: labels, into: whole))
+        #expect(try Self.prepare(root, labels: labels, into: pieces, stopAfter: 2) == nil)
+        let state = "\(pieces)/prepare-state"
+        let good = try #require(FileManager.default.contents(atPath: state))
+        func expectRefusal(_ bytes: Data, _ words: String) {
+            FileManager.default.createFile(atPath: state, contents: bytes)
+            do {
+                _ = try Self.prepare(root, labels: labels, into: pieces)
+                Issue.record("resumed from a damaged state (\(words))")
+            } catch let error as ImageNetError {
+                #expect(error.description.hasPrefix(state) && error.description.contains(words)
+                        && error.description.contains("delete it"), "\(error)")
+            } catch { Issue.record("\(error)") }
+        }
+        var sums = good
+        sums[sums.count - 100] ^= 0x04                                  // a byte of the pixel sums
+        expectRefusal(sums, "checksum mismatch")
+        var length = good
+        for k in 8..<16 { length[k] = 0xFF }
+        expectRefusal(length, "length fields")
+        var old = good
+        old.replaceSubrange(0..<8, with: Array("ALEXPREP".utf8))
+        expectRefusal(old, "older format")
+        expectRefusal(good.prefix(good.count - 3), "length fields")
+        try FileManager.default.removeItem(atPath: state)
+        #expect(try Self.prepare(root, labels: labels, into: pieces) == index)
+    }
+
     /// A shard whose write fails (here: a directory stands where its file goes) stops the run with
     /// the error; once the obstacle is gone, the resumed run writes what an uninterrupted one does —
     /// so the running state must never count a shard before the shard is on disk.
