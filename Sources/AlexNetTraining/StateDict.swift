@@ -120,8 +120,25 @@ extension Safetensors {
         } catch {
             throw SafetensorsError.badHeader(path: path, problem: "alexnet.specification is not a model specification")
         }
-        let network = try specification.build(Float.self)
+        // What the metadata says is checked against the file before anything is built from it.
+        guard mean.shape == specification.inputShape else {
+            throw SafetensorsError.doesNotFit("\(path): the mean image is \(mean.shape), the network's input \(specification.inputShape)")
+        }
+        let classes = metadata["alexnet.classes"]?.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let classes, classes.count != specification.classes {
+            throw SafetensorsError.doesNotFit("\(path): \(classes.count) class names for a network of \(specification.classes) classes")
+        }
+        guard scale.isFinite, scale > 0 else {
+            throw SafetensorsError.doesNotFit("\(path): the normalisation scale is \(scale), not a positive number")
+        }
+        let stored = tensors.reduce(0) { $0 + $1.value.count }
+        let network: any Network<Float>
+        do {
+            network = try specification.build(Float.self, maximumParameters: stored)
+        } catch let error as ConfigurationError {
+            throw SafetensorsError.doesNotFit("\(path): alexnet.specification does not describe a network this file can hold (\(error))")
+        }
         try load(into: network)
-        return (network, Normalization(mean: mean, scale: scale), metadata["alexnet.classes"]?.split(separator: "\n").map(String.init))
+        return (network, Normalization(mean: mean, scale: scale), classes)
     }
 }

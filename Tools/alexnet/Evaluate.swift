@@ -6,7 +6,8 @@ import AlexNetTraining
 
 /// Rebuilds the network of a checkpoint with its trained weights.
 func loadNetwork(_ checkpoint: Checkpoint) throws -> any Network<Float> {
-    let network = try checkpoint.specification.build(Float.self)
+    let stored = checkpoint.parameters.reduce(0) { $0 + $1.value.count }
+    let network = try checkpoint.specification.build(Float.self, maximumParameters: stored)
     try checkpoint.restore(into: network)
     return network
 }

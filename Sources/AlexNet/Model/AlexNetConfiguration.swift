@@ -175,6 +175,51 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
     }
 }
 
+extension AlexNetConfiguration {
+    /// Every number of the configuration within the range a network can have — checked before any
+    /// layer is built from a description a file gave, so that a hostile one is an error, not a trap
+    /// (a stride of 0) or an overflow (a kernel of 2⁶² pixels).
+    public func checkRanges() throws {
+        func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+            guard range.contains(value) else { throw ConfigurationError.outOfRange(field: field, value: String(value), range: "\(range)") }
+        }
+        try check("inputChannels", inputChannels, 1...(1 << 12))
+        try check("inputSize", inputSize, 1...(1 << 15))
+        try check("classes", classes, 1...(1 << 20))
+        for (i, c) in convolutions.enumerated() {
+            try check("conv\(i + 1).kernels", c.kernels, 1...(1 << 16))
+            try check("conv\(i + 1).kernelSize", c.kernelSize, 1...(1 << 8))
+            try check("conv\(i + 1).stride", c.stride, 1...(1 << 8))
+            try check("conv\(i + 1).padding", c.padding, 0...c.kernelSize)
+        }
+        for (i, w) in hiddenWidths.enumerated() { try check("fc\(i + 6) width", w, 1...(1 << 20)) }
+        try check("poolingWindow", poolingWindow, 1...(1 << 8))
+        try check("poolingStride", poolingStride, 1...(1 << 8))
+        if let n = normalization { try check("normalization.size", n.size, 1...(1 << 16)) }
+        if let a = adaptivePooling { try check("adaptivePooling", a, 1...(1 << 8)) }
+        if let p = dropout, !(0 <= p && p < 1) { throw ConfigurationError.outOfRange(field: "dropout", value: String(p), range: "0..<1") }
+    }
+
+    /// The number of learned scalars the network has: every weight layer's (fan-in + 1) × outputs,
+    /// with its ranges and its fit checked and the products checked for overflow, so that a reader
+    /// can compare it with what its file holds before building anything.
+    public func parameterCount() throws -> Int {
+        try checkRanges()
+        let fanIns = try fanIns()
+        let outputs = convolutions.map(\.kernels) + hiddenWidths + [classes]
+        var total = 0
+        for (fanIn, out) in zip(fanIns, outputs) {
+            let (weights, overflow) = (fanIn + 1).multipliedReportingOverflow(by: out)
+            let (sum, overflowSum) = total.addingReportingOverflow(weights)
+            guard !overflow, !overflowSum else {
+                throw ConfigurationError.outOfRange(field: "parameters", value: "more than \(Int.max)", range: "an Int")
+            }
+            total = sum
+        }
+        return total
+    }
+}
+
 /// A network configuration that cannot be built, with the reason.
 public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
     /// AlexNet has five convolutions and two hidden fully connected layers.
@@ -185,6 +230,10 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
     case kernelsDoNotSplit(layer: String, kernels: Int, towers: Int)
     /// A kernel or pooling window larger than the (padded) map it slides over.
     case doesNotFit(layer: String, window: Int, input: Int)
+    /// A setting outside the range any network has (a description from a file).
+    case outOfRange(field: String, value: String, range: String)
+    /// More learned scalars than the file that describes the network holds.
+    case moreParametersThanTheFile(parameters: Int, file: Int)
 
     public var description: String {
         switch self {
@@ -194,6 +243,9 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
         case .kernelsDoNotSplit(let layer, let kernels, let towers): "\(layer): \(kernels) kernels do not split over \(towers) towers"
         case .doesNotFit(let layer, let window, let input):
             "\(layer): a \(window)×\(window) window does not fit a \(input)×\(input) input"
+        case .outOfRange(let field, let value, let range): "\(field) is \(value), outside \(range)"
+        case .moreParametersThanTheFile(let parameters, let file):
+            "the network described has \(parameters) parameters, more than the \(file) numbers its file holds"
         }
     }
 }

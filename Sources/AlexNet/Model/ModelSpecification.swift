@@ -3,11 +3,20 @@ public enum ModelSpecification: Sendable, Equatable, Codable {
     case alexNet(AlexNetConfiguration)
     case fourLayer(FourLayerNetConfiguration)
 
-    /// A new network with freshly initialised weights.
-    public func build<Scalar: TensorScalar>(_: Scalar.Type = Float.self) throws -> any Network<Scalar> {
+    /// A new network with freshly initialised weights. `maximumParameters`: a description read from
+    /// a file whose weights will fill the network passes the number of values the file holds, and a
+    /// network that would need more is refused before anything is allocated (and any setting out of
+    /// range, before a layer could trap on it).
+    public func build<Scalar: TensorScalar>(_: Scalar.Type = Float.self, maximumParameters: Int? = nil) throws -> any Network<Scalar> {
+        if let maximumParameters, case .alexNet(let c) = self {
+            let count = try c.parameterCount()
+            guard count <= maximumParameters else {
+                throw ConfigurationError.moreParametersThanTheFile(parameters: count, file: maximumParameters)
+            }
+        }
         switch self {
-        case .alexNet(let c): try AlexNetModel<Scalar>(c)
-        case .fourLayer(let c): try FourLayerNet<Scalar>(c)
+        case .alexNet(let c): return try AlexNetModel<Scalar>(c)
+        case .fourLayer(let c): return try FourLayerNet<Scalar>(c)
         }
     }
 
