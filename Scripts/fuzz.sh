@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of untrusted bytes with libFuzzer (Swift's -sanitize=fuzzer): safetensors,
-# checkpoints, JPEG, PNG, IDX (Fashion-MNIST), CIFAR-10 batches and prepared ImageNet shards, each for SECONDS (default 60),
+# checkpoints (and the networks built from them), JPEG, PNG, IDX (Fashion-MNIST), CIFAR-10 batches and prepared ImageNet shards, each for SECONDS (default 60),
 # starting from the seed files in Fuzz/Corpus/<reader>. Prints the executions and time of each;
 # exits non-zero, keeping the input that did it, if any reader crashes, hangs (10 s) or needs more
 # than 2 GiB. The targets live in their own package, Fuzz/, so that the fuzzer's flags never touch
