@@ -198,3 +198,33 @@ import TestSupport
         #expect(alex.stages.count == 22 && four.stages.count == 13)
     }
 }
+
+/// The parameter counts a file's description is checked against before building (so that no
+/// allocation exceeds what the file holds) equal the built networks' own counts — or a legitimate
+/// file would be refused.
+@Suite struct ParameterCountTests {
+    @Test func theConfigurationsCountEqualsTheNetworks() throws {
+        var lrn = FourLayerNetConfiguration(inputChannels: 3, inputSize: 24, classes: 10)
+        lrn.normalization = AlexNetConfiguration.NormalizationSpec()
+        var plain = FourLayerNetConfiguration(inputChannels: 1, inputSize: 28, classes: 7)
+        (plain.poolingWindow, plain.poolingStride, plain.convolutionKernels, plain.localKernels) = (2, 2, 12, 5)
+        let specifications: [ModelSpecification] = [
+            .alexNet(.paper), .alexNet(.paperOneTower), .alexNet(.torchvision), .alexNet(tinyAlexNetConfiguration()),
+            .alexNet(.small(inputChannels: 1, inputSize: 28, classes: 10)), .fourLayer(lrn), .fourLayer(plain),
+        ]
+        for specification in specifications {
+            let built = try specification.build(Float.self).parameterCount
+            let counted = switch specification {
+            case .alexNet(let c): try c.parameterCount()
+            case .fourLayer(let c): try c.parameterCount()
+            }
+            #expect(counted == built, "\(specification)")
+            #expect(throws: ConfigurationError.self) { try specification.build(Float.self, maximumParameters: built - 1) }
+        }
+        var zero = plain
+        zero.poolingStride = 0
+        #expect(throws: ConfigurationError.outOfRange(field: "poolingStride", value: "0", range: "1...256")) {
+            try ModelSpecification.fourLayer(zero).build(Float.self, maximumParameters: 1 << 30)
+        }
+    }
+}

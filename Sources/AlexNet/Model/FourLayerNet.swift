@@ -121,3 +121,46 @@ public struct FourLayerNetConfiguration: Sendable, Equatable, Codable {
         self.classes = classes
     }
 }
+
+extension FourLayerNetConfiguration {
+    /// Every number in the range a network can have, checked before a layer is built from a file's
+    /// description (a pooling stride of 0 would divide by zero).
+    public func checkRanges() throws {
+        func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+            guard range.contains(value) else { throw ConfigurationError.outOfRange(field: field, value: String(value), range: "\(range)") }
+        }
+        try check("inputChannels", inputChannels, 1...(1 << 12))
+        try check("inputSize", inputSize, 1...(1 << 15))
+        try check("classes", classes, 1...(1 << 20))
+        try check("convolutionKernels", convolutionKernels, 1...(1 << 16))
+        try check("localKernels", localKernels, 1...(1 << 16))
+        try check("poolingWindow", poolingWindow, 1...(1 << 8))
+        try check("poolingStride", poolingStride, 1...(1 << 8))
+        if let n = normalization { try check("normalization.size", n.size, 1...(1 << 16)) }
+    }
+
+    /// The learned scalars of the network, overflow-checked: conv1 and conv2 (5×5), the two locally
+    /// connected layers (3×3, weights and biases per output position), fc.
+    public func parameterCount() throws -> Int {
+        try checkRanges()
+        guard inputSize >= poolingWindow else { throw ConfigurationError.doesNotFit(layer: "pool1", window: poolingWindow, input: inputSize) }
+        let pooled1 = MaxPooling<Float>.outputSize(inputSize: inputSize, windowSize: poolingWindow, stride: poolingStride)
+        guard pooled1 >= poolingWindow else { throw ConfigurationError.doesNotFit(layer: "pool2", window: poolingWindow, input: pooled1) }
+        let positions = MaxPooling<Float>.outputSize(inputSize: pooled1, windowSize: poolingWindow, stride: poolingStride).squared
+        let (K1, K3) = (convolutionKernels, localKernels)
+        let terms = [(K1, inputChannels * 25 + 1), (K1, K1 * 25 + 1), (positions * K3, K1 * 9 + 1), (positions * K3, K3 * 9 + 1),
+                     (classes, K3 * positions + 1)]
+        var total = 0
+        for (rows, perRow) in terms {
+            let (product, overflow) = rows.multipliedReportingOverflow(by: perRow)
+            let (sum, overflowSum) = total.addingReportingOverflow(product)
+            guard !overflow, !overflowSum else { throw ConfigurationError.outOfRange(field: "parameters", value: "more than \(Int.max)", range: "an Int") }
+            total = sum
+        }
+        return total
+    }
+}
+
+private extension Int {
+    var squared: Int { self * self }
+}

@@ -8,8 +8,11 @@ public enum ModelSpecification: Sendable, Equatable, Codable {
     /// network that would need more is refused before anything is allocated (and any setting out of
     /// range, before a layer could trap on it).
     public func build<Scalar: TensorScalar>(_: Scalar.Type = Float.self, maximumParameters: Int? = nil) throws -> any Network<Scalar> {
-        if let maximumParameters, case .alexNet(let c) = self {
-            let count = try c.parameterCount()
+        if let maximumParameters {
+            let count = switch self {
+            case .alexNet(let c): try c.parameterCount()
+            case .fourLayer(let c): try c.parameterCount()
+            }
             guard count <= maximumParameters else {
                 throw ConfigurationError.moreParametersThanTheFile(parameters: count, file: maximumParameters)
             }
