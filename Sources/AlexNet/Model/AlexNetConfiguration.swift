@@ -180,9 +180,7 @@ extension AlexNetConfiguration {
     /// layer is built from a description a file gave, so that a hostile one is an error, not a trap
     /// (a stride of 0) or an overflow (a kernel of 2⁶² pixels).
     public func checkRanges() throws {
-        func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws {
-            guard range.contains(value) else { throw ConfigurationError.outOfRange(field: field, value: String(value), range: "\(range)") }
-        }
+        let check = ConfigurationError.check
         try check("inputChannels", inputChannels, 1...(1 << 12))
         try check("inputSize", inputSize, 1...(1 << 15))
         try check("classes", classes, 1...(1 << 20))
@@ -207,16 +205,7 @@ extension AlexNetConfiguration {
         try checkRanges()
         let fanIns = try fanIns()
         let outputs = convolutions.map(\.kernels) + hiddenWidths + [classes]
-        var total = 0
-        for (fanIn, out) in zip(fanIns, outputs) {
-            let (weights, overflow) = (fanIn + 1).multipliedReportingOverflow(by: out)
-            let (sum, overflowSum) = total.addingReportingOverflow(weights)
-            guard !overflow, !overflowSum else {
-                throw ConfigurationError.outOfRange(field: "parameters", value: "more than \(Int.max)", range: "an Int")
-            }
-            total = sum
-        }
-        return total
+        return try ConfigurationError.sumOfProducts(zip(outputs, fanIns.map { $0 + 1 }).map { ($0, $1) })
     }
 }
 
@@ -234,6 +223,23 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
     case outOfRange(field: String, value: String, range: String)
     /// More learned scalars than the file that describes the network holds.
     case moreParametersThanTheFile(parameters: Int, file: Int)
+
+    /// Throws ``outOfRange(field:value:range:)`` unless `value` lies in `range`.
+    static func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+        guard range.contains(value) else { throw ConfigurationError.outOfRange(field: field, value: String(value), range: "\(range)") }
+    }
+
+    /// Σ rows·perRow over a network's weight layers, every product and sum checked for overflow.
+    static func sumOfProducts(_ terms: [(rows: Int, perRow: Int)]) throws -> Int {
+        var total = 0
+        for (rows, perRow) in terms {
+            let (product, overflow) = rows.multipliedReportingOverflow(by: perRow)
+            let (sum, overflowSum) = total.addingReportingOverflow(product)
+            guard !overflow, !overflowSum else { throw ConfigurationError.outOfRange(field: "parameters", value: "more than \(Int.max)", range: "an Int") }
+            total = sum
+        }
+        return total
+    }
 
     public var description: String {
         switch self {

@@ -126,9 +126,7 @@ extension FourLayerNetConfiguration {
     /// Every number in the range a network can have, checked before a layer is built from a file's
     /// description (a pooling stride of 0 would divide by zero).
     public func checkRanges() throws {
-        func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws {
-            guard range.contains(value) else { throw ConfigurationError.outOfRange(field: field, value: String(value), range: "\(range)") }
-        }
+        let check = ConfigurationError.check
         try check("inputChannels", inputChannels, 1...(1 << 12))
         try check("inputSize", inputSize, 1...(1 << 15))
         try check("classes", classes, 1...(1 << 20))
@@ -150,14 +148,7 @@ extension FourLayerNetConfiguration {
         let (K1, K3) = (convolutionKernels, localKernels)
         let terms = [(K1, inputChannels * 25 + 1), (K1, K1 * 25 + 1), (positions * K3, K1 * 9 + 1), (positions * K3, K3 * 9 + 1),
                      (classes, K3 * positions + 1)]
-        var total = 0
-        for (rows, perRow) in terms {
-            let (product, overflow) = rows.multipliedReportingOverflow(by: perRow)
-            let (sum, overflowSum) = total.addingReportingOverflow(product)
-            guard !overflow, !overflowSum else { throw ConfigurationError.outOfRange(field: "parameters", value: "more than \(Int.max)", range: "an Int") }
-            total = sum
-        }
-        return total
+        return try ConfigurationError.sumOfProducts(terms)
     }
 }
 
