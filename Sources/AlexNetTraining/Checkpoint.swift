@@ -114,12 +114,17 @@ public struct Checkpoint: Sendable, Equatable {
         payload.uint32(UInt32(generators.count))
         for g in generators { for word in [g.state.0, g.state.1, g.state.2, g.state.3] { payload.uint64(word) } }
 
+        return Self.file(payload: payload.bytes)
+    }
+
+    /// The magic, the version, the payload's length, the payload and its CRC-32: a file around `payload`.
+    static func file(payload: [UInt8]) -> [UInt8] {
         var file = BinaryWriter()
         file.bytes += Self.magic
         file.uint32(Self.version)
-        file.uint64(UInt64(payload.bytes.count))
-        file.bytes += payload.bytes
-        file.uint32(Self.crc32(payload.bytes))
+        file.uint64(UInt64(payload.count))
+        file.bytes += payload
+        file.uint32(Self.crc32(payload))
         return file.bytes
     }
 

@@ -9,17 +9,6 @@ import TestSupport
 /// Each is refused with one clear error before anything is allocated for what it claims (before,
 /// a count near 2³² reserved terabytes, and a dimension past 2⁶³ trapped).
 @Suite struct HostileCheckpointTests {
-    /// A version 2 file around `payload`, with its length and checksum right.
-    static func file(_ payload: BinaryWriter) -> [UInt8] {
-        var file = BinaryWriter()
-        file.bytes += Checkpoint.magic
-        file.uint32(Checkpoint.version)
-        file.uint64(UInt64(payload.bytes.count))
-        file.bytes += payload.bytes
-        file.uint32(Checkpoint.crc32(payload.bytes))
-        return file.bytes
-    }
-
     /// The payload of a real checkpoint up to its parameter count, then `rest`.
     static func payload(_ rest: (inout BinaryWriter) -> Void) throws -> BinaryWriter {
         let network = try AlexNetModel<Float>(tinyAlexNetConfiguration())
@@ -39,7 +28,7 @@ import TestSupport
     }
 
     static func refusal(_ rest: (inout BinaryWriter) -> Void) throws -> String {
-        let bytes = file(try payload(rest))
+        let bytes = Checkpoint.file(payload: try payload(rest).bytes)
         let error = try #require(throws: CheckpointError.self) { try Checkpoint(decoding: bytes, path: "hostile.alexnet") }
         return error.description
     }

@@ -120,12 +120,14 @@ final class DropoutTower<Scalar: TensorScalar>: Layer {
         return out
     }
 
+    @_specialize(where Scalar == Float)
     func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         forwardShape = x.shape
         mask = layer.mask.map(columns)
         return Self.apply(mask, keep: Scalar(1 - layer.probability), to: x)
     }
 
+    @_specialize(where Scalar == Float)
     func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(forwardShape == dy.shape, "Dropout tower backward: needs a forward pass of the same shape first (dy \(dy.shape))")
         return Self.apply(mask, keep: Scalar(1 - layer.probability), to: dy)
