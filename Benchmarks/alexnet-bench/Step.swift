@@ -9,27 +9,8 @@ import AlexNetDistributed
 
 func benchmark(_ options: Options) throws {
     Threading.setThreadCount(options.threads)
-    let network: any Network<Float>
-    let inputShape: [Int]
-    switch options.net {
-    case "four-layer", "four-layer-lrn":
-        var c = FourLayerNet<Float>.Configuration(inputChannels: 3, inputSize: 24, classes: 10)
-        if options.net == "four-layer-lrn" { c.normalization = AlexNetConfiguration.NormalizationSpec() }
-        c.activation = options.activation
-        network = try FourLayerNet<Float>(c); inputShape = [3, 24, 24]
-    default:
-        var c: AlexNetConfiguration = switch options.net {
-        case "fashion": .small(inputChannels: 1, inputSize: 28, classes: 10, widthScale: options.widthScale, hiddenWidth: options.hiddenWidth)
-        case "one-tower": .paperOneTower
-        default: .paper
-        }
-        c.activation = options.activation
-        network = try AlexNetModel<Float>(c); inputShape = [c.inputChannels, c.inputSize, c.inputSize]
-    }
+    let (network, inputShape) = try benchmarkNetwork(options)
     for line in BLASKernelSelection.report { print(line) }
-    if options.convolution == "im2col" {
-        for stage in network.stages { (stage.layer as? Convolution<Float>)?.algorithm = .im2col }
-    }
     let convolutions = network.stages.compactMap { stage in (stage.layer as? Convolution<Float>).map { "\(stage.name) \($0.algorithm)" } }
     print("convolutions: \(convolutions.joined(separator: ", ")) (GFLOP/s below count a direct convolution's multiply-adds)")
     print(network.describe().table())
@@ -92,6 +73,31 @@ func benchmark(_ options: Options) throws {
                       BLASKernel.current, options.convolution])
         try table.write(to: path)
     }
+}
+
+/// The network named by `--net` with `--activation` and `--convolution`, and the shape of one input image.
+func benchmarkNetwork(_ options: Options) throws -> (network: any Network<Float>, inputShape: [Int]) {
+    let network: any Network<Float>
+    let inputShape: [Int]
+    switch options.net {
+    case "four-layer", "four-layer-lrn":
+        var c = FourLayerNet<Float>.Configuration(inputChannels: 3, inputSize: 24, classes: 10)
+        if options.net == "four-layer-lrn" { c.normalization = AlexNetConfiguration.NormalizationSpec() }
+        c.activation = options.activation
+        network = try FourLayerNet<Float>(c); inputShape = [3, 24, 24]
+    default:
+        var c: AlexNetConfiguration = switch options.net {
+        case "fashion": .small(inputChannels: 1, inputSize: 28, classes: 10, widthScale: options.widthScale, hiddenWidth: options.hiddenWidth)
+        case "one-tower": .paperOneTower
+        default: .paper
+        }
+        c.activation = options.activation
+        network = try AlexNetModel<Float>(c); inputShape = [c.inputChannels, c.inputSize, c.inputSize]
+    }
+    if options.convolution == "im2col" {
+        for stage in network.stages { (stage.layer as? Convolution<Float>)?.algorithm = .im2col }
+    }
+    return (network, inputShape)
 }
 
 /// One layer's median forward and backward times and its floating-point operations.

@@ -7,6 +7,11 @@
 //     swift run -c release alexnet-bench --neighbours
 //     swift run -c release alexnet-bench --imagenet-pipeline [--photos N] [--batch N] [--steps N]
 //     mpirun -np 2 .build/release/alexnet-bench --data-parallel [--net paper] [--threads 1]
+//     swift run -c release alexnet-bench --scaling [--net paper] [--threads MAX] [--steps N]
+//
+// --scaling trains the network at 1, 2, 4, … threads up to --threads (the cores present) and
+// prints images/s, speed-up, parallel efficiency and the Karp–Flatt serial fraction per count,
+// then each layer's speed-up between one thread and the most.
 //
 // --pipeline measures the data pipeline instead: Fashion-MNIST loading, then one epoch of
 // augmented batches (24×24 crops, flips, PCA lighting) through the prefetching loader, against
@@ -34,7 +39,7 @@ import AlexNetDistributed
 struct Options {
     var net: String, batch: Int, steps: Int, threads: Int
     var pipeline: Bool, dataDirectory: String
-    var neighbours = false
+    var neighbours = false, scaling = false
     var activation: ActivationFunction
 
     init(_ arguments: Arguments) {
@@ -49,6 +54,7 @@ struct Options {
         dataParallel = arguments.flag("--data-parallel", help: "time the data-parallel step (under mpirun: every rank's part of --batch)")
         imagenetPipeline = arguments.flag("--imagenet-pipeline", help: "time ImageNet's preparation, loader and the paper's training step instead")
         photos = arguments.integer("--photos", default: 200, help: "--imagenet-pipeline: synthetic photographs to prepare", range: 1...100_000)
+        scaling = arguments.flag("--scaling", help: "train at 1, 2, 4, … threads up to --threads and print the speed-up and efficiency of each count")
         neighbours = arguments.flag("--neighbours", help: "time the nearest-neighbour search of Figure 4 instead (16 queries among 55,000 vectors)")
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
         convolution = arguments.choice("--convolution", default: "auto", choices: ["auto", "im2col"],
@@ -76,6 +82,8 @@ runTool("alexnet-bench") {
         try imageNetPipelineBenchmark(options)
     } else if options.pipeline {
         try pipelineBenchmark(options)
+    } else if options.scaling {
+        try scalingBenchmark(options)
     } else if options.neighbours {
         neighbourBenchmark(options)
     } else {
