@@ -25,6 +25,8 @@ public struct ImageNetPreparation: Sendable {
     public var size = 256
     public var imagesPerShard = 1000
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// A JPEG whose header claims more pixels is skipped (with the reason) before it is decoded.
+    public var maximumPixels = JPEG.maximumPixels
     /// Reads a file that is not a JPEG (the tool passes a PNG reader); nil: such files are skipped.
     /// Returns interleaved RGB, width and height.
     /// Stop after this many shards of this run, as a kill would (the tests' and chapter 10's resume).
@@ -135,7 +137,7 @@ public struct ImageNetPreparation: Sendable {
         let rgb: [UInt8], width: Int, height: Int
         if JPEG.isJPEG(bytes) {
             do {
-                let decoded = try JPEG.decode(bytes, path: path)
+                let decoded = try JPEG.decode(bytes, path: path, maximumPixels: maximumPixels)
                 (rgb, width, height) = (decoded.rgb, decoded.width, decoded.height)
                 if decoded.colourSpace != .rgb { notes.append("\(decoded.colourSpace == .grey ? "greyscale" : "CMYK") JPEG converted to RGB") }
                 if let warning = decoded.warning { notes.append("damaged JPEG kept (\(warning))") }

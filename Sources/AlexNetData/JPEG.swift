@@ -9,10 +9,12 @@ import CTurboJPEG
 /// R = C·K/255, G = M·K/255, B = Y·K/255 — a plain conversion, not a colour-managed one. A file
 /// whose data ends early or is damaged but still decodes (libjpeg-turbo's warnings) comes back
 /// with the ``Decoded/warning``; the caller decides whether to keep it. Anything else — not a
-/// JPEG, a header that does not parse, more than ``maximumPixels`` pixels — is a ``JPEGError``.
+/// JPEG, a header that does not parse, more pixels than the limit (``maximumPixels`` unless the
+/// caller names another) — is a ``JPEGError``.
 public enum JPEG {
-    /// A guard against a hostile header: 2²⁸ pixels (16,384 × 16,384), 768 MiB of RGB. The PNG
-    /// reader (Plotting's `Image.readPNG`) applies the same limit.
+    /// The default guard against a hostile header: 2²⁸ pixels (16,384 × 16,384), 768 MiB of RGB.
+    /// The PNG reader (Plotting's `Image.readPNG`) has the same default; the tools' `--max-pixels`
+    /// sets another.
     public static let maximumPixels = 1 << 28
 
     /// What a file held before conversion to RGB.
@@ -35,7 +37,9 @@ public enum JPEG {
         bytes.count >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF
     }
 
-    public static func decode(_ bytes: [UInt8], path: String = "image") throws -> Decoded {
+    /// Decodes `bytes`; a header claiming more than `limit` pixels is refused before anything is
+    /// allocated.
+    public static func decode(_ bytes: [UInt8], path: String = "image", maximumPixels limit: Int = maximumPixels) throws -> Decoded {
         guard isJPEG(bytes) else { throw JPEGError.notAJPEG(path: path) }
         guard bytes.count <= Int(Int32.max) else { throw JPEGError.unreadable(path: path, problem: "larger than 2 GiB") }
         guard let handle = tjInitDecompress() else { throw JPEGError.unreadable(path: path, problem: "libjpeg-turbo could not start") }
@@ -47,8 +51,8 @@ public enum JPEG {
         }
         guard header == 0 else { throw JPEGError.unreadable(path: path, problem: problem()) }
         guard width > 0, height > 0 else { throw JPEGError.unreadable(path: path, problem: "the header gives no image size") }
-        guard Int(width) * Int(height) <= maximumPixels else {
-            throw JPEGError.tooLarge(path: path, width: Int(width), height: Int(height))
+        guard Int(width) * Int(height) <= limit else {
+            throw JPEGError.tooLarge(path: path, width: Int(width), height: Int(height), limit: limit)
         }
         let (w, h) = (Int(width), Int(height))
         let cmyk = colourspace == Int32(TJCS_CMYK.rawValue) || colourspace == Int32(TJCS_YCCK.rawValue)
@@ -108,14 +112,14 @@ public enum JPEG {
 public enum JPEGError: Error, CustomStringConvertible, Equatable {
     case notAJPEG(path: String)
     case unreadable(path: String, problem: String)
-    case tooLarge(path: String, width: Int, height: Int)
+    case tooLarge(path: String, width: Int, height: Int, limit: Int)
 
     public var description: String {
         switch self {
         case .notAJPEG(let path): "\(path): not a JPEG file (it does not start with FF D8 FF)"
         case .unreadable(let path, let problem): "\(path): cannot decode the JPEG (\(problem))"
-        case .tooLarge(let path, let width, let height):
-            "\(path): \(width)×\(height) pixels, more than the \(JPEG.maximumPixels) this reader accepts"
+        case .tooLarge(let path, let width, let height, let limit):
+            "\(path): \(width)×\(height) pixels, more than the \(limit) this reader accepts (--max-pixels sets the limit)"
         }
     }
 }

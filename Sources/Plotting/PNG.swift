@@ -76,9 +76,9 @@ extension Image {
     }
 
     /// Reads a PNG file, converted to `channels` 8-bit samples per pixel (1, 3 or 4), or to the
-    /// file's own channel count if nil. A header claiming more than ``JPEG/maximumPixels`` pixels
-    /// (the same guard as the JPEG reader's) is refused before any allocation.
-    public static func readPNG(from path: String, channels: Int? = nil) throws -> Image {
+    /// file's own channel count if nil. A header claiming more than `limit` pixels (by default
+    /// ``JPEG/maximumPixels``, the JPEG reader's guard) is refused before any allocation.
+    public static func readPNG(from path: String, channels: Int? = nil, maximumPixels limit: Int = JPEG.maximumPixels) throws -> Image {
         guard FileManager.default.fileExists(atPath: path) else {
             throw PNGError(path: path, reason: "no such file")
         }
@@ -98,9 +98,9 @@ extension Image {
         // The header's size is checked before anything is allocated: a file of a few dozen bytes
         // may claim a million by a million pixels (libpng's own limit), terabytes of samples.
         let (pixelCount, overflow) = width.multipliedReportingOverflow(by: height)
-        guard !overflow, pixelCount <= JPEG.maximumPixels else {
+        guard !overflow, pixelCount <= limit else {
             png_image_free(&image)
-            throw PNGError(path: path, reason: "\(width)×\(height) pixels, more than the \(JPEG.maximumPixels) this reader accepts")
+            throw PNGError(path: path, reason: "\(width)×\(height) pixels, more than the \(limit) this reader accepts (--max-pixels sets the limit)")
         }
         var pixels = [UInt8](repeating: 0, count: width * height * wanted)
         let ok = pixels.withUnsafeMutableBufferPointer { buffer in
@@ -118,8 +118,13 @@ extension Image {
 extension ImageNetPreparation {
     /// Reads a PNG file as RGB for ``ImageNetPreparation/decodeOther`` (ILSVRC-2012's training set
     /// has a PNG named .JPEG).
-    public static let readPNG: @Sendable ([UInt8], String) throws -> (rgb: [UInt8], width: Int, height: Int) = { _, path in
-        let image = try Image.readPNG(from: path, channels: 3)
-        return (image.pixels, image.width, image.height)
+    public static let readPNG = readPNG(maximumPixels: JPEG.maximumPixels)
+
+    /// The same, refusing a header that claims more than `limit` pixels.
+    public static func readPNG(maximumPixels limit: Int) -> @Sendable ([UInt8], String) throws -> (rgb: [UInt8], width: Int, height: Int) {
+        { _, path in
+            let image = try Image.readPNG(from: path, channels: 3, maximumPixels: limit)
+            return (image.pixels, image.width, image.height)
+        }
     }
 }

@@ -70,7 +70,11 @@ import Testing
         var huge = try JPEG.encode(Self.picture(), width: 40, height: 24)
         let sof = try #require((0..<(huge.count - 1)).first { huge[$0] == 0xFF && huge[$0 + 1] == 0xC0 })
         for k in [5, 7] { (huge[sof + k], huge[sof + k + 1]) = (0x75, 0x30) }
-        #expect(throws: JPEGError.tooLarge(path: "huge.jpg", width: 30_000, height: 30_000)) { try JPEG.decode(huge, path: "huge.jpg") }
+        #expect(throws: JPEGError.tooLarge(path: "huge.jpg", width: 30_000, height: 30_000, limit: JPEG.maximumPixels)) { try JPEG.decode(huge, path: "huge.jpg") }
+        // A caller's own limit: the 40 × 24 picture's 960 pixels pass 960 and are refused by 959.
+        let small = try JPEG.encode(Self.picture(), width: 40, height: 24)
+        #expect(try JPEG.decode(small, maximumPixels: 960).width == 40)
+        #expect(throws: JPEGError.tooLarge(path: "s.jpg", width: 40, height: 24, limit: 959)) { try JPEG.decode(small, path: "s.jpg", maximumPixels: 959) }
     }
 }
 

@@ -63,6 +63,9 @@ import TestSupport
         try Data(hostilePNG(width: 64, height: 64)).write(to: URL(fileURLWithPath: path))
         let missing = try #require(throws: PNGError.self) { try Image.readPNG(from: path, channels: 3) }
         #expect(missing.description.contains("corrupt PNG data"), "\(missing)")
+        // A lower limit, as `--max-pixels` sets it, refuses the 64 × 64 header by its size too.
+        let limited = try #require(throws: PNGError.self) { try Image.readPNG(from: path, channels: 3, maximumPixels: 4095) }
+        #expect(limited.description.contains("64×64 pixels, more than the 4095 this reader accepts"), "\(limited)")
     }
 
     @Test func aTruncatedPNGIsRefused() throws {

@@ -1,5 +1,6 @@
 import AlexNet
 import ToolSupport
+import AlexNetData
 
 /// The model switches of `alexnet train`: which network, and every ablation of the paper.
 struct ModelArguments {
@@ -88,4 +89,13 @@ struct ModelArguments {
             return .alexNet(c)
         }
     }
+}
+
+/// `--max-pixels N`: the largest picture, in pixels, a JPEG or PNG header may claim before the
+/// file is read; the guard against a hostile header (a few bytes claiming terabytes). The default
+/// is ``JPEG/maximumPixels``.
+func maximumPixelsOption(_ a: Arguments, refusal: String) -> Int {
+    a.integer("--max-pixels", default: JPEG.maximumPixels,
+              help: "a picture whose header claims more pixels \(refusal) before it is decoded (default 2^28 = 16,384 × 16,384, 768 MiB of RGB)",
+              range: 1...(1 << 36))
 }

@@ -13,6 +13,7 @@ func predict(_ raw: ArraySlice<String>) throws {
     let weights = a.optionalString("--weights", help: "a safetensors file: exported by export-weights, or torchvision's alexnet (see README) with --model torchvision", placeholder: "FILE")
     let model = a.optionalChoice("--model", choices: ["torchvision"], help: "the network the --weights are for")
     let top = a.integer("--top", default: 5, help: "how many classes to print")
+    let maximumPixels = maximumPixelsOption(a, refusal: "is refused")
     let image = a.positional("IMAGE", help: "the picture to classify (JPEG or PNG)")
     try a.finish()
     guard let image else { throw UsageError("a picture (JPEG or PNG) to classify is required", command: a.command) }
@@ -42,11 +43,11 @@ func predict(_ raw: ArraySlice<String>) throws {
     let input: Tensor<Float>
     if let normalization {
         // Ours: the checkpoint's image size, its centre crop, its mean image.
-        let picture = try readPicture(image, channels: normalization.mean.shape[0]).resizedAndCentreCropped(to: side)
+        let picture = try readPicture(image, channels: normalization.mean.shape[0], maximumPixels: maximumPixels).resizedAndCentreCropped(to: side)
         let view = Augmentation(cropSize: crop).centreView(height: side, width: side)
         input = Augmentation.batch(views: [view], of: picture, indices: [0], normalization: normalization)
     } else {
-        input = Augmentation.torchvisionInput(try readPicture(image, channels: 3), resize: side, crop: crop)
+        input = Augmentation.torchvisionInput(try readPicture(image, channels: 3, maximumPixels: maximumPixels), resize: side, crop: crop)
     }
     network.phase = .inference
     let probabilities = SoftmaxCrossEntropy<Float>.softmax(network.forward(input)).scalars
@@ -59,12 +60,13 @@ func predict(_ raw: ArraySlice<String>) throws {
 }
 
 /// A JPEG (by its first bytes, whatever its name) or PNG file as a one-image split with
-/// `channels` planes; a warning about a damaged JPEG is printed, not fatal.
-func readPicture(_ path: String, channels: Int) throws -> DatasetSplit {
+/// `channels` planes; a warning about a damaged JPEG is printed, not fatal; a header claiming more
+/// than `maximumPixels` pixels is refused before anything is allocated.
+func readPicture(_ path: String, channels: Int, maximumPixels: Int) throws -> DatasetSplit {
     guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("\(path): no such file, or it cannot be read") }
     let bytes = [UInt8](data)
-    guard JPEG.isJPEG(bytes) else { return DatasetSplit(picture: try Image.readPNG(from: path, channels: channels == 1 ? 1 : 3)) }
-    let decoded = try JPEG.decode(bytes, path: path)
+    guard JPEG.isJPEG(bytes) else { return DatasetSplit(picture: try Image.readPNG(from: path, channels: channels == 1 ? 1 : 3, maximumPixels: maximumPixels)) }
+    let decoded = try JPEG.decode(bytes, path: path, maximumPixels: maximumPixels)
     if let warning = decoded.warning { FileHandle.standardError.write(Data("warning: \(path): \(warning)\n".utf8)) }
     let split = DatasetSplit(rgb: decoded.rgb, width: decoded.width, height: decoded.height)
     return channels == 1 ? split.grey() : split

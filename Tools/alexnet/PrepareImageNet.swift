@@ -16,6 +16,7 @@ func prepareImageNet(_ raw: ArraySlice<String>) throws {
     let labels = a.optionalString("--validation-labels", help: "labels of a flat val/ folder: 'name wnid', 'name,wnid …' (LOC_val_solution.csv), 'name index' (Caffe's val.txt), or bare ILSVRC ids", placeholder: "FILE")
     let synsets = a.optionalString("--synsets", help: "WordNet ids in ILSVRC id order, one per line (for bare ids)", placeholder: "FILE")
     let threads = a.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, help: "decoding threads", range: 1...1024)
+    let maximumPixels = maximumPixelsOption(a, refusal: "is skipped, with the reason in report.txt")
     try a.finish()
     guard let root, let out else { throw UsageError("--imagenet-dir DIR and --out DIR are required", command: a.command) }
 
@@ -28,7 +29,8 @@ func prepareImageNet(_ raw: ArraySlice<String>) throws {
     preparation.size = size
     preparation.imagesPerShard = perShard
     preparation.threads = threads
-    preparation.decodeOther = ImageNetPreparation.readPNG
+    preparation.maximumPixels = maximumPixels
+    preparation.decodeOther = ImageNetPreparation.readPNG(maximumPixels: maximumPixels)
     let started = Date()
     let prepared = try preparation.run { p in
         display.status(String(format: "prepared %d/%d images  %.0f images/s  %@ left  (%d converted, %d skipped)", p.done, p.total,
