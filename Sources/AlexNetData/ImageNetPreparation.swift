@@ -26,6 +26,9 @@ public struct ImageNetPreparation: Sendable {
     public var imagesPerShard = 1000
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// A JPEG whose header claims more pixels is skipped (with the reason) before it is decoded.
+    /// ``decodeOther`` has its own limit (`ImageNetPreparation.readPNG(maximumPixels:)`); the tool
+    /// sets both from `--max-pixels`. The resume state does not record it: a run resumed with
+    /// another limit applies the new one to the files still to do.
     public var maximumPixels = JPEG.maximumPixels
     /// Reads a file that is not a JPEG (the tool passes a PNG reader); nil: such files are skipped.
     /// Returns interleaved RGB, width and height.

@@ -119,7 +119,7 @@ public enum JPEGError: Error, CustomStringConvertible, Equatable {
         case .notAJPEG(let path): "\(path): not a JPEG file (it does not start with FF D8 FF)"
         case .unreadable(let path, let problem): "\(path): cannot decode the JPEG (\(problem))"
         case .tooLarge(let path, let width, let height, let limit):
-            "\(path): \(width)×\(height) pixels, more than the \(limit) this reader accepts (--max-pixels sets the limit)"
+            "\(path): \(width)×\(height) pixels, more than the \(limit) this reader accepts"
         }
     }
 }

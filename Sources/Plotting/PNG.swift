@@ -100,7 +100,7 @@ extension Image {
         let (pixelCount, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixelCount <= limit else {
             png_image_free(&image)
-            throw PNGError(path: path, reason: "\(width)×\(height) pixels, more than the \(limit) this reader accepts (--max-pixels sets the limit)")
+            throw PNGError(path: path, reason: "\(width)×\(height) pixels, more than the \(limit) this reader accepts")
         }
         var pixels = [UInt8](repeating: 0, count: width * height * wanted)
         let ok = pixels.withUnsafeMutableBufferPointer { buffer in

@@ -55,8 +55,10 @@ import AlexNet
         return (root, "\(root)/LOC_val_solution.csv")
     }
 
-    static func prepare(_ root: String, labels: String, into out: String, stopAfter: Int? = nil) throws -> ImageNetShards.Index? {
+    static func prepare(_ root: String, labels: String, into out: String, stopAfter: Int? = nil,
+                        maximumPixels: Int = JPEG.maximumPixels) throws -> ImageNetShards.Index? {
         var p = ImageNetPreparation(layout: try ImageNetLayout.scan(root: root, validationLabels: labels), output: out)
+        p.maximumPixels = maximumPixels
         p.size = size
         p.imagesPerShard = 5
         p.threads = 2
@@ -143,6 +145,22 @@ import AlexNet
         var other = ImageNetPreparation(layout: layout, output: out)
         other.size = 20
         #expect(throws: ImageNetError.self) { try other.run() }
+    }
+
+    /// A pixel limit of 2,000 lets the tree's pictures through (the largest is 66 × 30) and skips
+    /// the 96 × 64 JPEG by its header, with the reason in the report; one pixel more than it
+    /// (6,144) keeps it.
+    @Test func aPixelLimitSkipsLargerPictures() throws {
+        let (root, labels) = try Self.makeTree()
+        let (low, high) = (root + "-low", root + "-high")
+        defer { for path in [root, low, high] { try? FileManager.default.removeItem(atPath: path) } }
+        let limited = try #require(try Self.prepare(root, labels: labels, into: low, maximumPixels: 2000))
+        #expect(limited.converted == 2 && limited.skipped == 3)
+        let report = try String(contentsOfFile: "\(low)/report.txt", encoding: .utf8)
+        #expect(report.contains("skipped\t\(root)/train/n00000001/odd_truncated.JPEG\t") &&
+                report.contains("96×64 pixels, more than the 2000 this reader accepts"), "\(report)")
+        let kept = try #require(try Self.prepare(root, labels: labels, into: high, maximumPixels: 96 * 64))
+        #expect(kept.converted == 3 && kept.skipped == 2)
     }
 
     /// A run stopped after two shards, resumed, and stopped and resumed again, writes the same
