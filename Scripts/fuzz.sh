@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of untrusted bytes with libFuzzer (Swift's -sanitize=fuzzer): safetensors,
-# checkpoints (and the networks built from them), JPEG, PNG, IDX (Fashion-MNIST), CIFAR-10 batches and prepared ImageNet shards, each for SECONDS (default 60),
-# starting from the seed files in Fuzz/Corpus/<reader>. Prints the executions and time of each;
+# checkpoints (and the networks built from them), JPEG, PNG, IDX (Fashion-MNIST), CIFAR-10 batches,
+# prepared ImageNet shards and the preparation's resume state, each for SECONDS (default 60),
+# starting from the seed files in Fuzz/Corpus/<reader> (prepare-state also writes its own seed). Prints the executions and time of each;
 # exits non-zero, keeping the input that did it, if any reader crashes, hangs (10 s) or needs more
 # than 2 GiB. The targets live in their own package, Fuzz/, so that the fuzzer's flags never touch
 # the main build.
@@ -10,23 +11,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+# Swift's own backtracer would take a trap's signal first and end the process, so that libFuzzer
+# never writes the input that did it: it is turned off, and libFuzzer's handler reports the crash.
+export SWIFT_BACKTRACE=enable=no
 swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer
 work=$(mktemp -d)
 status=0
-printf "%-12s %12s %8s %10s  %s\n" reader executions seconds "per second" result
-for reader in safetensors checkpoint jpeg png idx cifar shards; do
+printf "%-14s %12s %8s %10s  %s\n" reader executions seconds "per second" result
+for reader in safetensors checkpoint jpeg png idx cifar shards prepare-state; do
     mkdir -p "$work/$reader"
+    seeds=(); [ -d "Fuzz/Corpus/$reader" ] && seeds=("Fuzz/Corpus/$reader")
     log="$work/$reader.log"
     # New inputs go to the scratch corpus (first directory); the committed seeds stay as they are.
     if Fuzz/.build/release/fuzz-$reader -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-        -artifact_prefix="$work/$reader-" "$work/$reader" "Fuzz/Corpus/$reader" > "$log" 2>&1; then
+        -artifact_prefix="$work/$reader-" "$work/$reader" "${seeds[@]}" > "$log" 2>&1; then
         result=ok
     else
         result="FAILED: see $log and $work/$reader-*"
         status=1
     fi
     read -r runs time < <(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | awk '{print $2, $5}' || echo "0 0")
-    printf "%-12s %12s %8s %10s  %s\n" "$reader" "${runs:-0}" "${time:-0}" "$(( ${runs:-0} / (${time:-0} > 0 ? ${time:-1} : 1) ))" "$result"
+    printf "%-14s %12s %8s %10s  %s\n" "$reader" "${runs:-0}" "${time:-0}" "$(( ${runs:-0} / (${time:-0} > 0 ? ${time:-1} : 1) ))" "$result"
 done
 [ $status -eq 0 ] && rm -rf "$work"
 exit $status

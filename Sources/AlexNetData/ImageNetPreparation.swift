@@ -15,7 +15,8 @@ import AlexNet
 ///   skipped. Every such file is listed in `report.txt` with what was done.
 /// - Killed at any moment, it resumes where it stopped: after each shard, the shard and then the
 ///   running sums (`prepare-state`, written atomically, with the count of finished shards) are
-///   on disk; a new run trusts those shards and redoes the rest.
+///   on disk; a new run checks the state against the tree and those shards (``check(_:)``), keeps
+///   them and redoes the rest.
 ///
 /// The sums are exact integers (UInt64), so the mean and covariance do not depend on how the
 /// work was split or resumed.
@@ -74,6 +75,7 @@ public struct ImageNetPreparation: Sendable {
         }
         var state = try State.read(from: statePath, plane: 3 * size * size) ?? State(fingerprint: fingerprint, plane: 3 * size * size)
         guard state.fingerprint == fingerprint else { throw ImageNetError.otherPreparation(directory: output, problem: "its prepare-state was made from another tree or size") }
+        try check(state)
 
         let splits = [("train", layout.train), ("validation", layout.validation)]
         let total = layout.train.count + layout.validation.count
@@ -191,6 +193,58 @@ public struct ImageNetPreparation: Sendable {
     }
 
     var statePath: String { (output as NSString).appendingPathComponent("prepare-state") }
+
+    /// Holds every field of a resumed state to what a run over this tree could have written, before
+    /// any is used: a state whose checksum and fingerprint are right can still have been made by
+    /// hand. Its shards are this tree's (by name, count and images per shard) and are on disk at
+    /// their exact size; its report names only files of those shards; its image and pixel counts
+    /// are those of its training shards, and no sum exceeds what as many images of bytes can make
+    /// (so the sums of the shards still to come cannot overflow).
+    func check(_ state: State) throws {
+        func bad(_ problem: String) -> ImageNetError {
+            .badShards(path: statePath, problem: "\(problem); delete it to start the preparation over (the shards are written again)")
+        }
+        let plane = 3 * size * size
+        let splits = ["train": layout.train, "validation": layout.validation]
+        var finished = Set<String>()
+        for (name, shards) in state.shards.sorted(by: { $0.key < $1.key }) {
+            guard let files = splits[name] else { throw bad("it lists shards of a split named '\(name)'") }
+            let shardCount = (files.count + imagesPerShard - 1) / imagesPerShard
+            guard shards.count <= shardCount else { throw bad("it lists \(shards.count) \(name) shards where this tree makes \(shardCount)") }
+            for (s, shard) in shards.enumerated() {
+                let batch = files[(s * imagesPerShard)..<min(files.count, (s + 1) * imagesPerShard)]
+                let expected = String(format: "%@-%05d.shard", name, s)
+                guard shard.file == expected else { throw bad("its \(name) shard \(s) is named '\(shard.file)', not \(expected)") }
+                guard (0...batch.count).contains(shard.images) else {
+                    throw bad("its \(expected) holds \(shard.images) images of a batch of \(batch.count) files")
+                }
+                let bytes = ImageNetShards.header(count: shard.images, channels: 3, size: size,
+                                                  labels: [Int](repeating: 0, count: shard.images)).count + shard.images * plane
+                let path = (output as NSString).appendingPathComponent(shard.file)
+                let onDisk = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+                guard onDisk == bytes else {
+                    throw bad("its \(expected) should be \(bytes) bytes on disk and is \(onDisk.map { "\($0) bytes" } ?? "missing")")
+                }
+                finished.formUnion(batch.map(\.path))
+            }
+        }
+        if let unknown = state.report.first(where: { !finished.contains($0.file) }) {
+            throw bad("its report names \(unknown.file), which no finished shard holds")
+        }
+        let images = (state.shards["train"] ?? []).reduce(0) { $0 + $1.images }
+        guard state.images == images, state.pixels == UInt64(images * size * size) else {
+            throw bad("it counts \(state.images) images of \(state.pixels) pixels where its training shards hold \(images) images")
+        }
+        func most(_ value: UInt64, times count: UInt64) -> UInt64 {
+            let (product, overflow) = value.multipliedReportingOverflow(by: count)
+            return overflow ? .max : product
+        }
+        guard state.pixelSums.allSatisfy({ $0 <= most(255, times: UInt64(images)) }),
+              state.channelSums.allSatisfy({ $0 <= most(255, times: state.pixels) }),
+              state.productSums.allSatisfy({ $0 <= most(255 * 255, times: state.pixels) }) else {
+            throw bad("its sums are larger than \(images) images of bytes can make")
+        }
+    }
 
     /// The tree's files and labels and the settings, hashed (FNV-1a, 64 bits).
     var fingerprint: String {

@@ -215,6 +215,48 @@ import AlexNet
         #expect(try Self.prepare(root, labels: labels, into: pieces) == index)
     }
 
+    /// A state with its checksum and fingerprint right that says what no run of this tree wrote
+    /// (written through `State` itself, so the checksum is computed, as a forger would) is refused
+    /// by the field that is wrong; before, such a state was used: sums near 2⁶⁴ trapped at the next
+    /// shard, and a shard missing from disk went into the index.
+    @Test func aForgedResumeStateIsRefusedByItsField() throws {
+        let (root, labels) = try Self.makeTree()
+        let (whole, pieces) = (root + "-whole", root + "-pieces")
+        defer { for p in [root, whole, pieces] { try? FileManager.default.removeItem(atPath: p) } }
+        let index = try #require(try Self.prepare(root, labels: labels, into: whole))
+        #expect(try Self.prepare(root, labels: labels, into: pieces, stopAfter: 2) == nil)
+        let path = "\(pieces)/prepare-state", plane = 3 * Self.size * Self.size
+        let good = try #require(try ImageNetPreparation.State.read(from: path, plane: plane))
+        func expectRefusal(_ words: String, _ forge: (inout ImageNetPreparation.State) throws -> Void) throws {
+            var forged = good
+            try forge(&forged)
+            try forged.write(to: path)
+            do {
+                _ = try Self.prepare(root, labels: labels, into: pieces)
+                Issue.record("resumed from a forged state (\(words))")
+            } catch let error as ImageNetError {
+                #expect(error.description.hasPrefix(path) && error.description.contains(words) && error.description.contains("delete it"), "\(error)")
+            }
+        }
+        try expectRefusal("a split named 'test'") { $0.shards["test"] = [] }
+        try expectRefusal("where this tree makes") { $0.shards["train"] = Array(repeating: $0.shards["train"]![0], count: 1_000) }
+        try expectRefusal("is named 'mean.f32'") { $0.shards["train"]![1].file = "mean.f32" }
+        try expectRefusal("holds 9 images of a batch of") { $0.shards["train"]![0].images = 9 }
+        try expectRefusal("holds -1 images") { $0.shards["train"]![0].images = -1 }
+        try expectRefusal("which no finished shard holds") { $0.report.append(.init(file: "/etc/passwd", kept: false, what: "forged")) }
+        try expectRefusal("it counts 99 images") { $0.images = 99 }
+        try expectRefusal("its sums are larger") { $0.channelSums[1] = .max - 16 }
+        try expectRefusal("its sums are larger") { $0.pixelSums[0] = 255 * UInt64($0.images) + 1 }
+        try expectRefusal("is missing") { _ in try FileManager.default.moveItem(atPath: "\(pieces)/train-00001.shard", toPath: "\(pieces)/aside") }
+        try FileManager.default.moveItem(atPath: "\(pieces)/aside", toPath: "\(pieces)/train-00001.shard")
+        try expectRefusal("should be") { _ in try Data([1, 2, 3]).write(to: URL(fileURLWithPath: "\(pieces)/train-00000.shard"), options: .atomic) }
+        try FileManager.default.removeItem(atPath: "\(pieces)/train-00000.shard")
+        try FileManager.default.copyItem(atPath: "\(whole)/train-00000.shard", toPath: "\(pieces)/train-00000.shard")   // the same bytes
+        // The state as it was resumes to what an uninterrupted run writes.
+        try good.write(to: path)
+        #expect(try Self.prepare(root, labels: labels, into: pieces) == index)
+    }
+
     /// A shard whose write fails (here: a directory stands where its file goes) stops the run with
     /// the error; once the obstacle is gone, the resumed run writes what an uninterrupted one does —
     /// so the running state must never count a shard before the shard is on disk.
