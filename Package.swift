@@ -145,7 +145,7 @@ let package = Package(
         // The tests: one target per module, and the helpers they share.
         .target(
             name: "TestSupport",
-            dependencies: ["AlexNet", "AlexNetChecks", "AlexNetData"],
+            dependencies: ["AlexNet", "AlexNetChecks", "AlexNetData", "AlexNetTraining"],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "AlexNetTests",

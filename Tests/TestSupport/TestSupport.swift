@@ -119,25 +119,3 @@ public func tinyAlexNetConfiguration() -> AlexNetConfiguration {
     c.seed = 3
     return c
 }
-
-/// A PNG of a few dozen bytes whose header claims `width` × `height` RGB pixels and whose image
-/// data is an empty zlib stream: the hostile file a reader must refuse before allocating what the
-/// header says. The chunks' CRCs are right, so everything up to the image data reads.
-public func hostilePNG(width: UInt32, height: UInt32) -> [UInt8] {
-    func crc32(_ bytes: [UInt8]) -> UInt32 {               // the PNG (and zlib) CRC-32, bit by bit
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes {
-            c ^= UInt32(b)
-            for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        }
-        return ~c
-    }
-    func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
-    func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
-        let body = Array(type.utf8) + data
-        return bigEndian(UInt32(data.count)) + body + bigEndian(crc32(body))
-    }
-    let header = bigEndian(width) + bigEndian(height) + [8, 2, 0, 0, 0]     // 8 bits, RGB, no interlace
-    let emptyZlibStream: [UInt8] = [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]
-    return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header) + chunk("IDAT", emptyZlibStream) + chunk("IEND", [])
-}

@@ -89,6 +89,8 @@ struct TrainCommand {
         epochs = epochsOption ?? (paperOnImageNet ? 90 : 10)
         (flips, lighting) = (!plain && (flipsFlag || paperOnImageNet), !plain && (lightingFlag || paperOnImageNet))
         Threading.setThreadCount(threads)
+        // The checkpoint to resume is read before the data: a damaged or hostile one is refused at once.
+        let saved = try savedCheckpoint()
         let source = try trainingSource(data, model: model, validation: validationOption, limitTrain: limitTrain, limitTest: limitTest, command: command)
         let full = min(source.data.train.height, source.data.train.width)
         let crop = cropOption ?? (model.model == "paper" && full > 227 ? 227 : nil)
@@ -108,13 +110,7 @@ struct TrainCommand {
             let stale = removeStalePartialFiles(in: directory)
             if !stale.isEmpty { trainer.progress.log("removed \(stale.count) temporary file\(stale.count == 1 ? "" : "s") a killed write left in \(directory)") }
         }
-        let exists = FileManager.default.fileExists(atPath: path)
-        if resume {
-            guard exists else { throw UsageError("--resume: there is no checkpoint at \(path)", command: command) }
-            try resume(trainer, from: try Checkpoint.read(from: path), group: group)
-        } else if exists {
-            throw UsageError("a checkpoint already exists at \(path); pass --resume to continue it, or choose another --checkpoint-dir", command: command)
-        }
+        if let saved { try resume(trainer, from: saved, group: group) }
         if trainer.state.epoch >= epochs {
             trainer.progress.log("the checkpoint has already trained \(trainer.state.epoch) epochs; nothing to do (raise --epochs to go on)")
             return nil
@@ -155,6 +151,19 @@ struct TrainCommand {
     }
 
     /// Continues `checkpoint` after checking that it was made with the same data and as many processes.
+    /// The checkpoint in --checkpoint-dir with --resume; nil without it, where none may exist yet.
+    private func savedCheckpoint() throws -> Checkpoint? {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if resume {
+            guard exists else { throw UsageError("--resume: there is no checkpoint at \(path)", command: command) }
+            return try Checkpoint.read(from: path)
+        }
+        if exists {
+            throw UsageError("a checkpoint already exists at \(path); pass --resume to continue it, or choose another --checkpoint-dir", command: command)
+        }
+        return nil
+    }
+
     private func resume(_ trainer: Trainer, from checkpoint: Checkpoint, group: MPIGroup?) throws {
         guard checkpoint.normalization == trainer.normalization else {
             throw CheckpointError.doesNotFit("\(path) was made with other data, --validation or --pixels; resume with the same data options")
