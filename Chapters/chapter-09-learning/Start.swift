@@ -43,6 +43,7 @@ struct StartOfTraining {
             for seed in seeds {
                 var run = ProbedRun(steps: horizon, probeEvery: every, learningRate: rate, seed: seed)
                 (run.weightDecay, run.stopAtError) = (0.0005, startedBelow)
+                run.label = "start, \(initialisation.name), seed \(seed)"
                 let result = run.train(try AlexNetModel<Float>(chapterNetwork(data, initialisation: initialisation, seed: seed)),
                                        on: data.train, probe: probe, normalization: normalization)
                 start.longRuns.append((initialisation, seed, result))

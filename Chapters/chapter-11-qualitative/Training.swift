@@ -60,13 +60,13 @@ struct TrainedNetwork {
         }
 
         let probe = data.train.subset(Array(stride(from: 0, to: data.train.count, by: max(1, data.train.count / 2_000))))
-        func run(_ rate: Double, _ seed: UInt64, steps: Int) -> ProbedRun {
+        func run(_ rate: Double, _ seed: UInt64, steps: Int, label: String) -> ProbedRun {
             var run = ProbedRun(steps: steps, probeEvery: max(1, steps / 8), learningRate: rate, seed: seed)
-            run.weightDecay = 0.0005
+            (run.weightDecay, run.label) = (0.0005, label)
             return run
         }
         let sweep = try RateSweep(lowest: 0.01, count: 3, maximumExtensions: 4).run(seeds: [seed + 100]) { rate, s in
-            var trial = run(rate, s, steps: sweepSteps)
+            var trial = run(rate, s, steps: sweepSteps, label: "sweep ε = \(rate), seed \(s)")
             trial.probeEvery = sweepSteps
             let result = trial.train(try AlexNetModel<Float>(Self.configuration(data, seed: s)), on: data.train, probe: probe,
                                      heldOut: [("validation", data.validation!)], normalization: normalization)
@@ -75,7 +75,7 @@ struct TrainedNetwork {
             return RateSweep.Score(error, tieBreak: result.diverged ? .infinity : result.curve.last!.y)
         }
         log("Training \(steps) steps at ε = \(sweep.chosen)" + (sweep.bracketed ? "" : " (the sweep did not bracket it)"))
-        let curve = run(sweep.chosen, seed, steps: steps)
+        let curve = run(sweep.chosen, seed, steps: steps, label: "run ε = \(sweep.chosen), seed \(seed)")
             .train(network, on: data.train, probe: probe, heldOut: [("validation", data.validation!)], normalization: normalization)
         guard !curve.diverged else { throw UsageError("training diverged at ε = \(sweep.chosen); try --steps or another --seed") }
         let trained = evaluated(rate: sweep.chosen, steps: steps, loaded: false, sweep: sweep, curve: curve, normalization: normalization)

@@ -71,6 +71,7 @@ public struct ComparisonPlan: Sendable {
             var trial = ProbedRun(steps: sweepSteps, probeEvery: probeEvery, learningRate: rate, seed: seed)
             trial.batchSize = batchSize
             trial.stopAtError = selectionThreshold
+            trial.label = "sweep \(arm.name) ε = \(rate), seed \(seed)"
             let result = trial.train(try arm.build(seed), on: split, probe: probe, normalization: arm.normalization)
             sweepCurves.append((rate, seed, result.curve))
             let reached = result.curve.firstCrossing(below: selectionThreshold)
@@ -79,9 +80,10 @@ public struct ComparisonPlan: Sendable {
             return RateSweep.Score(reached ?? .infinity, tieBreak: result.diverged ? .infinity : result.curve.last!.y)
         }
         var runs: [(seed: UInt64, result: ProbedRun.Result)] = []
-        for seed in reportedSeeds {
+        for (k, seed) in reportedSeeds.enumerated() {
             var run = ProbedRun(steps: steps, probeEvery: probeEvery, learningRate: outcome.chosen, seed: seed)
             run.batchSize = batchSize
+            run.label = "run \(arm.name) ε = \(outcome.chosen), seed \(seed) (\(k + 1) of \(reportedSeeds.count))"
             let result = run.train(try arm.build(seed), on: split, probe: probe, normalization: arm.normalization) { step, network in
                 observe?(seed, step, network)
             }

@@ -81,14 +81,15 @@ public struct HeldOutComparison: Sendable {
     public func run(_ arm: Arm, on data: Dataset, probe: DatasetSplit, log: (String) -> Void = { _ in },
                     trained: ((UInt64, any Network<Float>) -> Void)? = nil) throws -> ArmResult {
         guard let validation = data.validation else { preconditionFailure("HeldOutComparison: \(data.name) has no validation split") }
-        func configured(_ rate: Double, _ seed: UInt64, every: Int) -> ProbedRun {
+        func configured(_ rate: Double, _ seed: UInt64, every: Int, label: String) -> ProbedRun {
             var run = ProbedRun(steps: steps, probeEvery: every, learningRate: rate, seed: seed)
+            run.label = label
             (run.batchSize, run.momentum, run.weightDecay, run.augmentation, run.schedule) = (batchSize, momentum, weightDecay, augmentation, schedule)
             run.measuredAtEndOnly = measuresTestCurve ? [] : ["test"]
             return run
         }
         let outcome = try sweep.run(seeds: selectionSeeds) { rate, seed in
-            let result = configured(rate, seed, every: schedule == .constant ? steps : measureEvery)
+            let result = configured(rate, seed, every: schedule == .constant ? steps : measureEvery, label: "sweep \(arm.name) ε = \(rate), seed \(seed)")
                 .train(try arm.build(seed), on: data.train, probe: probe, heldOut: [("validation", validation)],
                        normalization: arm.normalization)
             guard !result.diverged else {
@@ -101,9 +102,10 @@ public struct HeldOutComparison: Sendable {
                                                  : RateSweep.Score(trainingError, tieBreak: validationError)
         }
         var runs: [(seed: UInt64, result: ProbedRun.Result)] = []
-        for seed in reportedSeeds {
+        for (k, seed) in reportedSeeds.enumerated() {
             let network = try arm.build(seed)
-            let result = configured(outcome.chosen, seed, every: measureEvery)
+            let result = configured(outcome.chosen, seed, every: measureEvery,
+                                    label: "run \(arm.name) ε = \(outcome.chosen), seed \(seed) (\(k + 1) of \(reportedSeeds.count))")
                 .train(network, on: data.train, probe: probe,
                        heldOut: [("validation", validation), ("test", data.test)], normalization: arm.normalization)
             runs.append((seed, result))

@@ -32,6 +32,13 @@ public struct ProbedRun: Sendable {
     /// Held-out splits measured only at the last step (e.g. a large test split whose curve is
     /// not needed): their curves hold one point.
     public var measuredAtEndOnly: Set<String> = []
+    /// Which run this is, in the progress line on standard error (e.g. "sweep ReLU ε = 0.02, seed 101").
+    public var label = "run"
+    /// Whether the run shows its step and time left on standard error as it goes: redrawn in a
+    /// terminal, a line every 10 s in a file, and a last line when it ends (``ProgressDisplay``).
+    public var showsProgress = true
+    /// Where the progress goes: standard error, or a file a test reads.
+    public var progressOutput = FileHandle.standardError
 
     public init(steps: Int, probeEvery: Int, learningRate: Double, seed: UInt64) {
         precondition(steps >= 1 && probeEvery >= 1 && learningRate > 0, "ProbedRun: steps \(steps), probe every \(probeEvery), rate \(learningRate)")
@@ -96,10 +103,23 @@ public struct ProbedRun: Sendable {
             rates.append(x: Double(step), y: schedule.rate(epoch: measurements))
             return stopAtError.map { probeError <= $0 } ?? false
         }
-        func result(diverged: Bool) -> Result { Result(curve: curve, diverged: diverged, heldOut: heldOutCurves, rates: rates) }
+        let display = ProgressDisplay(enabled: showsProgress, isTerminal: isatty(progressOutput.fileDescriptor) != 0, plainInterval: 10,
+                                      output: progressOutput)
+        let started = Date()
+        var step = 0, epoch = 0
+        /// "LABEL: step 250/600, 0:35 so far, 0:49 left" as it goes; "LABEL: ended at step 250/600 after 0:35" last.
+        func show(final: Bool = false) {
+            let elapsed = ProgressDisplay.duration(Date().timeIntervalSince(started))
+            if final { return display.status("\(label): ended at step \(step)/\(steps) after \(elapsed)", final: true) }
+            let left = step == 0 ? Double.nan : Date().timeIntervalSince(started) / Double(step) * Double(steps - step)
+            display.status("\(label): step \(step)/\(steps), \(elapsed) so far, \(ProgressDisplay.duration(left)) left")
+        }
+        func result(diverged: Bool) -> Result {
+            show(final: true)
+            return Result(curve: curve, diverged: diverged, heldOut: heldOutCurves, rates: rates)
+        }
         if measure(0) { return result(diverged: false) }
         network.phase = .training                 // the evaluation restores whatever phase it found
-        var step = 0, epoch = 0
         while step < steps {
             for batch in loader.batches(epoch: epoch) {
                 do {
@@ -109,6 +129,7 @@ public struct ProbedRun: Sendable {
                     return result(diverged: true)      // the loss became NaN or infinite
                 }
                 step += 1
+                show()
                 if step % probeEvery == 0 || step == steps {
                     if measure(step) { return result(diverged: false) }
                 }

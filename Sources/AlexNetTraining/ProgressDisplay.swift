@@ -11,11 +11,15 @@ public final class ProgressDisplay {
     public var isEnabled: Bool
     private var lastDraw = 0.0
     private let start = Date()
+    private let output: FileHandle
 
-    public init(enabled: Bool = true, isTerminal: Bool = isatty(STDERR_FILENO) != 0, plainInterval: Double = 30) {
+    /// Draws on `output`, standard error unless a test gives another.
+    public init(enabled: Bool = true, isTerminal: Bool = isatty(STDERR_FILENO) != 0, plainInterval: Double = 30,
+                output: FileHandle = .standardError) {
         self.isEnabled = enabled
         self.isTerminal = isTerminal
         self.plainInterval = plainInterval
+        self.output = output
     }
 
     /// "1:05:03", "4:07", "12s".
@@ -56,6 +60,6 @@ public final class ProgressDisplay {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        output.write(Data(text.utf8))
     }
 }

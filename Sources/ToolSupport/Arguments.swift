@@ -187,8 +187,10 @@ package struct HelpRequested: Error {
 /// "command: message" and exits with status 1. Nothing traps. The one place that exits.
 /// First it makes sure that the matrix products run the best BLAS kernel for the CPU
 /// (``BLASKernelSelection/ensureBestKernel(command:)``), which may restart the program once, and
-/// makes the library's process-wide settings (`Threading.configureProcess()`).
+/// makes the library's process-wide settings (`Threading.configureProcess()`); standard output
+/// goes out a line at a time.
 package func runTool(_ command: String, _ body: () throws -> Void) -> Never {
+    lineBufferStandardOutput()
     BLASKernelSelection.ensureBestKernel(command: command)
     Threading.configureProcess()
     do {

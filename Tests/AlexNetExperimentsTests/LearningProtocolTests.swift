@@ -40,6 +40,28 @@ import TestSupport
         #expect(c.fc.weight.value != a.fc.weight.value)
     }
 
+    /// A run into a file (not a terminal) says which run it is and where it ended, in one plain
+    /// line, however short it was (a line every 10 s comes before it in a long one); one that
+    /// stops at its threshold says at which step.
+    @Test func aRunShowsItsProgressInAFile() throws {
+        let (data, normalization) = setUp()
+        let path = try temporaryDirectory() + "/progress.txt"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let file = try #require(FileHandle(forWritingAtPath: path))
+        var run = ProbedRun(steps: 12, probeEvery: 4, learningRate: 0.05, seed: 2)
+        (run.batchSize, run.label, run.progressOutput) = (16, "run linear ε = 0.05, seed 2 (1 of 1)", file)
+        _ = run.train(linear(), on: data.train, probe: data.train.prefix(32), normalization: normalization)
+        var stopped = run
+        (stopped.label, stopped.stopAtError) = ("sweep linear", 1)      // reached at the first measurement
+        _ = stopped.train(linear(), on: data.train, probe: data.train.prefix(32), normalization: normalization)
+        try file.close()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2, "\(lines)")
+        #expect(lines.first?.hasPrefix("run linear ε = 0.05, seed 2 (1 of 1): ended at step 12/12 after ") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix("sweep linear: ended at step 0/12 after ") == true, "\(lines)")
+        #expect(!lines.joined().contains("\u{1B}"), "terminal codes in a file")
+    }
+
     /// With a rate too small to change the validation error, every measurement after the first
     /// is a plateau: ÷10 at each (patience 1), three times, then no more.
     @Test func thePlateauRuleDividesWhenValidationStopsImprovingThreeTimesAtMost() {
