@@ -50,14 +50,16 @@ import TestSupport
 
     /// The blocked layer (its pixels taken 64 at a time, s recomputed in the backward pass)
     /// against the formulas as plain loops, on planes of 81 pixels (a full block and a partial
-    /// one), two groups, both the square-root path (β = 0.75) and `pow`, odd and even windows.
+    /// one), two groups of 12 channels (the one-pass loops of whole five-channel windows inside,
+    /// the general ones at the edges), both the square-root path (β = 0.75) and `pow`, odd and
+    /// even windows.
     @Test(arguments: [(5, 0.75), (5, 0.6), (4, 0.75)])
     func blockedLayerMatchesTheFormulas(_ size: Int, _ beta: Double) {
         let (k, alpha, groups) = (2.0, 0.05, 2)
         let lrn = LocalResponseNormalization<Double>(size: size, k: k, alpha: alpha, beta: beta, groups: groups)
-        let x: Tensor<Double> = randomTensor([2, 10, 9, 9], seed: 8, standardDeviation: 3)
+        let x: Tensor<Double> = randomTensor([2, 24, 9, 9], seed: 8, standardDeviation: 3)
         let dy: Tensor<Double> = randomTensor(x.shape, seed: 9)
-        let (N, C, HW, Cg) = (2, 10, 81, 5)
+        let (N, C, HW, Cg) = (2, 24, 81, 12)
         func window(_ c: Int) -> ClosedRange<Int> {       // within c's group
             let c0 = c / Cg * Cg, local = c % Cg
             return (c0 + max(0, local - size / 2))...(c0 + min(Cg - 1, local + (size - 1) / 2))

@@ -22,12 +22,16 @@ public enum AlphaConvention: String, Sendable, CaseIterable, Codable {
 ///
 ///     dx[j] = dy[j] · s[j]^(−β) − 2α′β · a[j] · Σ_{i : j ∈ window(i)} t[i]
 ///
-/// **Speed.** For the paper's β = 0.75, s^(−β) is computed as 1/(√s·√√s), two square roots
-/// instead of a `pow`; other β use `pow`. The tests check both against the formula. Each
-/// (image, group) is worked through in blocks of ``pixelBlock`` pixels across all its channels,
-/// small enough to stay in the first-level cache, so the window sums re-read cached values and
-/// every tensor is read or written once. s is not stored: the backward pass recomputes it (five
-/// multiply-adds per element), which costs less than writing and reading it back.
+/// **Speed.** For the paper's β = 0.75, s^(−β) is computed as 1/(√s·√√s) in the forward pass and
+/// as √r·√√r with r = 1/s in the backward pass (which needs s^(−β−1) = s^(−β)·r too: one division,
+/// not two), square roots instead of a `pow`; other β use `pow`. The tests check both against the
+/// formula. Each (image, group) is worked through in blocks of ``pixelBlock`` pixels across all
+/// its channels, small enough to stay in the first-level cache, so the window sums re-read cached
+/// values and every tensor is read or written once. A channel whose window holds five channels
+/// (the paper's n, away from a group's edges) takes its window sum, and its dx, in one pass over
+/// the five rows, the terms in the same order as the general loops, which serve the edges and
+/// other n. s is not stored: the backward pass recomputes it (five multiply-adds per element),
+/// which costs less than writing and reading it back.
 ///
 /// Shapes: x (N, C, H, W) → y (N, C, H, W). No parameters. Keeps x.
 public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
@@ -75,6 +79,22 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
         }
     }
 
+    /// Calls `body(p, s[p]^(−β), 1/s[p])` for p in 0..<count, with one division: for β = 0.75,
+    /// r = 1/s and s^(−3/4) = √r · ⁴√r (two square roots); else `pow`. The backward pass needs
+    /// both powers; taking s^(−β−1) as s^(−β) · r costs no second division.
+    @inline(__always)
+    static func forEachInversePowerAndReciprocal(_ s: UnsafePointer<Scalar>, count: Int, beta: Scalar, threeQuarters: Bool,
+                                                 _ body: (Int, Scalar, Scalar) -> Void) {
+        if threeQuarters {
+            for p in 0..<count {
+                let r = 1 / s[p], root = r.squareRoot()
+                body(p, root * root.squareRoot(), r)
+            }
+        } else {
+            for p in 0..<count { body(p, Scalar.pow(s[p], -beta), 1 / s[p]) }
+        }
+    }
+
     /// α′, the coefficient actually multiplying the sum of squares.
     public var effectiveAlpha: Double {
         convention == .paper ? alpha : alpha / Double(size)
@@ -87,9 +107,20 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
     static func scales(_ a: UnsafePointer<Scalar>, planeStride: Int, channels Cg: Int, pixels L: Int,
                        below: Int, above: Int, k: Scalar, alpha: Scalar, into s: UnsafeMutablePointer<Scalar>) {
         for c in 0..<Cg {
-            let sc = s + c * L
+            let sc = s + c * L, first = max(0, c - below), last = min(Cg - 1, c + above)
+            if last - first == 4 {
+                // A whole window of five (the paper's n, away from the edges): one pass, the same
+                // sums in the same order as the passes below, so the same bits.
+                let (a0, a1, a2) = (a + first * planeStride, a + (first + 1) * planeStride, a + (first + 2) * planeStride)
+                let (a3, a4) = (a + (first + 3) * planeStride, a + (first + 4) * planeStride)
+                for p in 0..<L {
+                    let squares = a0[p] * a0[p] + a1[p] * a1[p] + a2[p] * a2[p] + a3[p] * a3[p] + a4[p] * a4[p]
+                    sc[p] = k + alpha * squares
+                }
+                continue
+            }
             for p in 0..<L { sc[p] = 0 }
-            for j in max(0, c - below)...min(Cg - 1, c + above) {
+            for j in first...last {
                 let aj = a + j * planeStride
                 for p in 0..<L { sc[p] += aj[p] * aj[p] }
             }
@@ -146,7 +177,7 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
             let d = SendablePointer(db.baseAddress!)
             parallelFor(N * groups) { ng in
                 let first = ((ng / groups) * C + (ng % groups) * Cg) * HW     // offset of (n, c0, ·, ·)
-                // Per block: s, then s^(−β) in its place; t = dy · a · s^(−β) / s.
+                // Per block: s, then s^(−β) in its place; t = dy · a · s^(−β) · (1/s).
                 withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * Cg * block) { buffer in
                     let s = buffer.baseAddress!, t = s + Cg * block
                     for p0 in Swift.stride(from: 0, to: HW, by: block) {
@@ -156,8 +187,8 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
                         for c in 0..<Cg {
                             let ac = a.base + first + c * HW + p0, gc = g.base + first + c * HW + p0
                             let sc = s + c * L, tc = t + c * L
-                            Self.forEachInversePower(sc, count: L, beta: beta, threeQuarters: threeQuarters) { p, sInvBeta in
-                                tc[p] = gc[p] * ac[p] * sInvBeta / sc[p]
+                            Self.forEachInversePowerAndReciprocal(sc, count: L, beta: beta, threeQuarters: threeQuarters) { p, sInvBeta, r in
+                                tc[p] = gc[p] * ac[p] * sInvBeta * r
                                 sc[p] = sInvBeta
                             }
                         }
@@ -165,8 +196,26 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
                         for j in 0..<Cg {
                             let aj = a.base + first + j * HW + p0, gj = g.base + first + j * HW + p0
                             let dj = d.base + first + j * HW + p0, sj = s + j * L
+                            let (lowest, highest) = (max(0, j - above), min(Cg - 1, j + below))
+                            if highest - lowest == 4 {
+                                // Five windows (away from the edges): one pass, dj written once;
+                                // the same terms subtracted in the same order, so the same bits.
+                                let (t0, t1, t2, t3, t4) = (t + lowest * L, t + (lowest + 1) * L, t + (lowest + 2) * L,
+                                                            t + (lowest + 3) * L, t + (lowest + 4) * L)
+                                for p in 0..<L {
+                                    let c = twoAlphaBeta * aj[p]
+                                    var dx = gj[p] * sj[p]
+                                    dx -= c * t0[p]
+                                    dx -= c * t1[p]
+                                    dx -= c * t2[p]
+                                    dx -= c * t3[p]
+                                    dx -= c * t4[p]
+                                    dj[p] = dx
+                                }
+                                continue
+                            }
                             for p in 0..<L { dj[p] = gj[p] * sj[p] }
-                            for i in max(0, j - above)...min(Cg - 1, j + below) {
+                            for i in lowest...highest {
                                 let ti = t + i * L
                                 for p in 0..<L { dj[p] -= twoAlphaBeta * aj[p] * ti[p] }
                             }
