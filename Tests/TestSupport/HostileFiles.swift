@@ -1,7 +1,7 @@
 import Foundation
 import AlexNet
 import AlexNetData
-@testable import AlexNetTraining
+import AlexNetTraining
 
 /// Files made on purpose, the way an attacker of a new user would: well formed, checksums right,
 /// hostile numbers inside. Shared by the readers' tests and the tool's battery.
@@ -56,32 +56,50 @@ public enum HostileCheckpointTail: Sendable {
 
 /// A checkpoint of ``tinyAlexNetConfiguration()`` that is well formed up to its normalisation,
 /// followed by `tail`, its checksum recomputed: a reader must refuse it by what it says, before
-/// allocating anything for it.
+/// allocating anything for it. Written field by field as an attacker would (the library's own
+/// writer cannot write what it must refuse): the magic, the version, the payload's length, the
+/// payload, its CRC-32; in the payload, strings and tensors as `Checkpoint` lays them out.
 public func hostileCheckpoint(_ tail: HostileCheckpointTail) throws -> [UInt8] {
     let network = try AlexNetModel<Float>(tinyAlexNetConfiguration())
     let data = syntheticDataset(count: 8)
     let checkpoint = Checkpoint(network: network, optimizer: SGD(parameters: network.parameters), specification: .alexNet(tinyAlexNetConfiguration()),
                                 normalization: .meanImage(of: data.train), state: TrainingState(schedule: .constant(0.01)),
                                 metadata: ["classes": "red\ngreen\nblue"])
-    var w = BinaryWriter()
+    var payload = LittleEndianBytes()
     let json = JSONEncoder()
     json.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    w.string(String(decoding: try json.encode(checkpoint.specification), as: UTF8.self))
-    w.string(String(decoding: try json.encode(checkpoint.metadata), as: UTF8.self))
-    w.string(String(decoding: try json.encode(checkpoint.state), as: UTF8.self))
-    w.float(checkpoint.normalization.scale)
-    w.tensor(checkpoint.normalization.mean)
+    payload.string(String(decoding: try json.encode(checkpoint.specification), as: UTF8.self))
+    payload.string(String(decoding: try json.encode(checkpoint.metadata), as: UTF8.self))
+    payload.string(String(decoding: try json.encode(checkpoint.state), as: UTF8.self))
+    payload.uint32(checkpoint.normalization.scale.bitPattern)
+    let mean = checkpoint.normalization.mean
+    payload.uint32(UInt32(mean.rank))
+    for d in mean.shape { payload.uint64(UInt64(d)) }
+    for v in mean.scalars { payload.uint32(v.bitPattern) }
     switch tail {
     case .parameterCount(let count):
-        w.uint32(count)
+        payload.uint32(count)
     case .generatorCount(let count):
-        w.uint32(0)
-        w.uint32(count)
+        payload.uint32(0)
+        payload.uint32(count)
     case .tensorShape(let shape):
-        w.uint32(1)
-        w.string("conv1.weight")
-        w.uint32(UInt32(shape.count))
-        for d in shape { w.uint64(d) }
+        payload.uint32(1)
+        payload.string("conv1.weight")
+        payload.uint32(UInt32(shape.count))
+        for d in shape { payload.uint64(d) }
     }
-    return Checkpoint.file(payload: w.bytes)
+    var file = LittleEndianBytes(bytes: Checkpoint.magic)
+    file.uint32(Checkpoint.version)
+    file.uint64(UInt64(payload.bytes.count))
+    file.bytes += payload.bytes
+    file.uint32(Checkpoint.crc32(payload.bytes))
+    return file.bytes
+}
+
+/// Little-endian fields, as the checkpoint format stores them.
+private struct LittleEndianBytes {
+    var bytes: [UInt8] = []
+    mutating func uint32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+    mutating func uint64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+    mutating func string(_ s: String) { uint32(UInt32(s.utf8.count)); bytes += Array(s.utf8) }
 }
