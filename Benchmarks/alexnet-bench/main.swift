@@ -6,6 +6,7 @@
 //     swift run -c release alexnet-bench --pipeline [--data-dir DIR]
 //     swift run -c release alexnet-bench --neighbours
 //     swift run -c release alexnet-bench --lrn [--batch N] [--steps N] [--threads N]
+//     swift run -c release alexnet-bench --conv1 [--batch N] [--steps N] [--threads N]
 //     swift run -c release alexnet-bench --imagenet-pipeline [--photos N] [--batch N] [--steps N]
 //     mpirun -np 2 .build/release/alexnet-bench --data-parallel [--net paper] [--threads 1]
 //     swift run -c release alexnet-bench --scaling [--net paper] [--threads MAX] [--steps N]
@@ -40,7 +41,7 @@ import AlexNetDistributed
 struct Options {
     var net: String, batch: Int, steps: Int, threads: Int
     var pipeline: Bool, dataDirectory: String
-    var neighbours = false, scaling = false, normalisation = false
+    var neighbours = false, scaling = false, normalisation = false, firstConvolution = false
     var activation: ActivationFunction
 
     init(_ arguments: Arguments) {
@@ -56,6 +57,7 @@ struct Options {
         imagenetPipeline = arguments.flag("--imagenet-pipeline", help: "time ImageNet's preparation, loader and the paper's training step instead")
         photos = arguments.integer("--photos", default: 200, help: "--imagenet-pipeline: synthetic photographs to prepare", range: 1...100_000)
         scaling = arguments.flag("--scaling", help: "train at 1, 2, 4, … threads up to --threads and print the speed-up and efficiency of each count")
+        firstConvolution = arguments.flag("--conv1", help: "time the paper's conv1 alone (im2col at stride 4), forward and backward without dx")
         normalisation = arguments.flag("--lrn", help: "time the paper's two LRN layers alone, forward and backward (norm1, norm2)")
         neighbours = arguments.flag("--neighbours", help: "time the nearest-neighbour search of Figure 4 instead (16 queries among 55,000 vectors)")
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
@@ -86,6 +88,8 @@ runTool("alexnet-bench") {
         try pipelineBenchmark(options)
     } else if options.scaling {
         try scalingBenchmark(options)
+    } else if options.firstConvolution {
+        firstConvolutionBenchmark(options)
     } else if options.normalisation {
         normalisationBenchmark(options)
     } else if options.neighbours {

@@ -45,6 +45,9 @@ import TestSupport
         Case(N: 2, C: 4, M: 4, H: 5, W: 6, K: 3, S: 1, P: 2, G: 1, T: 2),     // conv3-like: both towers read
         Case(N: 1, C: 6, M: 3, H: 4, W: 4, K: 4, S: 1, P: 0, G: 3, T: 3),
         Case(N: 2, C: 2, M: 2, H: 3, W: 3, K: 3, S: 2, P: 2, G: 2, T: 2),     // padding wider than stride
+        Case(N: 2, C: 3, M: 4, H: 23, W: 23, K: 11, S: 4, P: 0, G: 1, T: 2),  // conv1's kernel and stride: phases of 4
+        Case(N: 2, C: 4, M: 4, H: 21, W: 22, K: 5, S: 4, P: 1, G: 2, T: 2),   // a padded width (24) the stride divides, a height it does not
+        Case(N: 1, C: 2, M: 3, H: 9, W: 9, K: 3, S: 3, P: 1, G: 1, T: 1),     // a padded width (11) with a short last phase
     ]
 
     /// A layer for case `c`, set up by `configure`, against the seven-loop definition: forward,

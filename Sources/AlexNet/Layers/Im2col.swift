@@ -15,6 +15,13 @@
 /// bounds to test, and at stride 1 a contiguous run copied 16 scalars at a time (see
 /// ``copyRowSpilling(from:to:count:)``). The copy costs 1/K² of the column matrix.
 ///
+/// **Phases, for a stride S > 1.** A row of outputs reads every S-th scalar of a padded row, one
+/// at a time. im2col first splits each padded row into its S phases, (B, Cg, Hp, S, Wq) with
+/// Wq = ⌈Wp / S⌉ and phases[row, r, X] = padded[row, X·S + r]; tap j = q·S + r of output ox then
+/// reads phases[row, r, q + ox], a contiguous run again. The split reads the padded copy once
+/// (1/K² of the columns, scalar by scalar); conv1's 11×11 taps at stride 4 then copy rows of 55
+/// as vectors.
+///
 /// These functions are single-threaded: ``Convolution`` runs one chunk per worker.
 
 struct ConvolutionGeometry: Sendable {
@@ -36,6 +43,13 @@ struct ConvolutionGeometry: Sendable {
 
     /// Scalars of the column matrix of `B` images, with the slack a spilling copy may write.
     func columnCount(images B: Int) -> Int { Cg * K * K * B * Ho * Wo + rowSpill }
+
+    /// Width of one phase of a padded row, ⌈Wp / S⌉.
+    var Wq: Int { (Wp + S - 1) / S }
+
+    /// Scalars of the phases of `B` padded images for a stride above 1 (none at stride 1), with
+    /// the slack a spilling copy may read.
+    func phaseCount(images B: Int) -> Int { S == 1 ? 0 : B * Cg * Hp * S * Wq + rowSpill }
 }
 
 /// How far past a row ``copyRowSpilling(from:to:count:)`` may read and write.
@@ -113,18 +127,40 @@ func pad<Scalar: TensorScalar>(
 /// Fills `cols` (Cg·K·K, B·Ho·Wo) from `padded` (B, Cg, Hp, Wp), the output of ``pad``:
 /// cols[column + ox] = padded[row + ox·S] along every row of ``ConvolutionGeometry/forEachColumnRow(images:_:)``.
 /// The rows come in increasing address order, as ``copyRowSpilling(from:to:count:)`` needs.
+/// At a stride above 1 the rows are read from `phases` (``ConvolutionGeometry/phaseCount(images:)``
+/// scalars), which it fills first.
 @_specialize(where Scalar == Float)
 func im2col<Scalar: TensorScalar>(
     padded: UnsafePointer<Scalar>, geometry g: ConvolutionGeometry, count B: Int,
-    into cols: UnsafeMutablePointer<Scalar>
+    phases: UnsafeMutablePointer<Scalar>, into cols: UnsafeMutablePointer<Scalar>
 ) {
-    let (S, Wo) = (g.S, g.Wo)
-    g.forEachColumnRow(images: B) { column, row in
-        let (target, source) = (cols + column, padded + row)
-        if S == 1 {
-            copyRowSpilling(from: source, to: target, count: Wo)
-        } else {
-            for ox in 0..<Wo { target[ox] = source[ox * S] }
+    guard g.S > 1 else {
+        g.forEachColumnRow(images: B) { column, row in copyRowSpilling(from: padded + row, to: cols + column, count: g.Wo) }
+        return
+    }
+    let (S, Wp, Wq, Hp, Ho, Wo, K, Cg) = (g.S, g.Wp, g.Wq, g.Hp, g.Ho, g.Wo, g.K, g.Cg)
+    // phases (B·Cg·Hp rows, S, Wq): phases[(row·S + r)·Wq + X] = padded[row·Wp + X·S + r]
+    for row in 0..<(B * Cg * Hp) {
+        let source = padded + row * Wp
+        for r in 0..<S {
+            let target = phases + (row * S + r) * Wq
+            for X in 0..<((Wp - r + S - 1) / S) { target[X] = source[X * S + r] }
+        }
+    }
+    // cols row ((c·K + i)·K + j, b, oy) = phases[((b·Cg + c)·Hp + oy·S + i)·S + r][q + ox], j = q·S + r
+    var column = 0
+    for c in 0..<Cg {
+        for i in 0..<K {
+            for j in 0..<K {
+                let (q, r) = (j / S, j % S)
+                for b in 0..<B {
+                    for oy in 0..<Ho {
+                        let row = (b * Cg + c) * Hp + oy * S + i
+                        copyRowSpilling(from: phases + (row * S + r) * Wq + q, to: cols + column, count: Wo)
+                        column += Wo
+                    }
+                }
+            }
         }
     }
 }

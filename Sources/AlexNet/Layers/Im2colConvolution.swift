@@ -20,7 +20,8 @@ final class Im2colConvolution<Scalar: TensorScalar> {
     /// larger chunks fall out of them and smaller ones make narrower products.
     var columnBufferLimit = 1 << 19
 
-    private let padded = ScratchBuffer<Scalar>(), columns = ScratchBuffer<Scalar>(), block = ScratchBuffer<Scalar>()
+    private let padded = ScratchBuffer<Scalar>(), phases = ScratchBuffer<Scalar>(), columns = ScratchBuffer<Scalar>()
+    private let block = ScratchBuffer<Scalar>()
     private let columnGradients = ScratchBuffer<Scalar>(), partialGradients = ScratchBuffer<Scalar>()
 
     /// How many images go through im2col at once, for a worker given `images` of them: one
@@ -46,15 +47,16 @@ final class Im2colConvolution<Scalar: TensorScalar> {
         let (Mg, HoWo) = (M / G, g.Ho * g.Wo)
         let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mg * chunk * HoWo)
         let padded = padded.reserve(runs.count * paddedSize), cols = columns.reserve(runs.count * columnSize)
+        let phaseSize = g.phaseCount(images: chunk), phases = phases.reserve(runs.count * phaseSize)
         let product = block.reserve(runs.count * blockSize)
         let (xp, yp, wp, bp) = (SendablePointer(x), SendablePointer(y), SendablePointer(w), SendablePointer(bias))
         parallelFor(runs.count) { worker in
             let (padded, cols) = (padded.base + worker * paddedSize, cols.base + worker * columnSize)
-            let product = product.base + worker * blockSize
+            let (product, phases) = (product.base + worker * blockSize, phases.base + worker * phaseSize)
             for n0 in Swift.stride(from: runs[worker].lowerBound, to: runs[worker].upperBound, by: chunk) {
                 let B = min(chunk, runs[worker].upperBound - n0)
                 for group in 0..<G {
-                    Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
+                    Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, phases: phases, into: cols)
                     let yBlock = yp.base + (n0 * M + group * Mg) * HoWo        // y[n0, group's Mg outputs]
                     Self.multiply(wp.base + group * Mg * g.columnRows, Mg, cols, g, count: B, into: B == 1 ? yBlock : product)
                     if B == 1 {
@@ -80,19 +82,21 @@ final class Im2colConvolution<Scalar: TensorScalar> {
         let (paddedSize, columnSize, blockSize) = (g.paddedCount(images: chunk), g.columnCount(images: chunk), Mg * chunk * HoWo)
         let gradientSize = M * CKK + M                          // a worker's dWeight, then its dBias
         let padded = padded.reserve(runs.count * paddedSize), cols = columns.reserve(runs.count * columnSize)
+        let phaseSize = g.phaseCount(images: chunk), phases = phases.reserve(runs.count * phaseSize)
         let dyBlocks = block.reserve(runs.count * blockSize)
         let dColumns = dx == nil ? nil : columnGradients.reserve(runs.count * columnSize)
         let partial = partialGradients.reserve(runs.count * gradientSize)
         let (xp, dyp, wp, dxp) = (SendablePointer(x), SendablePointer(dy), SendablePointer(w), dx.map { SendablePointer($0) })
         parallelFor(runs.count) { worker in
             let (padded, cols) = (padded.base + worker * paddedSize, cols.base + worker * columnSize)
+            let phases = phases.base + worker * phaseSize
             let dyBlocks = dyBlocks.base + worker * blockSize, dCols = dColumns.map { $0.base + worker * columnSize }
             let dW = partial.base + worker * gradientSize, dB = dW + M * CKK
             dW.update(repeating: 0, count: gradientSize)
             for n0 in Swift.stride(from: runs[worker].lowerBound, to: runs[worker].upperBound, by: chunk) {
                 let B = min(chunk, runs[worker].upperBound - n0)
                 for group in 0..<G {
-                    Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, into: cols)
+                    Self.columns(of: xp.base, g, images: n0, count: B, group: group, padded: padded, phases: phases, into: cols)
                     // dy rearranged as the forward product was (for one image, dy's own block)
                     let dyBlock = B == 1 ? dyp.base + (n0 * M + group * Mg) * HoWo : dyBlocks
                     if B > 1 { Self.gather(dyp.base + group * Mg * HoWo, Mg, count: B, images: n0, outputs: M, positions: HoWo, into: dyBlocks) }
@@ -115,11 +119,13 @@ final class Im2colConvolution<Scalar: TensorScalar> {
 
     // MARK: The steps of a chunk, each on one worker's buffers.
 
-    /// im2col of images n0..<n0+B, the group's channels: pad, then lay out the columns.
+    /// im2col of images n0..<n0+B, the group's channels: pad, then lay out the columns (through
+    /// the padded rows' phases at a stride above 1).
     private static func columns(of x: UnsafePointer<Scalar>, _ g: ConvolutionGeometry, images n0: Int, count B: Int,
-                                group: Int, padded: UnsafeMutablePointer<Scalar>, into cols: UnsafeMutablePointer<Scalar>) {
+                                group: Int, padded: UnsafeMutablePointer<Scalar>, phases: UnsafeMutablePointer<Scalar>,
+                                into cols: UnsafeMutablePointer<Scalar>) {
         pad(x, geometry: g, images: n0, count: B, firstChannel: group * g.Cg, into: padded)
-        im2col(padded: padded, geometry: g, count: B, into: cols)
+        im2col(padded: padded, geometry: g, count: B, phases: phases, into: cols)
     }
 
     /// product (Mg, B·Ho·Wo) = w (Mg, Cg·K·K) · cols (Cg·K·K, B·Ho·Wo).
