@@ -28,8 +28,8 @@ public struct ImageNetPreparation: Sendable {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// A JPEG whose header claims more pixels is skipped (with the reason) before it is decoded.
     /// ``decodeOther`` has its own limit (`ImageNetPreparation.readPNG(maximumPixels:)`); the tool
-    /// sets both from `--max-pixels`. The resume state does not record it: a run resumed with
-    /// another limit applies the new one to the files still to do.
+    /// sets both from `--max-pixels`. The resume state records it, and a run resumed with another
+    /// limit is refused (the files already done were kept or skipped by the first one).
     public var maximumPixels = JPEG.maximumPixels
     /// Reads a file that is not a JPEG (the tool passes a PNG reader); nil: such files are skipped.
     /// Returns interleaved RGB, width and height.
@@ -75,6 +75,11 @@ public struct ImageNetPreparation: Sendable {
         }
         var state = try State.read(from: statePath, plane: 3 * size * size) ?? State(fingerprint: fingerprint, plane: 3 * size * size)
         guard state.fingerprint == fingerprint else { throw ImageNetError.otherPreparation(directory: output, problem: "its prepare-state was made from another tree or size") }
+        // A state of the first version of this format has no limit; it takes this run's.
+        if let earlier = state.maximumPixels, earlier != maximumPixels {
+            throw ImageNetError.otherPreparation(directory: output, problem: "its prepare-state was made with a limit of \(earlier) pixels a picture and this run has \(maximumPixels); resume with the same limit, or delete prepare-state to start over")
+        }
+        state.maximumPixels = maximumPixels
         try check(state)
 
         let splits = [("train", layout.train), ("validation", layout.validation)]
@@ -259,9 +264,14 @@ public struct ImageNetPreparation: Sendable {
     /// The running state of a pass: shards finished, the report so far, the exact sums.
     struct State {
         struct Entry: Codable { var file: String, kept: Bool, what: String }
-        struct Header: Codable { var fingerprint: String, shards: [String: [ImageNetShards.Index.Shard]], report: [Entry], images: Int }
+        struct Header: Codable {
+            var fingerprint: String, shards: [String: [ImageNetShards.Index.Shard]], report: [Entry], images: Int
+            /// The pixel limit the files so far were read with (absent in states written before it was recorded).
+            var maximumPixels: Int?
+        }
 
         var fingerprint: String
+        var maximumPixels: Int?
         var shards: [String: [ImageNetShards.Index.Shard]] = [:]
         var report: [Entry] = []
         var images = 0
@@ -315,7 +325,8 @@ public struct ImageNetPreparation: Sendable {
         /// CRC-32 of everything before it (UInt32): a changed byte anywhere is refused, not used
         /// (the first format, "ALEXPREP", had no checksum; it is refused too, saying how to go on).
         func write(to path: String) throws {
-            let json = try JSONEncoder().encode(Header(fingerprint: fingerprint, shards: shards, report: report, images: images))
+            let json = try JSONEncoder().encode(Header(fingerprint: fingerprint, shards: shards, report: report, images: images,
+                                                       maximumPixels: maximumPixels))
             var bytes = Array(Self.magic.utf8)
             withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes += $0 }
             bytes += json
@@ -354,6 +365,7 @@ public struct ImageNetPreparation: Sendable {
                 (0..<numbers).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
             }
             var state = State(fingerprint: header.fingerprint, plane: plane)
+            state.maximumPixels = header.maximumPixels
             state.shards = header.shards
             state.report = header.report
             state.images = header.images

@@ -163,6 +163,29 @@ import AlexNet
         #expect(kept.converted == 3 && kept.skipped == 2)
     }
 
+    /// The resume state records the pixel limit: a run resumed with another one is refused, by
+    /// both limits, since the files done so far were kept or skipped by the first; with the same
+    /// one it goes on. A state written before the limit was recorded takes the resuming run's.
+    @Test func aResumedPreparationKeepsItsPixelLimit() throws {
+        let (root, labels) = try Self.makeTree()
+        let (whole, pieces) = (root + "-whole", root + "-pieces")
+        defer { for p in [root, whole, pieces] { try? FileManager.default.removeItem(atPath: p) } }
+        let index = try #require(try Self.prepare(root, labels: labels, into: whole, maximumPixels: 2000))
+        #expect(try Self.prepare(root, labels: labels, into: pieces, stopAfter: 1, maximumPixels: 2000) == nil)
+        do {
+            _ = try Self.prepare(root, labels: labels, into: pieces)
+            Issue.record("resumed with another pixel limit")
+        } catch let error as ImageNetError {
+            #expect(error.description.contains("a limit of 2000 pixels a picture and this run has \(JPEG.maximumPixels)"), "\(error)")
+        }
+        let path = "\(pieces)/prepare-state", plane = 3 * Self.size * Self.size
+        var older = try #require(try ImageNetPreparation.State.read(from: path, plane: plane))
+        #expect(older.maximumPixels == 2000)
+        older.maximumPixels = nil                              // as the format's first version wrote it
+        try older.write(to: path)
+        #expect(try Self.prepare(root, labels: labels, into: pieces, maximumPixels: 2000) == index)
+    }
+
     /// A run stopped after two shards, resumed, and stopped and resumed again, writes the same
     /// shards, mean image and index as one uninterrupted run.
     @Test func aKilledPreparationResumes() throws {
