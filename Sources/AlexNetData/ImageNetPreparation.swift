@@ -211,7 +211,9 @@ public struct ImageNetPreparation: Sendable {
         }
         let plane = 3 * size * size
         let splits = ["train": layout.train, "validation": layout.validation]
-        var finished = Set<String>()
+        // The report's files, each struck off when a finished shard holds it (a set of the report's
+        // few files, not of the million finished ones).
+        var unaccounted = Set(state.report.map(\.file))
         for (name, shards) in state.shards.sorted(by: { $0.key < $1.key }) {
             guard let files = splits[name] else { throw bad("it lists shards of a split named '\(name)'") }
             let shardCount = (files.count + imagesPerShard - 1) / imagesPerShard
@@ -230,10 +232,10 @@ public struct ImageNetPreparation: Sendable {
                 guard onDisk == bytes else {
                     throw bad("its \(expected) should be \(bytes) bytes on disk and is \(onDisk.map { "\($0) bytes" } ?? "missing")")
                 }
-                finished.formUnion(batch.map(\.path))
+                for file in batch { unaccounted.remove(file.path) }
             }
         }
-        if let unknown = state.report.first(where: { !finished.contains($0.file) }) {
+        if let unknown = state.report.first(where: { unaccounted.contains($0.file) }) {
             throw bad("its report names \(unknown.file), which no finished shard holds")
         }
         let images = (state.shards["train"] ?? []).reduce(0) { $0 + $1.images }
