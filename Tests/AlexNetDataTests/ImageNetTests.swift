@@ -66,6 +66,28 @@ import AlexNet
         return try p.run()
     }
 
+    /// The set-up of the resume tests: the tree, its uninterrupted preparation (`index`, in
+    /// `whole`) and one stopped after `shards` shards (in `pieces`), with the same pixel limit.
+    struct Interrupted {
+        let root: String, labels: String, whole: String, pieces: String
+        let index: ImageNetShards.Index
+        var state: String { "\(pieces)/prepare-state" }
+
+        init(after shards: Int, maximumPixels: Int = JPEG.maximumPixels) throws {
+            (root, labels) = try ImageNetTests.makeTree()
+            (whole, pieces) = (root + "-whole", root + "-pieces")
+            index = try #require(try ImageNetTests.prepare(root, labels: labels, into: whole, maximumPixels: maximumPixels))
+            #expect(try ImageNetTests.prepare(root, labels: labels, into: pieces, stopAfter: shards, maximumPixels: maximumPixels) == nil)
+        }
+
+        /// Resumes the stopped preparation (`stopAfter` more shards at most).
+        func resume(stopAfter: Int? = nil, maximumPixels: Int = JPEG.maximumPixels) throws -> ImageNetShards.Index? {
+            try ImageNetTests.prepare(root, labels: labels, into: pieces, stopAfter: stopAfter, maximumPixels: maximumPixels)
+        }
+
+        func remove() { for p in [root, whole, pieces] { try? FileManager.default.removeItem(atPath: p) } }
+    }
+
     @Test func theLayoutsAreRead() throws {
         let (root, labels) = try Self.makeTree()
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -167,33 +189,23 @@ import AlexNet
     /// both limits, since the files done so far were kept or skipped by the first; with the same
     /// one it goes on. A state written before the limit was recorded takes the resuming run's.
     @Test func aResumedPreparationKeepsItsPixelLimit() throws {
-        let (root, labels) = try Self.makeTree()
-        let (whole, pieces) = (root + "-whole", root + "-pieces")
-        defer { for p in [root, whole, pieces] { try? FileManager.default.removeItem(atPath: p) } }
-        let index = try #require(try Self.prepare(root, labels: labels, into: whole, maximumPixels: 2000))
-        #expect(try Self.prepare(root, labels: labels, into: pieces, stopAfter: 1, maximumPixels: 2000) == nil)
-        do {
-            _ = try Self.prepare(root, labels: labels, into: pieces)
-            Issue.record("resumed with another pixel limit")
-        } catch let error as ImageNetError {
-            #expect(error.description.contains("a limit of 2000 pixels a picture and this run has \(JPEG.maximumPixels)"), "\(error)")
-        }
-        let path = "\(pieces)/prepare-state", plane = 3 * Self.size * Self.size
-        var older = try #require(try ImageNetPreparation.State.read(from: path, plane: plane))
+        let run = try Interrupted(after: 1, maximumPixels: 2000)
+        defer { run.remove() }
+        let error = try #require(throws: ImageNetError.self) { try run.resume() }
+        #expect(error.description.contains("a limit of 2000 pixels a picture and this run has \(JPEG.maximumPixels)"), "\(error)")
+        var older = try #require(try ImageNetPreparation.State.read(from: run.state, plane: 3 * Self.size * Self.size))
         #expect(older.maximumPixels == 2000)
         older.maximumPixels = nil                              // as the format's first version wrote it
-        try older.write(to: path)
-        #expect(try Self.prepare(root, labels: labels, into: pieces, maximumPixels: 2000) == index)
+        try older.write(to: run.state)
+        #expect(try run.resume(maximumPixels: 2000) == run.index)
     }
 
     /// A run stopped after two shards, resumed, and stopped and resumed again, writes the same
     /// shards, mean image and index as one uninterrupted run.
     @Test func aKilledPreparationResumes() throws {
-        let (root, labels) = try Self.makeTree()
-        let (whole, pieces) = (root + "-whole", root + "-pieces")
-        defer { for p in [root, whole, pieces] { try? FileManager.default.removeItem(atPath: p) } }
-        let index = try #require(try Self.prepare(root, labels: labels, into: whole))
-        #expect(try Self.prepare(root, labels: labels, into: pieces, stopAfter: 2) == nil)
+        let run = try Interrupted(after: 2)
+        defer { run.remove() }
+        let (root, labels, whole, pieces, index) = (run.root, run.labels, run.whole, run.pieces, run.index)
         #expect(FileManager.default.fileExists(atPath: "\(pieces)/prepare-state") && !FileManager.default.fileExists(atPath: "\(pieces)/index.json"))
         #expect(try Self.prepare(root, labels: labels, into: pieces, stopAfter: 5) == nil)     // ends inside the validation shards
         #expect(try Self.prepare(root, labels: labels, into: pieces) == index)
@@ -207,11 +219,9 @@ import AlexNet
     /// wrong mean image), a length field near 2⁶⁴ (which trapped) or the old format without a
     /// checksum is refused by name and says how to go on; deleting it starts over to the same result.
     @Test func aDamagedResumeStateIsRefused() throws {
-        let (root, labels) = try Self.makeTree()
-        let (whole, pieces) = (root + "-whole", root + "-pieces")
-        defer { for p in [root, whole, pieces] { try? FileManager.default.removeItem(atPath: p) } }
-        let index = try #require(try Self.prepare(root, labels: labels, into: whole))
-        #expect(try Self.prepare(root, labels: labels, into: pieces, stopAfter: 2) == nil)
+        let run = try Interrupted(after: 2)
+        defer { run.remove() }
+        let (root, labels, pieces, index) = (run.root, run.labels, run.pieces, run.index)
         let state = "\(pieces)/prepare-state"
         let good = try #require(FileManager.default.contents(atPath: state))
         func expectRefusal(_ bytes: Data, _ words: String) {
@@ -243,11 +253,9 @@ import AlexNet
     /// by the field that is wrong; before, such a state was used: sums near 2⁶⁴ trapped at the next
     /// shard, and a shard missing from disk went into the index.
     @Test func aForgedResumeStateIsRefusedByItsField() throws {
-        let (root, labels) = try Self.makeTree()
-        let (whole, pieces) = (root + "-whole", root + "-pieces")
-        defer { for p in [root, whole, pieces] { try? FileManager.default.removeItem(atPath: p) } }
-        let index = try #require(try Self.prepare(root, labels: labels, into: whole))
-        #expect(try Self.prepare(root, labels: labels, into: pieces, stopAfter: 2) == nil)
+        let run = try Interrupted(after: 2)
+        defer { run.remove() }
+        let (root, labels, whole, pieces, index) = (run.root, run.labels, run.whole, run.pieces, run.index)
         let path = "\(pieces)/prepare-state", plane = 3 * Self.size * Self.size
         let good = try #require(try ImageNetPreparation.State.read(from: path, plane: plane))
         func expectRefusal(_ words: String, _ forge: (inout ImageNetPreparation.State) throws -> Void) throws {
