@@ -59,6 +59,9 @@ let package = Package(
         // libjpeg-turbo's TurboJPEG API, for ImageNet's photographs and `alexnet predict`.
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG",
                        providers: [.apt(["libturbojpeg0-dev"])]),
+        // libarchive, for ImageNet's archives as they are distributed (tars of tars, the devkit's .tar.gz).
+        .systemLibrary(name: "CArchive", path: "Sources/CArchive",
+                       providers: [.apt(["libarchive-dev"])]),
         // Open MPI, for data-parallel training over several processes and machines.
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
                        providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
@@ -84,7 +87,7 @@ let package = Package(
         // Data sets, normalisation, the paper's augmentation, the batch loader.
         .target(
             name: "AlexNetData",
-            dependencies: ["AlexNet", "CZlib", "CTurboJPEG"],
+            dependencies: ["AlexNet", "CZlib", "CTurboJPEG", "CArchive"],
             exclude: ["README.md"],
             swiftSettings: crossModuleOptimization),
 
@@ -156,7 +159,8 @@ let package = Package(
             dependencies: ["AlexNet", "AlexNetChecks", "TestSupport"]),
         .testTarget(
             name: "AlexNetDataTests",
-            dependencies: ["AlexNet", "AlexNetData", "TestSupport"]),
+            dependencies: ["AlexNet", "AlexNetData", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AlexNetTrainingTests",
             dependencies: ["AlexNet", "AlexNetData", "AlexNetTraining", "TestSupport"],

@@ -133,16 +133,16 @@ public struct ImageNetPreparation: Sendable {
             let out = SendablePointer(buffer.baseAddress!)
             let workers = max(1, min(threads, files.count))
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for i in stride(from: w, to: files.count, by: workers) { out.base[i] = prepare(files[i].path) }
+                for i in stride(from: w, to: files.count, by: workers) { out.base[i] = prepare(files[i]) }
             }
         }
         return outcomes
     }
 
-    /// One file: decoded to RGB, rescaled and centre-cropped, planar.
-    func prepare(_ path: String) -> Outcome {
-        guard let data = FileManager.default.contents(atPath: path) else { return .skipped(reason: "cannot be read") }
-        let bytes = [UInt8](data)
+    /// One file (on disk or in an archive): decoded to RGB, rescaled and centre-cropped, planar.
+    func prepare(_ file: ImageNetLayout.File) -> Outcome {
+        let path = file.path, bytes: [UInt8]
+        do { bytes = try file.read() } catch { return .skipped(reason: file.member == nil ? "cannot be read" : "cannot be read (\(error))") }
         var notes: [String] = []
         let rgb: [UInt8], width: Int, height: Int
         if JPEG.isJPEG(bytes) {
@@ -184,6 +184,7 @@ public struct ImageNetPreparation: Sendable {
         for s in state.pixelSums { withUnsafeBytes(of: Float(Double(s) / images).bitPattern.littleEndian) { mean += $0 } }
         try writeAtomically(mean, to: (output as NSString).appendingPathComponent("mean.f32"))
         var report = "# files of \(layout.root) converted or skipped by prepare-imagenet\n"
+        for problem in layout.problems { report += "# \(problem)\n" }
         for entry in state.report { report += "\(entry.kept ? "converted" : "skipped")\t\(entry.file)\t\(entry.what)\n" }
         try writeAtomically(Array(report.utf8), to: (output as NSString).appendingPathComponent("report.txt"))
         let index = ImageNetShards.Index(size: size, classes: layout.classes, train: state.shards["train"] ?? [],
@@ -258,8 +259,10 @@ public struct ImageNetPreparation: Sendable {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ text: String) { for b in text.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
         mix("size \(size) shard \(imagesPerShard) classes \(layout.classes.joined(separator: ","))")
-        for f in layout.train { mix("t\(f.path)\u{0}\(f.label)") }
-        for f in layout.validation { mix("v\(f.path)\u{0}\(f.label)") }
+        // An archive member's place and size too: an archive rewritten under the same names is other data.
+        func place(_ f: ImageNetLayout.File) -> String { f.member.map { "\u{0}\($0.offset)+\($0.size)" } ?? "" }
+        for f in layout.train { mix("t\(f.path)\u{0}\(f.label)\(place(f))") }
+        for f in layout.validation { mix("v\(f.path)\u{0}\(f.label)\(place(f))") }
         return String(format: "%016llx", hash)
     }
 
