@@ -31,6 +31,16 @@ public struct DatasetSplit: Sendable, Equatable {
 
     /// The first `n` images (all if fewer).
     public func prefix(_ n: Int) -> DatasetSplit { subset(Array(0..<min(n, count))) }
+
+    /// The first `perClass` images of each class, in their order: a split with the same number of
+    /// every class (as ILSVRC's validation sets are), or fewer of a class that has fewer.
+    public func balanced(perClass: Int) -> DatasetSplit {
+        var taken: [Int: Int] = [:]
+        return subset(labels.indices.filter { i in
+            taken[labels[i], default: 0] += 1
+            return taken[labels[i]]! <= perClass
+        })
+    }
 }
 
 /// A data set: training and test splits, an optional validation split held out of the training

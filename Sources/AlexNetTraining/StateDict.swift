@@ -74,6 +74,33 @@ public enum StateDict {
         for (name, p) in parameters { p.value = given[name]! }
     }
 
+    /// Fine-tuning (Section 6: two of the paper's seven nets were trained on ImageNet Fall 2011's
+    /// 21,841 classes, then "fine-tuned" on ILSVRC-2012's 1,000): every layer of `network` takes
+    /// its weights from `tensors` but the output layer (the last layer with parameters: fc8), which
+    /// keeps its fresh initialisation at its own width. Every other parameter must be in `tensors`
+    /// with its exact shape, or ``SafetensorsError/doesNotFit(_:)`` says which are missing or
+    /// differ, naming `source`, and the network is left as it was. Returns the output layer's name.
+    @discardableResult
+    public static func initialize(_ network: any Network<Float>, from tensors: [(name: String, value: Tensor<Float>)],
+                                  source: String) throws -> String {
+        guard let output = network.stages.last(where: { !$0.layer.parameters.isEmpty })?.name else { return "" }
+        let given = Dictionary(tensors.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let kept = network.parameters.filter { !$0.name.hasPrefix(output + ".") }
+        var problems: [String] = []
+        let missing = kept.map(\.name).filter { given[$0] == nil }
+        if !missing.isEmpty { problems.append("it has no \(missing.joined(separator: ", "))") }
+        for p in kept {
+            if let value = given[p.name], value.shape != p.value.shape {
+                problems.append("its \(p.name) is \(value.shape) and this network's \(p.value.shape)")
+            }
+        }
+        guard problems.isEmpty else {
+            throw SafetensorsError.doesNotFit("\(source) cannot initialise this network (every layer but \(output) is taken from it): " + problems.joined(separator: "; "))
+        }
+        for p in kept { p.value = given[p.name]! }
+        return output
+    }
+
     /// A parameter's state-dict name: ours, or its layer's prefix replaced by torchvision's.
     static func name(of parameter: Parameter<Float>, _ names: Names) -> String {
         var components = parameter.name.split(separator: ".", maxSplits: 1).map(String.init)

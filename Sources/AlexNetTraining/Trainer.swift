@@ -284,16 +284,19 @@ extension TrainingData {
     /// `seed`, which become the validation split the plateau rule watches, and the prepared
     /// validation set (ILSVRC's 50,000, the set the paper's Table 2 reports) as the test split.
     /// `limitTrain` / `limitTest` keep the first images only, for short runs.
+    /// Data with no validation set (ImageNet Fall 2011, which is only a training set, as the
+    /// pre-training of Section 6 uses it) reports its errors on the held-out split, and says so.
     public init(imageNet shards: ImageNetShards, heldOut: Int, seed: UInt64, limitTrain: Int? = nil, limitTest: Int? = nil) throws {
-        guard let reported = shards.validation else {
-            throw ImageNetError.badShards(path: shards.directory, problem: "no validation images were prepared: they are the set the errors are reported on (give the tree a val/ folder)")
-        }
         guard heldOut >= 0, heldOut < shards.train.count else {
             throw ImageNetError.badShards(path: shards.directory, problem: "cannot hold \(heldOut) of \(shards.train.count) training images out")
         }
         let (train, validation) = ImageSubset.holdingOut(heldOut, of: shards.train, seed: seed)
+        guard let reported: any LabelledImages = shards.validation ?? (heldOut > 0 ? validation : nil) else {
+            throw ImageNetError.badShards(path: shards.directory, problem: "no validation images were prepared and none are held out: hold some training images out (--validation N) to report the errors on")
+        }
         let n = min(limitTrain ?? train.count, train.count), m = min(limitTest ?? reported.count, reported.count)
-        self.init(name: "ImageNet (prepared in \(shards.directory))", classes: shards.index.classes.count,
+        let note = shards.validation == nil ? "; errors on \(heldOut) held-out training images, as it has no validation set" : ""
+        self.init(name: "ImageNet (prepared in \(shards.directory)\(note))", classes: shards.index.classes.count,
                   train: n < train.count ? ImageSubset(train, indices: Array(0..<n)) : train,
                   validation: heldOut > 0 ? validation : nil,
                   test: m < reported.count ? ImageSubset(reported, indices: Array(0..<m)) : reported)

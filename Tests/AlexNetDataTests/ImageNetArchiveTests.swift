@@ -257,3 +257,41 @@ import AlexNet
         }
     }
 }
+
+/// Our MAT-file writer (chapter 10's stand-in devkit) against our reader, and the archives it
+/// makes against the scan.
+@Suite struct StandInArchiveTests {
+    @Test func matFilesRoundTrip() throws {
+        let value = MATFile.Value.structure(dimensions: [2, 1], fields: ["ID", "WNID", "kids"], elements: [
+            ["ID": .numeric(dimensions: [1, 1], values: [2]), "WNID": .text(dimensions: [1, 9], "n00000001"), "kids": .numeric(dimensions: [1, 0], values: [])],
+            ["ID": .numeric(dimensions: [1, 1], values: [1]), "WNID": .text(dimensions: [1, 5], "été ☃"), "kids": .numeric(dimensions: [1, 3], values: [1, -2.5, 1e300])],
+        ])
+        let bytes = MATFile.encode([("synsets", value), ("cells", .cell(dimensions: [1, 2], [.text(dimensions: [1, 1], "a"), .numeric(dimensions: [2, 1], values: [3, 4])]))])
+        let read = try MATFile.read(bytes, path: "m")
+        #expect(read["synsets"] == value)
+        #expect(read["cells"] == .cell(dimensions: [1, 2], [.text(dimensions: [1, 1], "a"), .numeric(dimensions: [2, 1], values: [3, 4])]))
+    }
+
+    /// The stand-in distribution scans to the tree ``ImageNetTree/write`` makes of the same
+    /// images: same classes, same labels, through the devkit's map in backward id order.
+    @Test func theStandInArchivesScanAsTheTree() throws {
+        let folder = NSTemporaryDirectory() + "stand-in-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var g = RandomGenerator(seed: 2)
+        func split(_ n: Int) -> DatasetSplit {
+            DatasetSplit(channels: 3, height: 12, width: 10, pixels: (0..<(n * 360)).map { _ in UInt8(g.next() % 256) }, labels: (0..<n).map { ($0 * 7) % 5 })
+        }
+        let train = split(25), validation = split(20).balanced(perClass: 3)
+        #expect(validation.count == 15)
+        let paths = try ImageNetTree.writeArchives(train: train, validation: validation, to: folder + "/downloads")
+        let archives = try ImageNetLayout.scan(trainArchive: paths.train, validationArchive: paths.validation, devkit: paths.devkit)
+        let labels = try ImageNetTree.write(train: train, validation: validation, to: folder + "/tree")
+        let tree = try ImageNetLayout.scan(root: folder + "/tree", validationLabels: labels)
+        #expect(archives.classes == tree.classes && archives.validation.map(\.label) == validation.labels)
+        #expect(archives.train.map(\.label).sorted() == tree.train.map(\.label).sorted())
+        let devkit = try ImageNetDevkit.read(try #require(paths.devkit))
+        #expect(devkit.classes.map(\.wnid) == (0..<5).reversed().map(ImageNetTree.wnid))
+        let fall = try ImageNetTree.writeArchives(train: train, validation: nil, to: folder + "/fall", trainName: "fall11_whole.tar")
+        #expect(try fall.validation == nil && ImageNetLayout.scan(trainArchive: fall.train).train.count == 25)
+    }
+}

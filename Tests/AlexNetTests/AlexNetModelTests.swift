@@ -181,6 +181,38 @@ import TestSupport
 
 @Suite struct StagesTests {
     /// The profiler's list of stages must be the forward pass, layer for layer.
+    /// Table 2's starred nets: a sixth convolution over pool5, before fc6.
+    @Test func theSixthConvolutionLiesOverPool5() throws {
+        let c = AlexNetConfiguration.paperSixConvolutions
+        let model = try AlexNetModel<Float>(c)
+        #expect(model.parameterCount == 60_965_224 + 256 * (128 * 3 * 3 + 1))
+        #expect(try model.parameterCount == 61_260_392 && c.parameterCount() == 61_260_392)
+        #expect(try c.spatialSizes() == [55, 27, 27, 13, 13, 13, 13, 6, 6])
+        let conv6 = try #require(model.conv6)
+        #expect(conv6.weight.value.shape == [256, 128, 3, 3] && conv6.groups == 2 && conv6.bias.value.scalars.allSatisfy { $0 == 1 })
+        #expect(model.stages.map(\.name).drop { $0 != "pool5" }.prefix(4) == ["pool5", "conv6", "relu-conv6", "fc6"])
+        #expect(try c.fanIns() == [363, 1200, 2304, 1728, 1728, 1152, 9216, 4096, 4096])
+        #expect(try c.paperGains() == .perLayer(standardDeviations: [Double](repeating: 0.01, count: 9)))
+        #expect(model.fc6.weight.value.shape == [4096, 9216])
+        var seven = c
+        seven.convolutions.append(c.convolutions[5])
+        #expect(throws: ConfigurationError.layerCount(convolutions: 7, hiddenWidths: 2)) { try AlexNetModel<Float>(seven) }
+    }
+
+    @Test func sixConvolutionGradientCheck() throws {
+        var c = tinyAlexNetConfiguration()
+        c.convolutions.append(.init(kernels: 6, kernelSize: 3, padding: 1))
+        let model = try AlexNetModel<Double>(c)
+        var g = RandomGenerator(seed: 4)
+        let mask = { Tensor<Double>(shape: [2, 6], scalars: (0..<12).map { _ in g.bernoulli(0.5) ? 1 : 0 }) }
+        model.drop6?.fixedMask = mask()
+        model.drop7?.fixedMask = mask()
+        let images: Tensor<Double> = randomTensor([2, 3, 15, 15], seed: 5)
+        let reports = GradientCheck.check(model, images: images, labels: [0, 2], step: 1e-4, entriesPerTensor: 40)
+        #expect(reports.count == 2 * 6 + 6 && reports.contains { $0.name.hasPrefix("conv6") })
+        for r in reports { #expect(r.maxRelativeError < networkGradientTolerance, "\(r)") }
+    }
+
     @Test func runningTheStagesInOrderIsTheForwardPass() throws {
         let alex = try AlexNetModel<Double>(tinyAlexNetConfiguration())
         alex.phase = .inference
@@ -210,6 +242,7 @@ import TestSupport
         (plain.poolingWindow, plain.poolingStride, plain.convolutionKernels, plain.localKernels) = (2, 2, 12, 5)
         let specifications: [ModelSpecification] = [
             .alexNet(.paper), .alexNet(.paperOneTower), .alexNet(.torchvision), .alexNet(tinyAlexNetConfiguration()),
+            .alexNet(.paperSixConvolutions),
             .alexNet(.small(inputChannels: 1, inputSize: 28, classes: 10)), .fourLayer(lrn), .fourLayer(plain),
         ]
         for specification in specifications {

@@ -43,6 +43,69 @@ import TestSupport
         try Data(hostilePNG(width: 1_000_000, height: 1_000_000)).write(to: URL(fileURLWithPath: "\(odd)/huge.JPEG"))
     }
 
+    /// Table 2's recipe from the distribution's files: the archives as downloaded → a few steps of
+    /// the paper's net → a six-convolution net pre-trained on a "Fall 2011" of another width →
+    /// fine-tuned → averaged with a five-convolution net.
+    @Test func theDistributionsArchivesToAMixedEnsemble() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.makeTree("\(directory)/tree")
+        // The tree's images as ILSVRC-2012's three downloads, and relabelled into 6 classes as Fall 2011's.
+        let tree = try ImageNetLayout.scan(root: "\(directory)/tree", validationLabels: "\(directory)/tree/LOC_val_solution.csv")
+        func split(_ files: [ImageNetLayout.File], relabel: (Int, Int) -> Int = { label, _ in label }) throws -> DatasetSplit {
+            let images = try files.prefix(240).map { try JPEG.decode($0.read(), path: $0.path) }
+            return DatasetSplit(channels: 3, height: 36, width: 44, pixels: images.flatMap { d in (0..<3).flatMap { c in stride(from: c, to: d.rgb.count, by: 3).map { d.rgb[$0] } } },
+                                labels: files.prefix(240).enumerated().map { relabel($1.label, $0) })
+        }
+        let clean = tree.train.filter { ($0.path as NSString).lastPathComponent.hasPrefix("n0000000") }      // not the odd files
+        try ImageNetTree.writeArchives(train: try split(clean), validation: try split(tree.validation), to: "\(directory)/downloads")
+        try ImageNetTree.writeArchives(train: try split(clean) { label, i in label + 3 * (i % 2) }, validation: nil,
+                                       to: "\(directory)/fall", trainName: "fall11_whole.tar")
+        for (data, size, out) in [(["--imagenet-dir", "\(directory)/downloads"], 256, "p256"), (["--imagenet-dir", "\(directory)/downloads"], 36, "p36"),
+                                  (["--train-archive", "\(directory)/fall/fall11_whole.tar"], 36, "f36")] {
+            let run = try runExecutable("alexnet", ["prepare-imagenet"] + data + ["--out", "\(directory)/\(out)", "--size", String(size), "--threads", "2"])
+            #expect(run.status == 0, "\(run.errors)")
+            #expect(run.output.contains("prepared 240 training and \(out == "f36" ? 0 : 60) validation images of \(size)×\(size)"), "\(run.output)")
+            #expect(run.output.contains("skipped 0"), "\(run.output)")
+        }
+        // The paper's net, and the paper's net with a sixth convolution, take two steps on the archives' shards.
+        for six in [false, true] {
+            let run = try runExecutable("alexnet", ["train", "--dataset", "imagenet", "--data-dir", "\(directory)/p256", "--model", "paper",
+                                                    "--batch", "4", "--validation", "8", "--stop-after-steps", "2",
+                                                    "--checkpoint-dir", "\(directory)/paper-\(six)"] + (six ? ["--sixth-convolution"] : []))
+            #expect(run.status == 0 && run.output.contains("stopped after 2 steps at step 2"), "\(run.errors)")
+            let checkpoint = try Checkpoint.read(from: "\(directory)/paper-\(six)/checkpoint.alexnet")
+            #expect(checkpoint.parameters.reduce(0) { $0 + $1.value.count } == (six ? 61_260_392 : 60_965_224) - 997 * 4097)
+        }
+        // Pre-training on the 6-class "Fall 2011", which has no validation set, then fine-tuning on the 3 classes.
+        func train(_ data: String, _ out: String, _ extra: [String]) throws -> ExecutableRun {
+            try runExecutable("alexnet", ["train", "--dataset", "imagenet", "--data-dir", "\(directory)/\(data)", "--crop", "32", "--epochs", "4",
+                                          "--batch", "16", "--validation", "24", "--learning-rate", "0.003", "--schedule", "constant",
+                                          "--checkpoint-dir", "\(directory)/\(out)"] + extra)
+        }
+        let pre = try train("f36", "pre", ["--sixth-convolution"])
+        #expect(pre.status == 0, "\(pre.errors)")
+        #expect(pre.errors.contains("errors on 24 held-out training images, as it has no validation set"), "\(pre.errors)")
+        let fine = try train("p36", "fine", ["--sixth-convolution", "--init-from", "\(directory)/pre/checkpoint.alexnet"])
+        #expect(fine.status == 0, "\(fine.errors)")
+        #expect(fine.errors.contains("initialised every layer but fc8 from \(directory)/pre/checkpoint.alexnet; fc8 starts fresh with 3 outputs"), "\(fine.errors)")
+        let five = try train("p36", "five", ["--seed", "3"])
+        #expect(five.status == 0, "\(five.errors)")
+        // A five-convolution checkpoint cannot start a six-convolution net.
+        let mismatch = try train("p36", "mismatch", ["--sixth-convolution", "--init-from", "\(directory)/five/checkpoint.alexnet"])
+        #expect(mismatch.status == 1 && mismatch.errors.contains("cannot initialise this network (every layer but fc8 is taken from it): it has no conv6.weight, conv6.bias"), "\(mismatch.errors)")
+        // The mixed ensemble: the fine-tuned six-convolution net and the five-convolution one.
+        let evaluation = try runExecutable("alexnet", ["evaluate", "--dataset", "imagenet", "--data-dir", "\(directory)/p36", "--views", "ten",
+                                                       "--checkpoint", "\(directory)/fine/checkpoint.alexnet", "--checkpoint", "\(directory)/five/checkpoint.alexnet"])
+        #expect(evaluation.status == 0, "\(evaluation.errors)")
+        let lines = evaluation.output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3 && lines[2].hasPrefix("ensemble of 2: top-1 error"), "\(evaluation.output)")
+        for line in lines {
+            let error = try #require(Double(line.components(separatedBy: "top-1 error ")[1].prefix { $0 != "%" }))
+            #expect(error < 34, "\(line)")
+        }
+    }
+
     @Test func prepareTrainEvaluate() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -18,6 +18,8 @@ struct ModelArguments {
     var standardizesPixels = true
     var hiddenBias: Double
     var widthScale: Double, hiddenWidth: Int
+    /// A sixth convolution over pool5 (Section 6's starred nets).
+    var sixthConvolution: Bool
     var seed: UInt64
 
     init(_ a: Arguments) {
@@ -42,6 +44,7 @@ struct ModelArguments {
         hiddenBias = a.double("--hidden-bias", default: 1, help: "initial bias of conv2, conv4, conv5, fc6, fc7 (the paper: 1)", range: -10...10)
         widthScale = a.double("--width-scale", default: 1.0 / 3, help: "small-alexnet: conv widths as a fraction of the paper's", range: 0.01...4)
         hiddenWidth = a.integer("--hidden-width", default: 512, help: "small-alexnet: width of fc6 and fc7")
+        sixthConvolution = a.flag("--sixth-convolution", help: "add a sixth convolutional layer over pool5, as in two of the paper's seven nets (Section 6): 3×3, padding 1, as many kernels as conv5")
         seed = UInt64(a.integer("--seed", default: 0, help: "seeds the weights, dropout, data order and augmentation", range: 0...Int.max))
     }
 
@@ -60,6 +63,7 @@ struct ModelArguments {
         let lrn = normalization ? { var n = AlexNetConfiguration.NormalizationSpec(); n.convention = convention; return n }() : nil
         switch model {
         case "four-layer":
+            guard !sixthConvolution else { throw UsageError("--sixth-convolution is for --model paper and small-alexnet, not the four-layer net") }
             var c = FourLayerNetConfiguration(inputChannels: channels, inputSize: size, classes: classes)
             c.activation = activation
             c.normalization = lrn
@@ -85,6 +89,7 @@ struct ModelArguments {
             c.weightInitialization = initialization
             c.hiddenBias = hiddenBias
             c.seed = seed
+            if sixthConvolution { c.convolutions.append(.init(kernels: c.convolutions[4].kernels, kernelSize: 3, padding: 1)) }
             _ = try c.spatialSizes()
             return .alexNet(c)
         }

@@ -36,6 +36,8 @@ struct TrainCommand {
     let validationOption: Int?, limitTrain: Int?, limitTest: Int?
     let threads: Int, workers: Int
     let directory: String, resume: Bool, every: Int?, stopAfter: Int?, log: String?
+    /// A checkpoint or safetensors file whose weights start every layer but the output layer.
+    let initFrom: String?
     /// Settled by ``trainer(group:)``: the recipe, the epochs, the augmentation and the crop.
     private(set) var paperOnImageNet = false, epochs = 0, flips = false, lighting = false, size = 0
 
@@ -64,6 +66,7 @@ struct TrainCommand {
         workers = a.integer("--loader-threads", default: 1, help: "threads that assemble each batch in the background", range: 1...256)
         let directoryOption = a.optionalString("--checkpoint-dir", help: "keep checkpoint.alexnet here (required)", placeholder: "DIR")
         resume = a.flag("--resume", help: "continue the checkpoint in --checkpoint-dir")
+        initFrom = a.optionalString("--init-from", help: "fine-tune: start every layer but the output layer from this checkpoint or safetensors file (the output layer starts fresh at this data's number of classes; Section 6's nets pre-trained on Fall 2011)", placeholder: "FILE")
         every = a.optionalInteger("--checkpoint-every", help: "also checkpoint every N steps (besides each epoch's end)")
         stopAfter = a.optionalInteger("--stop-after-steps", help: "stop this run after N steps, checkpointed (--resume continues it)", range: 1...Int.max)
         log = a.optionalString("--log", help: "per-epoch CSV log (default: DIR/log.csv)", placeholder: "FILE")
@@ -110,7 +113,14 @@ struct TrainCommand {
             let stale = removeStalePartialFiles(in: directory)
             if !stale.isEmpty { trainer.progress.log("removed \(stale.count) temporary file\(stale.count == 1 ? "" : "s") a killed write left in \(directory)") }
         }
-        if let saved { try resume(trainer, from: saved, group: group) }
+        if let saved {
+            try resume(trainer, from: saved, group: group)
+            if let initFrom { trainer.progress.log("note: resuming; the checkpoint's weights go on, --init-from \(initFrom) is not read again") }
+        } else if let initFrom {
+            let output = try StateDict.initialize(trainer.network, from: try weights(initFrom), source: initFrom)
+            trainer.metadata["initialised from"] = initFrom
+            trainer.progress.log("initialised every layer but \(output) from \(initFrom); \(output) starts fresh with \(source.data.classes) outputs")
+        }
         if trainer.state.epoch >= epochs {
             trainer.progress.log("the checkpoint has already trained \(trainer.state.epoch) epochs; nothing to do (raise --epochs to go on)")
             return nil
@@ -162,6 +172,14 @@ struct TrainCommand {
             throw UsageError("a checkpoint already exists at \(path); pass --resume to continue it, or choose another --checkpoint-dir", command: command)
         }
         return nil
+    }
+
+    /// The named weights of a checkpoint or of a safetensors file, told apart by their first bytes.
+    private func weights(_ path: String) throws -> [(name: String, value: Tensor<Float>)] {
+        let head = FileHandle(forReadingAtPath: path).map { handle in defer { try? handle.close() }; return [UInt8](handle.readData(ofLength: 8)) }
+        guard let head else { throw UsageError("--init-from: cannot read \(path)", command: command) }
+        if head == Checkpoint.magic { return try Checkpoint.read(from: path).parameters }
+        return try Safetensors.read(from: path).tensors.filter { !$0.name.hasPrefix(StateDict.ownPrefix) }
     }
 
     private func resume(_ trainer: Trainer, from checkpoint: Checkpoint, group: MPIGroup?) throws {

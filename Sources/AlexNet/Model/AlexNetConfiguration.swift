@@ -3,7 +3,9 @@
 ///
 /// The layer pattern is always Figure 2's: five convolutions, then three fully connected layers;
 /// LRN after the first two activations; max-pooling after the two LRNs and after conv5;
-/// dropout after fc6 and fc7. Kernel counts are totals over both towers.
+/// dropout after fc6 and fc7. Kernel counts are totals over both towers. A sixth convolution,
+/// when given, lies "over the last pooling layer" (Section 6: two of the seven nets of the 15.3%
+/// entry), between pool5 and fc6 (``paperSixConvolutions``).
 public struct AlexNetConfiguration: Sendable, Equatable, Codable {
     /// One convolutional layer: kernels in all towers together, kernel size, stride, padding.
     public struct ConvolutionSpec: Sendable, Equatable, Codable {
@@ -30,7 +32,7 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
     /// 2: the paper's two GPUs (conv2, conv4, conv5 see only their own tower; conv3 and the
     /// FC layers see both). 1: one tower, the paper's half-width comparison net.
     public var towers = 2
-    /// conv1 … conv5.
+    /// conv1 … conv5, and conv6 over pool5 when there are six.
     public var convolutions: [ConvolutionSpec]
     /// fc6 and fc7.
     public var hiddenWidths: [Int]
@@ -62,6 +64,16 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
             ConvolutionSpec(kernels: 256, kernelSize: 3, padding: 1),
         ],
         hiddenWidths: [4096, 4096])
+
+    /// The paper's net with a sixth convolutional layer over pool5 (Section 6, Table 2's starred
+    /// nets). The paper gives the layer's place and nothing else; ours is the choice of the layers
+    /// beside it: 256 kernels of 3×3 with padding 1 (pool5's 6×6 maps keep their size), each tower
+    /// seeing its own maps as conv4 and conv5 do, a bias of 1 as theirs. 61,260,392 parameters.
+    public static var paperSixConvolutions: AlexNetConfiguration {
+        var c = paper
+        c.convolutions.append(ConvolutionSpec(kernels: 256, kernelSize: 3, padding: 1))
+        return c
+    }
 
     /// The paper's one-GPU comparison net (Section 3.2 and its footnote): half as many kernels
     /// in conv1–conv4, conv5 and the FC layers not halved, one tower.
@@ -113,17 +125,20 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
         return c
     }
 
-    /// The inputs one output unit of each weight layer sees, conv1 … conv5, fc6, fc7, fc8:
-    /// (kernel size)² × input channels of its own tower, and for fc6 every pool5 unit. The
-    /// paper's: 363, 1200, 2304, 1728, 1728, 9216, 4096, 4096.
+    /// The inputs one output unit of each weight layer sees, conv1 … conv5 (conv6), fc6, fc7, fc8:
+    /// (kernel size)² × input channels of its own tower, and for fc6 every unit of the last map.
+    /// The paper's: 363, 1200, 2304, 1728, 1728, 9216, 4096, 4096.
     public func fanIns() throws -> [Int] {
         let sizes = try spatialSizes(), k = convolutions
-        let inputs = [inputChannels, k[0].kernels, k[1].kernels, k[2].kernels, k[3].kernels]
-        let groups = [1, towers, 1, towers, towers]        // conv2, conv4, conv5 see their own tower
-        let convolution = (0..<5).map { i in inputs[i] / groups[i] * k[i].kernelSize * k[i].kernelSize }
-        let side = adaptivePooling ?? sizes[7]
-        return convolution + [k[4].kernels * side * side, hiddenWidths[0], hiddenWidths[1]]
+        let inputs = [inputChannels] + k.dropLast().map(\.kernels)
+        let groups = [1, towers, 1, towers, towers, towers]   // conv2, conv4, conv5, conv6 see their own tower
+        let convolution = k.indices.map { i in inputs[i] / groups[i] * k[i].kernelSize * k[i].kernelSize }
+        let side = adaptivePooling ?? sizes.last!
+        return convolution + [k[k.count - 1].kernels * side * side, hiddenWidths[0], hiddenWidths[1]]
     }
+
+    /// The number of weight layers: convolutions, then fc6, fc7, fc8.
+    public var weightLayers: Int { convolutions.count + 3 }
 
     /// The paper's N(0, 0.01²) carried to this network layer by layer: σ_l = 0.01·√(F_l / f_l),
     /// F_l the paper's fan-in and f_l this network's, so that every layer multiplies the scale
@@ -131,7 +146,9 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
     /// the literal 0.01 shrinks the signal far more than the paper's did (chapter 9); this keeps
     /// the paper's gains. For the paper's own configuration it is 0.01 everywhere.
     public func paperGains() throws -> WeightInitialization {
-        let paper = try Self.paper.fanIns(), own = try fanIns()
+        var paper = try Self.paper.fanIns()
+        let own = try fanIns()
+        if convolutions.count == 6 { paper.insert(own[5], at: 5) }     // conv6 has no counterpart: 0.01 itself
         return .perLayer(standardDeviations: zip(paper, own).map { 0.01 * (Double($0) / Double($1)).squareRoot() })
     }
 
@@ -141,11 +158,11 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
     }
 
     /// The spatial size after each stage, checked: (conv1, pool1, conv2, pool2, conv3, conv4,
-    /// conv5, pool5), each by its layer's own rule (``Convolution/outputSize(inputSize:kernelSize:stride:padding:)``,
+    /// conv5, pool5, and conv6 when there is one), each by its layer's own rule (``Convolution/outputSize(inputSize:kernelSize:stride:padding:)``,
     /// ``MaxPooling/outputSize(inputSize:windowSize:stride:)``). Throws a ``ConfigurationError``
     /// that names the layer that does not fit, before any layer is built.
     public func spatialSizes() throws -> [Int] {
-        guard convolutions.count == 5, hiddenWidths.count == 2 else {
+        guard convolutions.count == 5 || convolutions.count == 6, hiddenWidths.count == 2 else {
             throw ConfigurationError.layerCount(convolutions: convolutions.count, hiddenWidths: hiddenWidths.count)
         }
         guard towers == 1 || towers == 2 else { throw ConfigurationError.towers(towers) }
@@ -171,6 +188,7 @@ public struct AlexNetConfiguration: Sendable, Equatable, Codable {
         }
         try conv(0); try pool("pool1"); try conv(1); try pool("pool2")
         try conv(2); try conv(3); try conv(4); try pool("pool5")
+        if convolutions.count == 6 { try conv(5) }
         return sizes
     }
 }
@@ -211,7 +229,7 @@ extension AlexNetConfiguration {
 
 /// A network configuration that cannot be built, with the reason.
 public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
-    /// AlexNet has five convolutions and two hidden fully connected layers.
+    /// AlexNet has five convolutions (or six) and two hidden fully connected layers.
     case layerCount(convolutions: Int, hiddenWidths: Int)
     /// One tower or the paper's two.
     case towers(Int)
@@ -244,7 +262,7 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .layerCount(let convolutions, let hidden):
-            "AlexNet needs 5 convolutions and 2 hidden widths, got \(convolutions) and \(hidden)"
+            "AlexNet needs 5 convolutions (or 6) and 2 hidden widths, got \(convolutions) and \(hidden)"
         case .towers(let towers): "towers must be 1 or 2, got \(towers)"
         case .kernelsDoNotSplit(let layer, let kernels, let towers): "\(layer): \(kernels) kernels do not split over \(towers) towers"
         case .doesNotFit(let layer, let window, let input):

@@ -4,6 +4,9 @@
 ///           → conv4 → ReLU → conv5 → ReLU → pool → fc6 → ReLU → dropout
 ///           → fc7 → ReLU → dropout → fc8 → softmax
 ///
+/// With a sixth convolution (``AlexNetConfiguration/paperSixConvolutions``), pool5 → conv6 → ReLU
+/// → fc6: the paper's starred nets of Table 2.
+///
 /// **Two towers.** Each tower (the paper's GPU) owns half of every layer's kernels: conv1 (48
 /// kernels seeing the image), conv2 (128 seeing its own 48 maps), conv3 (192 seeing all 256
 /// maps of both towers), conv4 and conv5 (192 and 128, own tower only). Each convolution holds
@@ -22,6 +25,8 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
     public let configuration: AlexNetConfiguration
 
     public let conv1, conv2, conv3, conv4, conv5: Convolution<Scalar>
+    /// The sixth convolution over pool5, and its ReLU; nil in the paper's five-convolution net.
+    public let conv6: Convolution<Scalar>?, reluConv6: Activation<Scalar>?
     public let relu1, relu2, relu3, relu4, relu5, relu6, relu7: Activation<Scalar>
     public let norm1, norm2: LocalResponseNormalization<Scalar>?
     public let pool1, pool2, pool5: MaxPooling<Scalar>
@@ -57,21 +62,23 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         conv3 = conv(2, inputs: k[1].kernels, groups: 1, bias: 0)         // both towers
         conv4 = conv(3, inputs: k[2].kernels, groups: T, bias: b)         // own tower only
         conv5 = conv(4, inputs: k[3].kernels, groups: T, bias: b)         // own tower only
+        conv6 = k.count == 6 ? conv(5, inputs: k[4].kernels, groups: T, bias: b) : nil    // over pool5, own tower
+        reluConv6 = conv6.map { _ in Activation(c.activation) }
         (pool1, pool2, pool5) = (MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride),
                                  MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride),
                                  MaxPooling(windowSize: c.poolingWindow, stride: c.poolingStride))
         avgpool = c.adaptivePooling.map { AdaptiveAveragePooling(outputSize: $0) }
         // fc6 reads what pool5 (or torchvision's average pooling) gives one image: asked of the layers.
         var shape = [1, c.inputChannels, c.inputSize, c.inputSize]
-        for layer in [conv1, pool1, conv2, pool2, conv3, conv4, conv5, pool5] as [any Layer<Scalar>] + (avgpool.map { [$0] } ?? []) {
+        for layer in [conv1, pool1, conv2, pool2, conv3, conv4, conv5, pool5] as [any Layer<Scalar>] + (conv6.map { [$0] } ?? []) + (avgpool.map { [$0] } ?? []) {
             shape = layer.outputShape(for: shape)
         }
         fc6 = FullyConnected(name: "fc6", inputs: shape.dropFirst().reduce(1, *), outputs: c.hiddenWidths[0],
-                             weightStandardDeviation: σ(5), biasValue: b, generator: &generator)
+                             weightStandardDeviation: σ(k.count), biasValue: b, generator: &generator)
         fc7 = FullyConnected(name: "fc7", inputs: c.hiddenWidths[0], outputs: c.hiddenWidths[1],
-                             weightStandardDeviation: σ(6), biasValue: b, generator: &generator)
+                             weightStandardDeviation: σ(k.count + 1), biasValue: b, generator: &generator)
         fc8 = FullyConnected(name: "fc8", inputs: c.hiddenWidths[1], outputs: c.classes,
-                             weightStandardDeviation: σ(7), biasValue: 0, generator: &generator)
+                             weightStandardDeviation: σ(k.count + 2), biasValue: 0, generator: &generator)
         (relu1, relu2, relu3, relu4, relu5, relu6, relu7) = (
             Activation(c.activation), Activation(c.activation), Activation(c.activation),
             Activation(c.activation), Activation(c.activation), Activation(c.activation),
@@ -106,6 +113,9 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         x = conv5.forward(x)                 // (N, 256, 13, 13)  two groups of 128 ← 192
         x = relu5.forward(x)
         x = pool5.forward(x)                 // (N, 256, 6, 6)
+        if let conv6, let reluConv6 {
+            x = reluConv6.forward(conv6.forward(x))   // (N, 256, 6, 6)
+        }
         x = avgpool?.forward(x) ?? x
         x = fc6.forward(x)                   // (N, 4096)         flattens 9216
         x = relu6.forward(x)
@@ -128,6 +138,7 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         g = relu6.backward(g)
         g = fc6.backward(g)                  // (N, 256, 6, 6)
         g = avgpool?.backward(g) ?? g
+        if let conv6, let reluConv6 { g = conv6.backward(reluConv6.backward(g)) }
         g = pool5.backward(g)                // (N, 256, 13, 13)
         g = relu5.backward(g)
         g = conv5.backward(g)                // (N, 384, 13, 13)
@@ -156,6 +167,7 @@ public final class AlexNetModel<Scalar: TensorScalar>: Network {
         if let norm2 { list.append(("norm2", norm2)) }
         list += [("pool2", pool2), ("conv3", conv3), ("relu3", relu3), ("conv4", conv4), ("relu4", relu4),
                  ("conv5", conv5), ("relu5", relu5), ("pool5", pool5)]
+        if let conv6, let reluConv6 { list += [("conv6", conv6), ("relu-conv6", reluConv6)] }
         if let avgpool { list.append(("avgpool", avgpool)) }
         list += [("fc6", fc6), ("relu6", relu6)]
         if let drop6 { list.append(("drop6", drop6)) }

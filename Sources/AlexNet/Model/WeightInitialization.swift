@@ -12,7 +12,7 @@ public enum WeightInitialization: Sendable, Equatable, Codable {
     case he
     /// N(0, 1/fan-in): LeCun's rule, the customary one for tanh.
     case lecun
-    /// N(0, σ_l²) for the l-th weight layer in order (AlexNet: conv1 … conv5, fc6, fc7, fc8),
+    /// N(0, σ_l²) for the l-th weight layer in order (AlexNet: conv1 … conv5 (conv6), fc6, fc7, fc8),
     /// e.g. ``AlexNetConfiguration/paperGains()``: the paper's rule carried to a narrower net.
     case perLayer(standardDeviations: [Double])
 
