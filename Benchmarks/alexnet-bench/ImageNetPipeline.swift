@@ -14,9 +14,21 @@ func imageNetPipelineBenchmark(_ options: Options) throws {
     let root = NSTemporaryDirectory() + "alexnet-bench-imagenet-\(ProcessInfo.processInfo.processIdentifier)"
     defer { try? FileManager.default.removeItem(atPath: root) }
     let size = try ImageNetThroughput.writePhotographs(count: options.photos, to: root + "/tree")
-    let prepare = try ImageNetThroughput.preparation(root: root + "/tree", output: root + "/shards", threads: options.threads).imagesPerSecond
-    print(String(format: "prepare: %d synthetic 500×375 JPEGs (%.0f KB each) → 256×256 shards at %.1f images/s on %d threads",
-                 options.photos, size / 1024, prepare, options.threads))
+    // The same files from a tree and from a tar of per-class tars (ILSVRC's download), alternating, medians.
+    try ImageNetThroughput.archive(tree: root + "/tree", to: root + "/train.tar")
+    var fromFiles: [Double] = [], fromArchive: [Double] = []
+    for round in 0..<options.steps {
+        for archive in [false, true] {
+            let out = root + "/shards-\(round)-\(archive)"
+            let rate = try ImageNetThroughput.preparation(root: root + "/tree", archive: archive ? root + "/train.tar" : nil, output: out,
+                                                          threads: options.threads).imagesPerSecond
+            if archive { fromArchive.append(rate) } else { fromFiles.append(rate) }
+            if round > 0 || archive { try? FileManager.default.removeItem(atPath: out) }
+        }
+    }
+    try FileManager.default.moveItem(atPath: root + "/shards-0-false", toPath: root + "/shards")
+    print(String(format: "prepare: %d synthetic 500×375 JPEGs (%.0f KB each) → 256×256 shards on %d threads, median of %d alternating rounds: %.1f images/s from the files, %.1f from a tar of per-class tars (listing included)",
+                 options.photos, size / 1024, options.threads, options.steps, median(fromFiles), median(fromArchive)))
     let shards = try ImageNetShards(directory: root + "/shards")
     var loader: [Int: Double] = [:]
     for workers in [1, 2] {
