@@ -5,7 +5,7 @@
 // and runs them; see its header.
 import PackageDescription
 
-let readers = ["safetensors", "checkpoint", "jpeg", "png", "idx", "cifar", "shards", "prepare-state"]
+let readers = ["safetensors", "checkpoint", "jpeg", "png", "idx", "cifar", "shards", "prepare-state", "mat-file", "tar-archive"]
 
 let package = Package(
     name: "AlexNetFuzz",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of untrusted bytes with libFuzzer (Swift's -sanitize=fuzzer): safetensors,
 # checkpoints (and the networks built from them), JPEG, PNG, IDX (Fashion-MNIST), CIFAR-10 batches,
-# prepared ImageNet shards and the preparation's resume state, each for SECONDS (default 60),
+# prepared ImageNet shards, the preparation's resume state, the devkit's meta.mat and tar archives
+# (ImageNet's downloads), each for SECONDS (default 60),
 # starting from the seed files in Fuzz/Corpus/<reader> (prepare-state also writes its own seed).
 # Prints the executions and time of each; exits non-zero, keeping the input that did it, if any
 # reader crashes, reads or writes out of bounds, hangs (10 s), or holds more than 2 GiB. The
@@ -25,7 +26,7 @@ swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address
 work=$(mktemp -d)
 status=0
 printf "%-14s %12s %8s %10s  %s\n" reader executions seconds "per second" result
-for reader in safetensors checkpoint jpeg png idx cifar shards prepare-state; do
+for reader in safetensors checkpoint jpeg png idx cifar shards prepare-state mat-file tar-archive; do
     mkdir -p "$work/$reader"
     seeds=(); [ -d "Fuzz/Corpus/$reader" ] && seeds=("$PWD/Fuzz/Corpus/$reader")    # absolute: a target may change directory
     log="$work/$reader.log"

@@ -47,7 +47,7 @@ public struct ImageNetDevkit: Sendable, Equatable {
     }
 
     /// The devkit from its meta.mat's bytes and its ground truth file's name and bytes.
-    static func parse(meta: [UInt8], groundTruth: (name: String, bytes: [UInt8])?, path: String) throws -> ImageNetDevkit {
+    public static func parse(meta: [UInt8], groundTruth: (name: String, bytes: [UInt8])?, path: String) throws -> ImageNetDevkit {
         func bad(_ problem: String) -> ImageNetError { .devkit(path: path, problem: problem) }
         let variables: [String: MATFile.Value]
         do { variables = try MATFile.read(meta, path: "meta.mat") } catch let failure as MATFile.Failure {
