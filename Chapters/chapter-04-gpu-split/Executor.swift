@@ -14,7 +14,7 @@ struct ExecutorTiming {
     var groupedSeconds: Double { Spread(groupedTimes).median }
     var parallelSeconds: Double { Spread(parallelTimes).median }
     /// median(parallel)/median(grouped), with its bootstrap interval: inside the noise when it contains 1.
-    var ratio: RatioOfMedians { RatioOfMedians(groupedTimes, parallelTimes) }
+    var ratio: RatioOfMedians { RatioOfMedians(groupedTimes, parallelTimes, method: legacyInterval) }
     var statistics: TowerExchangeStatistics
     var steps: Int
     var arithmeticBytesPerImage: Int
@@ -70,7 +70,7 @@ extension ExecutorTiming {
         let s = statistics, n = Double(steps)
         return String(format: "%@, batch %d: grouped %@ s/step, tower-parallel %@ s/step (time ratio %@)%@; %.0f KB exchanged per image each way (arithmetic %.0f); waiting %.3f / %.3f s per step, copying %.3f / %.3f; logits agree to %.1e",
                       net, batch, Spread(groupedTimes).formatted(3), Spread(parallelTimes).formatted(3), ratio.formatted,
-                      ratio.insideTheNoise ? ", inside the noise" : "", s.forwardBytesPerImage / 1000,
+                      ", " + ratio.verdict, s.forwardBytesPerImage / 1000,
                       Double(arithmeticBytesPerImage) / 1000, s.waitingSeconds[0] / n, s.waitingSeconds[1] / n,
                       s.exchangeSeconds[0] / n, s.exchangeSeconds[1] / n, largestLogitDifference)
     }

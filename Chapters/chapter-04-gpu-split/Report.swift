@@ -17,7 +17,7 @@ struct Report {
     var started: Date
 
     func write(_ options: ChapterOptions) throws {
-        let difference = differenceRows(two, one, key: "one_tower_minus_two")
+        let difference = differenceRows(two, one, key: "one_tower_minus_two", method: legacyInterval)
         print(difference.sentence + " — the paper: one tower +\(PaperClaims.text(PaperClaims.oneTowerTop1Points)) points top-1, +\(PaperClaims.text(PaperClaims.oneTowerTop5Points)) top-5 (ImageNet)")
         var summary = CSVTable(header: ["quantity", "value"])
         let rates = Set([two, one].flatMap { $0.sweep.trials.map(\.rate) }).sorted().map { String($0) }.joined(separator: " ")
@@ -45,6 +45,7 @@ struct Report {
                         ["\(t.net)_net_parallel_over_grouped_low", String(t.ratio.low)],
                         ["\(t.net)_net_parallel_over_grouped_high", String(t.ratio.high)],
                         ["\(t.net)_net_parallel_over_grouped_inside_the_noise", String(t.ratio.insideTheNoise)],
+                        ["\(t.net)_net_parallel_over_grouped_verdict", t.ratio.verdict],
                         ["\(t.net)_net_exchanged_bytes_per_image", String(s.forwardBytesPerImage + s.backwardBytesPerImage)],
                         ["\(t.net)_net_waiting_share", String(s.waitingSeconds.reduce(0, +) / (2 * n * t.parallelSeconds))],
                         ["\(t.net)_net_exchange_share", String(s.exchangeSeconds.reduce(0, +) / (2 * n * t.parallelSeconds))]] {

@@ -208,8 +208,8 @@ struct LearningReport {
         }
         let paper = recipeArms[0]
         for other in recipeArms.dropFirst() {
-            let train = DifferenceOfMedians(paper.final("train"), other.final("train"))
-            let test = DifferenceOfMedians(paper.final("test"), other.final("test"))
+            let train = DifferenceOfMedians(paper.final("train"), other.final("train"), method: legacyInterval)
+            let test = DifferenceOfMedians(paper.final("test"), other.final("test"), method: legacyInterval)
             let key = "\(other.key)_minus_paper"
             summary.append(["\(key)_train_error_difference", String(train.difference)])
             summary.append(["\(key)_train_error_difference_low", String(train.low)])
@@ -217,8 +217,10 @@ struct LearningReport {
             summary.append(["\(key)_train_inside_the_noise", String(train.insideTheNoise)])
             summary.append(["\(key)_test_error_difference", String(test.difference)])
             summary.append(["\(key)_test_inside_the_noise", String(test.insideTheNoise)])
-            print("\(other.name) against the paper's recipe: training error \(train.formattedPoints)" + (train.insideTheNoise ? ", inside the noise" : "")
-                  + "; test error \(test.formattedPoints)" + (test.insideTheNoise ? ", inside the noise" : ""))
+            summary.append(["\(key)_train_verdict", train.verdict])
+            summary.append(["\(key)_test_verdict", test.verdict])
+            print("\(other.name) against the paper's recipe: training error \(train.formattedPoints), \(train.verdict)"
+                  + "; test error \(test.formattedPoints), \(test.verdict)")
         }
         try curveChart(recipeArms, title: "Momentum and weight decay: training error (solid), validation (dashed)")
             .write(to: options.path("chapter-09-learning.png"))
@@ -271,7 +273,7 @@ struct LearningReport {
         try rates.write(to: options.path("chapter-09-learning-rates.csv"))
         let plateau = scheduleArms[0]
         for other in scheduleArms.dropFirst() where plateau.name == "divide on plateau" {
-            let rows = differenceRows(plateau, other, key: "\(other.key)_minus_plateau")
+            let rows = differenceRows(plateau, other, key: "\(other.key)_minus_plateau", method: legacyInterval)
             for row in rows.rows { summary.append(row) }
             print(rows.sentence)
         }

@@ -1,4 +1,5 @@
 import AlexNet
+import Foundation
 
 /// The median of some runs' results with their range: how the book reports every number
 /// measured over several seeds. Infinite values (a run that never reached a threshold) count as
@@ -25,65 +26,97 @@ public struct Spread: Sendable, Equatable {
     }
 }
 
-/// How two arms' results compare: the ratio of their medians, a bootstrap interval of that ratio,
-/// and whether the difference is inside the noise.
-///
-/// The runs of the two arms are independent (different weights, same data seeds), so each arm is
-/// resampled on its own: `resamples` times, draw `a.count` values from `a` and `b.count` from `b`
-/// with replacement and take median(b*) / median(a*); the interval holds the central
-/// `confidence` of those ratios (the percentile bootstrap). The difference is inside the noise
-/// when the interval contains 1. With few seeds the interval is coarse: it cannot be narrower
-/// than the spread of the runs themselves allows, which is the honest answer.
+/// How an interval for two arms is computed. ``exactShift`` is the book's method
+/// (``ShiftInterval``: exact, distribution-free, its coverage tested by simulation); the
+/// ``percentileBootstrap`` (resample each arm with replacement, take the central share of the
+/// medians' ratios or differences) made the figures of the chapters not yet rerun with it, and
+/// stays so that those can be regenerated as they were until each is rerun.
+public enum IntervalMethod: String, Sendable, Equatable {
+    case exactShift = "exact", percentileBootstrap = "bootstrap"
+}
+
+/// How two arms' results compare: the ratio of their medians, its interval — by default the exact
+/// distribution-free interval of ``ShiftInterval`` taken on the logarithms (a shift of log-times
+/// is a ratio of times) — and the book's verdict. For "how many times longer b takes than a": a
+/// speed-up of a over b.
 public struct RatioOfMedians: Sendable, Equatable {
-    /// median(b) / median(a): for "how many times longer b takes than a", a speed-up of a over b.
+    /// median(b) / median(a).
     public var ratio: Double
     public var low: Double, high: Double
-    public var confidence: Double
+    public var confidence: Double, achievedConfidence: Double
+    public var runsA: Int, runsB: Int
+    public var method: IntervalMethod
 
-    public init(_ a: [Double], _ b: [Double], confidence: Double = 0.9, resamples: Int = 4000, seed: UInt64 = 1) {
+    public init(_ a: [Double], _ b: [Double], confidence: Double = 0.9, method: IntervalMethod = .exactShift) {
         precondition(!a.isEmpty && !b.isEmpty, "RatioOfMedians: an empty arm")
-        precondition(confidence > 0 && confidence < 1, "RatioOfMedians: confidence \(confidence)")
         ratio = Spread(b).median / Spread(a).median
-        // ∞/∞: neither arm reached it, counted as infinitely slow.
-        (low, high) = bootstrapInterval(a, b, confidence: confidence, resamples: resamples, seed: seed, nanAs: .infinity) { $1 / $0 }
-        self.confidence = confidence
+        switch method {
+        case .exactShift:
+            // log(∞) = ∞: a run that never reached it is slower than every one that did.
+            let shift = ShiftInterval(a.map { Foundation.log($0) }, b.map { Foundation.log($0) }, confidence: confidence)
+            (low, high, achievedConfidence) = (Foundation.exp(shift.low), Foundation.exp(shift.high), shift.achievedConfidence)
+        case .percentileBootstrap:
+            // ∞/∞: neither arm reached it, counted as infinitely slow.
+            (low, high) = bootstrapInterval(a, b, confidence: confidence, resamples: 4000, seed: 1, nanAs: .infinity) { $1 / $0 }
+            achievedConfidence = .nan
+        }
+        (self.confidence, runsA, runsB, self.method) = (confidence, a.count, b.count, method)
     }
 
     /// Whether the interval contains 1: the two arms cannot be told apart with these runs.
     public var insideTheNoise: Bool { low <= 1 && 1 <= high }
+    /// The interval misses 1 and each arm has at least five runs (``ShiftInterval/seedsForAVerdict``).
+    public var outsideTheNoise: Bool { !insideTheNoise && min(runsA, runsB) >= ShiftInterval.seedsForAVerdict }
+    /// "inside the noise", "outside the noise" or "too few seeds to tell (3 and 3)".
+    public var verdict: String {
+        insideTheNoise ? "inside the noise" : outsideTheNoise ? "outside the noise" : "too few seeds to tell (\(runsA) and \(runsB))"
+    }
 
-    /// "1.31× (90% interval 1.10–1.52)".
+    /// "1.31× (90% exact interval 1.10–1.52)".
     public var formatted: String {
         func f(_ x: Double) -> String { x.isInfinite ? "∞" : String(format: "%.2f", x) }
-        return "\(f(ratio))× (\(Int((confidence * 100).rounded()))% interval \(f(low))–\(f(high)))"
+        return "\(f(ratio))× (\(Int((confidence * 100).rounded()))% \(method.rawValue) interval \(f(low))–\(f(high)))"
     }
 }
 
-/// How two arms' results compare as a difference: median(b) − median(a), with a percentile
-/// bootstrap interval (each arm resampled on its own, as in ``RatioOfMedians``). The
-/// difference is inside the noise when the interval contains 0. For error rates: how many points
-/// b's error lies above a's.
+/// How two arms' results compare as a difference: median(b) − median(a), with the exact
+/// distribution-free interval for the shift of ``ShiftInterval`` and the book's verdict. For error
+/// rates: how many points b's error lies above a's.
 public struct DifferenceOfMedians: Sendable, Equatable {
     public var difference: Double
     public var low: Double, high: Double
-    public var confidence: Double
+    public var confidence: Double, achievedConfidence: Double
+    public var runsA: Int, runsB: Int
+    public var method: IntervalMethod
 
-    public init(_ a: [Double], _ b: [Double], confidence: Double = 0.9, resamples: Int = 4000, seed: UInt64 = 1) {
+    public init(_ a: [Double], _ b: [Double], confidence: Double = 0.9, method: IntervalMethod = .exactShift) {
         precondition(!a.isEmpty && !b.isEmpty, "DifferenceOfMedians: an empty arm")
-        precondition(confidence > 0 && confidence < 1, "DifferenceOfMedians: confidence \(confidence)")
         difference = Spread(b).median - Spread(a).median
-        // ∞ − ∞: both diverged, no difference to see.
-        (low, high) = bootstrapInterval(a, b, confidence: confidence, resamples: resamples, seed: seed, nanAs: 0) { $1 - $0 }
-        self.confidence = confidence
+        switch method {
+        case .exactShift:
+            let shift = ShiftInterval(a, b, confidence: confidence)
+            (low, high, achievedConfidence) = (shift.low, shift.high, shift.achievedConfidence)
+        case .percentileBootstrap:
+            // ∞ − ∞: both diverged, no difference to see.
+            (low, high) = bootstrapInterval(a, b, confidence: confidence, resamples: 4000, seed: 1, nanAs: 0) { $1 - $0 }
+            achievedConfidence = .nan
+        }
+        (self.confidence, runsA, runsB, self.method) = (confidence, a.count, b.count, method)
     }
 
     /// Whether the interval contains 0: the two arms cannot be told apart with these runs.
     public var insideTheNoise: Bool { low <= 0 && 0 <= high }
+    /// The interval misses 0 and each arm has at least five runs.
+    public var outsideTheNoise: Bool { !insideTheNoise && min(runsA, runsB) >= ShiftInterval.seedsForAVerdict }
+    /// "inside the noise", "outside the noise" or "too few seeds to tell (3 and 3)".
+    public var verdict: String {
+        insideTheNoise ? "inside the noise" : outsideTheNoise ? "outside the noise" : "too few seeds to tell (\(runsA) and \(runsB))"
+    }
 
-    /// "+1.9 points (90% interval +0.4 to +3.1)" for error fractions (×100).
+    /// "+1.9 points (90% exact interval +0.4 to +3.1)" for error fractions (×100).
     public var formattedPoints: String {
-        func f(_ x: Double) -> String { String(format: "%+.1f", x * 100) }
-        return "\(f(difference)) points (\(Int((confidence * 100).rounded()))% interval \(f(low)) to \(f(high)))"
+        func f(_ x: Double) -> String { x.isInfinite ? (x > 0 ? "+∞" : "−∞") : String(format: "%+.1f", x * 100) }
+        return "\(f(difference)) points (\(Int((confidence * 100).rounded()))% \(method.rawValue) interval \(f(low)) to \(f(high)))"
     }
 }
 

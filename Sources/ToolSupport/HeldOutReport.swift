@@ -30,18 +30,18 @@ extension HeldOutComparison.ArmResult {
 
 /// How `b`'s test error (and gap) differs from `a`'s: rows for the summary and a sentence.
 package func differenceRows(_ a: HeldOutComparison.ArmResult, _ b: HeldOutComparison.ArmResult,
-                            key: String) -> (rows: [[String]], sentence: String) {
-    let test = DifferenceOfMedians(a.final("test"), b.final("test"))
-    let gap = DifferenceOfMedians(a.gaps, b.gaps)
+                            key: String, method: IntervalMethod) -> (rows: [[String]], sentence: String) {
+    let test = DifferenceOfMedians(a.final("test"), b.final("test"), method: method)
+    let gap = DifferenceOfMedians(a.gaps, b.gaps, method: method)
     let rows = [
         ["\(key)_test_error_difference", String(test.difference)], ["\(key)_test_error_difference_low", String(test.low)],
         ["\(key)_test_error_difference_high", String(test.high)], ["\(key)_inside_the_noise", String(test.insideTheNoise)],
         ["\(key)_gap_difference", String(gap.difference)], ["\(key)_gap_difference_low", String(gap.low)],
         ["\(key)_gap_difference_high", String(gap.high)], ["\(key)_gap_inside_the_noise", String(gap.insideTheNoise)],
+        ["\(key)_verdict", test.verdict], ["\(key)_gap_verdict", gap.verdict],
     ]
-    let sentence = "\(b.name) against \(a.name): test error \(test.formattedPoints)"
-        + (test.insideTheNoise ? ", inside the noise" : "") + "; train–test gap \(gap.formattedPoints)"
-        + (gap.insideTheNoise ? ", inside the noise" : "")
+    let sentence = "\(b.name) against \(a.name): test error \(test.formattedPoints), \(test.verdict)"
+        + "; train–test gap \(gap.formattedPoints), \(gap.verdict)"
     return (rows, sentence)
 }
 
@@ -115,3 +115,8 @@ extension Spread {
         return count == 1 ? f(median) + "%" : "\(f(median))% (\(f(minimum))–\(f(maximum)))"
     }
 }
+
+/// The interval method the chapters' committed figures were made with — the percentile bootstrap —
+/// kept until each chapter is rerun with the book's method, ``IntervalMethod/exactShift``, and its
+/// remarks rewritten against the new intervals: a chapter's code, CSVs and text change together.
+package let legacyInterval = IntervalMethod.percentileBootstrap

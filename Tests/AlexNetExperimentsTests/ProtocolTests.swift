@@ -35,8 +35,63 @@ import TestSupport
         #expect(!clear.insideTheNoise && clear.low > 1.8 && clear.high < 2.2)
         let overlap = RatioOfMedians([100, 120, 90, 110, 105], [95, 125, 100, 115, 108])
         #expect(overlap.insideTheNoise && overlap.low < 1 && overlap.high > 1)
-        // Deterministic for a seed.
-        #expect(RatioOfMedians(fast, slow, seed: 3) == RatioOfMedians(fast, slow, seed: 3))
+        #expect(clear.verdict == "outside the noise" && overlap.verdict == "inside the noise")
+        // Three seeds an arm that do not overlap: the interval misses 1, but that is chance one time in ten.
+        let three = RatioOfMedians([100, 105, 98], [200, 210, 190])
+        #expect(!three.insideTheNoise && !three.outsideTheNoise && three.verdict == "too few seeds to tell (3 and 3)")
+        #expect(abs(three.low - 190.0 / 105) < 1e-12 && abs(three.high - 210.0 / 98) < 1e-12 && abs(three.achievedConfidence - 0.9) < 1e-12)
+        #expect(clear.formatted.contains("90% exact interval"))
+    }
+}
+
+/// The interval method every comparison uses: the exact Mann–Whitney distribution, and the
+/// coverage of the interval for a shift checked by simulation.
+@Suite struct ShiftIntervalTests {
+    @Test func theExactDistributionIsTheTables() {
+        // Orderings of 3 a's and 3 b's: C(6, 3) = 20, one with no b below an a.
+        let three = ShiftInterval.mannWhitneyCumulative(3, 3)
+        #expect(three.count == 10 && abs(three[0] - 1.0 / 20) < 1e-15 && abs(three[1] - 2.0 / 20) < 1e-15 && three.last == 1)
+        // m = n = 5: P(U ≤ 4) = 12/252 (the tables' 0.048), P(U ≤ 12) = 0.5 by symmetry.
+        let five = ShiftInterval.mannWhitneyCumulative(5, 5)
+        #expect(abs(five[4] - 12.0 / 252) < 1e-15 && abs(five[12] - 0.5) < 1e-15)
+        // Symmetric: P(U ≤ u) + P(U ≤ mn − u − 1) = 1.
+        let uneven = ShiftInterval.mannWhitneyCumulative(4, 7)
+        for u in 0..<27 { #expect(abs(uneven[u] + uneven[27 - u] - 1) < 1e-12) }
+        #expect(ShiftInterval.mannWhitneyCumulative(1, 1) == [0.5, 1])
+    }
+
+    @Test func intervalsAreOrderStatisticsOfTheDifferences() {
+        let a = [1.0, 2, 3, 4, 5], b = [3.0, 4, 5, 6, 7.5]
+        let i = ShiftInterval(a, b)
+        let differences = b.flatMap { y in a.map { y - $0 } }.sorted()
+        #expect(i.low == differences[4] && i.high == differences[20] && abs(i.achievedConfidence - (1 - 24.0 / 252)) < 1e-12)
+        #expect(i.shift == differences[12])
+        // Two runs an arm cannot give a 90% interval at all.
+        let two = ShiftInterval([1, 2], [10, 11])
+        #expect(two.low == -.infinity && two.high == .infinity && two.verdict == "inside the noise")
+        // An unreached run is larger than every reached one; ∞ − ∞ is no difference.
+        #expect(ShiftInterval([1, 2, .infinity], [1, 2, .infinity]).containsZero)
+    }
+
+    /// 4,000 simulated experiments per case: b is a shifted by Δ, with normal and with skewed
+    /// (exponential) noise; the interval must contain Δ at least as often as it claims, within
+    /// the simulation's own error (3 standard errors), and not far more often.
+    @Test(arguments: [(3, 3), (5, 5), (3, 6), (8, 8)])
+    func theCoverageIsWhatTheIntervalClaims(_ sizes: (Int, Int)) {
+        var g = RandomGenerator(seed: UInt64(sizes.0 * 100 + sizes.1))
+        for skewed in [false, true] {
+            let trials = 4000, delta = 0.7
+            var covered = 0, claimed = 0.0
+            for _ in 0..<trials {
+                func draw() -> Double { skewed ? -Foundation.log(1 - g.uniform()) : g.normal(standardDeviation: 1) }
+                let a = (0..<sizes.0).map { _ in draw() }, b = (0..<sizes.1).map { _ in draw() + delta }
+                let i = ShiftInterval(a, b)
+                if i.low <= delta && delta <= i.high { covered += 1 }
+                claimed = i.achievedConfidence
+            }
+            let rate = Double(covered) / Double(trials), error = (claimed * (1 - claimed) / Double(trials)).squareRoot()
+            #expect(claimed >= 0.9 && rate >= claimed - 3 * error && rate <= claimed + 3 * error, "\(sizes) skewed \(skewed): \(rate) against \(claimed)")
+        }
     }
 }
 
@@ -181,8 +236,8 @@ import TestSupport
         let apart = DifferenceOfMedians([0.10, 0.11, 0.12, 0.105, 0.115], [0.13, 0.14, 0.135, 0.145, 0.15])
         #expect(abs(apart.difference - 0.03) < 1e-12 && !apart.insideTheNoise && apart.low > 0)
         let mixed = DifferenceOfMedians([0.10, 0.13, 0.12], [0.11, 0.12, 0.14])
-        #expect(mixed.insideTheNoise)
-        #expect(apart.formattedPoints.hasPrefix("+3.0 points"))
+        #expect(mixed.insideTheNoise && mixed.verdict == "inside the noise")
+        #expect(apart.formattedPoints.hasPrefix("+3.0 points (90% exact interval") && apart.verdict == "outside the noise")
     }
 }
 

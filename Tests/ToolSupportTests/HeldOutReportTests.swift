@@ -28,7 +28,7 @@ import TestSupport
         #expect(rows.contains(["two_towers_test_error_median", String(Spread(a.final("test")).median)]))
         #expect(rows.contains { $0[0] == "two_towers_gap_max" } && rows.contains { $0[0] == "two_towers_seconds_per_run" })
         // The same arm against itself: a difference of 0, inside the noise, said in the sentence.
-        let same = differenceRows(a, a, key: "same")
+        let same = differenceRows(a, a, key: "same", method: .exactShift)
         #expect(same.rows.contains(["same_test_error_difference", "0.0"]))
         #expect(same.rows.contains(["same_inside_the_noise", "true"]))
         #expect(same.sentence.contains("inside the noise"))
