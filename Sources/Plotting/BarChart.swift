@@ -1,3 +1,4 @@
+import Foundation
 /// A grouped bar chart with optional error bars: one cluster of bars per category, one bar per
 /// group in each cluster (e.g. categories "with LRN", "without LRN"; groups "ours", "paper").
 public struct BarChart: Sendable {
@@ -56,7 +57,12 @@ public struct BarChart: Sendable {
         return (left + 2, left + barWidth - 2, f.py(groups[group].values[category]))
     }
 
-    public func render() -> Image {
+    public func render() -> Image { drawn().image }
+
+    /// The texts of the chart that do not fit its canvas; empty for a good layout.
+    public var overflowingText: [String] { drawn().overflowingText }
+
+    func drawn() -> Canvas {
         var canvas = Canvas(width: width, height: height)
         let f = frame()
         f.drawFrame(on: &canvas, title: title, xLabel: "", yLabel: yLabel, xTicks: nil)
@@ -89,10 +95,14 @@ public struct BarChart: Sendable {
         f.drawLegend(groups.map(\.label), position: legend, on: &canvas) { canvas, i, x, y in
             canvas.fill(left: x + 6, top: y - 8, right: x + 30, bottom: y + 8, color: color(ofGroup: i))
         }
-        return canvas.image
+        return canvas
     }
 
+    /// Writes the PNG; a text that does not fit the canvas is said on standard error (a layout
+    /// bug, not a reason to lose the figure).
     public func write(to path: String) throws {
-        try render().writePNG(to: path)
+        let canvas = drawn()
+        warnAboutOverflow(canvas, path: path)
+        try canvas.image.writePNG(to: path)
     }
 }

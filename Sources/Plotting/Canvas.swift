@@ -1,3 +1,4 @@
+import Foundation
 /// An RGB colour with 8-bit channels.
 public struct Color: Sendable, Equatable, Hashable {
     public var red: UInt8, green: UInt8, blue: UInt8
@@ -39,6 +40,9 @@ public struct Color: Sendable, Equatable, Hashable {
 /// a pixel's centre is at (x + 0.5, y + 0.5).
 public struct Canvas: Sendable {
     public private(set) var image: Image
+    /// Every text drawn that does not lie wholly inside the canvas (a clipped title or tick
+    /// label): what a chart's layout must never produce; the charts' tests read it.
+    public private(set) var overflowingText: [String] = []
     public var width: Int { image.width }
     public var height: Int { image.height }
 
@@ -209,13 +213,15 @@ public struct Canvas: Sendable {
     /// labels; then (x, y) is the left of the text column and `alignment` applies along y.
     public mutating func text(_ text: String, x: Int, y: Int, scale: Int = 1, color: Color = .ink,
                               alignment: Alignment = .left, vertical: Bool = false) {
-        let (w, _) = Self.textSize(text, scale: scale)
+        let (w, h) = Self.textSize(text, scale: scale)
         let start: Int
         switch alignment {
         case .left: start = vertical ? y : x
         case .center: start = (vertical ? y : x) - w / 2
         case .right: start = (vertical ? y : x) - w
         }
+        let (boxX, boxY, boxW, boxH) = vertical ? (x, start, h, w) : (start, y, w, h)
+        if boxX < 0 || boxY < 0 || boxX + boxW > width || boxY + boxH > height { overflowingText.append(text) }
         for (k, character) in text.enumerated() {
             let rows = BitmapFont.rows(for: character)
             for (r, bits) in rows.enumerated() {
@@ -230,5 +236,12 @@ public struct Canvas: Sendable {
                 }
             }
         }
+    }
+}
+
+/// "warning: PATH: text outside the figure: 'TEXT'" on standard error, for each such text.
+func warnAboutOverflow(_ canvas: Canvas, path: String) {
+    for text in canvas.overflowingText {
+        FileHandle.standardError.write(Data("warning: \(path): text outside the figure: '\(text)'\n".utf8))
     }
 }

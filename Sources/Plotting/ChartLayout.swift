@@ -31,11 +31,13 @@ struct PlotFrame {
     /// Lays out a chart of `width`×`height` pixels: room for the title on top, the y label and
     /// tick labels on the left, the x tick labels and label below.
     init(width: Int, height: Int, title: String, xLabel: String, yLabel: String, x: Axis, y: Axis,
-         yTickLabels: [String]) {
+         yTickLabels: [String], xTickLabels: [String] = []) {
         let widestTick = yTickLabels.map { Canvas.textSize($0, scale: Self.textScale).width }.max() ?? 0
         left = Double(16 + (yLabel.isEmpty ? 0 : Self.lineHeight + 10) + widestTick + 10)
         top = Double(title.isEmpty ? 20 : 16 + Self.lineHeight + 16)
-        right = Double(width - 28)
+        // The last x tick label is centred on the right edge of the plot: room for its half.
+        let lastTick = xTickLabels.last.map { Canvas.textSize($0, scale: Self.textScale).width / 2 + 8 } ?? 0
+        right = Double(width - max(28, lastTick))
         bottom = Double(height - 16 - (xLabel.isEmpty ? 0 : Self.lineHeight + 8) - Self.lineHeight - 10)
         self.x = x
         self.y = y
@@ -69,7 +71,12 @@ struct PlotFrame {
         canvas.fill(left: left - 1, top: top, right: left, bottom: bottom + 1, color: .ink)
         canvas.fill(left: left - 1, top: bottom, right: right, bottom: bottom + 1, color: .ink)
         if !title.isEmpty {
-            canvas.text(title, x: Int((left + right) / 2), y: 16, scale: s, alignment: .center)
+            // Centred over the plot, moved in to fit the canvas, and at half size if it is wider
+            // than the canvas at full size.
+            let scale = Canvas.textSize(title, scale: s).width + 16 <= canvas.width ? s : 1
+            let w = Canvas.textSize(title, scale: scale).width
+            let centre = min(max(Int((left + right) / 2), w / 2 + 8), canvas.width - (w - w / 2) - 8)
+            canvas.text(title, x: centre, y: 16 + (s - scale) * BitmapFont.glyphHeight / 2, scale: scale, alignment: .center)
         }
         if !xLabel.isEmpty {
             canvas.text(xLabel, x: Int((left + right) / 2), y: canvas.height - 16 - Self.lineHeight + 2, scale: s,

@@ -1,3 +1,4 @@
+import Foundation
 /// A line chart: several series against a shared x axis, with a legend, round-number ticks,
 /// linear or logarithmic axes, shaded bands (mean ± spread over seeds) and labelled reference
 /// lines. Build it, then ``render()`` or ``write(to:)``: a chapter's code reads as "compute,
@@ -59,7 +60,8 @@ public struct LineChart: Sendable {
         let y = yRange.map { Axis(minimum: $0.lowerBound, maximum: $0.upperBound, scale: yScale) }
             ?? Axis.fitting(ys, including: refY, scale: yScale)
         return PlotFrame(width: width, height: height, title: title, xLabel: xLabel, yLabel: yLabel, x: x, y: y,
-                         yTickLabels: y.ticks().map { Axis.label($0, scale: yScale) })
+                         yTickLabels: y.ticks().map { Axis.label($0, scale: yScale) },
+                         xTickLabels: x.ticks().map { Axis.label($0, scale: xScale) })
     }
 
     /// The pixel position of a data point (for tests and annotations).
@@ -68,7 +70,12 @@ public struct LineChart: Sendable {
         return (f.px(x), f.py(y))
     }
 
-    public func render() -> Image {
+    public func render() -> Image { drawn().image }
+
+    /// The texts of the chart that do not fit its canvas; empty for a good layout.
+    public var overflowingText: [String] { drawn().overflowingText }
+
+    func drawn() -> Canvas {
         var canvas = Canvas(width: width, height: height)
         let f = frame()
         f.drawFrame(on: &canvas, title: title, xLabel: xLabel, yLabel: yLabel, xTicks: f.x.ticks())
@@ -97,7 +104,7 @@ public struct LineChart: Sendable {
             canvas.stroke([(x, y), (x + 36, y)], width: 2.5, color: color(ofSeries: i), dash: series[i].dashed ? (10, 6) : nil)
             if series[i].markers { canvas.disc(x: x + 18, y: y, radius: 4, color: color(ofSeries: i)) }
         }
-        return canvas.image
+        return canvas
     }
 
     /// Keeps points inside the plot area (clamped), so that nothing is drawn over the margins.
@@ -105,7 +112,11 @@ public struct LineChart: Sendable {
         points.map { (min(max($0.x, f.left), f.right), min(max($0.y, f.top), f.bottom)) }
     }
 
+    /// Writes the PNG; a text that does not fit the canvas is said on standard error (a layout
+    /// bug, not a reason to lose the figure).
     public func write(to path: String) throws {
-        try render().writePNG(to: path)
+        let canvas = drawn()
+        warnAboutOverflow(canvas, path: path)
+        try canvas.image.writePNG(to: path)
     }
 }

@@ -233,3 +233,40 @@ import TestSupport
         #expect(crossesAt(2))           // conv2 → conv3: both towers
     }
 }
+
+/// Every text of a chart lies inside its canvas: tick labels, titles, axis labels.
+@Suite struct ChartOverflowTests {
+    @Test func theGallerysChartsFitTheirCanvases() {
+        #expect(Gallery.trainingCurves().overflowingText.isEmpty)
+        #expect(Gallery.gradientErrorCurve().overflowingText.isEmpty)
+        #expect(Gallery.ablationBars().overflowingText.isEmpty)
+    }
+
+    /// The cases that clipped before: a wide last x tick label at the right edge, a title wider
+    /// than the plot (moved in), one wider than the canvas (drawn at half size), wide y ticks.
+    @Test func wideLabelsAreLaidOutInside() {
+        var chart = LineChart(title: "", xLabel: "images seen", yLabel: "error",
+                              series: [.init("a", x: [0, 2_500_000], y: [0.1, 0.9])])
+        #expect(chart.overflowingText.isEmpty, "\(chart.overflowingText)")
+        chart.title = String(repeating: "a title wider than the plot area ", count: 2)
+        #expect(chart.overflowingText.isEmpty, "\(chart.overflowingText)")
+        chart.title = String(repeating: "a title wider than the whole canvas at full size ", count: 2)
+        #expect(chart.overflowingText.isEmpty, "\(chart.overflowingText)")
+        var bars = BarChart(title: "large values", yLabel: "count", categories: ["a", "b"])
+        bars.groups = [.init("g", values: [1_250_000, 3_000_000])]
+        #expect(bars.overflowingText.isEmpty, "\(bars.overflowingText)")
+    }
+
+    /// The check itself sees a text that cannot fit.
+    @Test func aTextThatCannotFitIsReported() {
+        var chart = LineChart(title: String(repeating: "far too long for any canvas ", count: 12), xLabel: "x", yLabel: "y",
+                              series: [.init("a", x: [0, 1], y: [0, 1])])
+        #expect(chart.overflowingText.count == 1)
+        chart.title = "fits"
+        #expect(chart.overflowingText.isEmpty)
+        var canvas = Canvas(width: 40, height: 20)
+        canvas.text("0.25", x: 38, y: 2, scale: 2)
+        canvas.text("ok", x: 2, y: 2)
+        #expect(canvas.overflowingText == ["0.25"])
+    }
+}
