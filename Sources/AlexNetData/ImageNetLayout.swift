@@ -251,7 +251,7 @@ public enum ImageNetError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .noTrainingFolder(let root):
-            return "\(root) has no train/ folder: ImageNet is expected as ROOT/train/WNID/*.JPEG (and ROOT/val/)"
+            return "\(root) has no train/ folder: ImageNet is expected as ROOT/train/WNID/*.JPEG (and ROOT/val/), or as the downloads in ROOT (ILSVRC2012_img_train.tar, ILSVRC2012_img_val.tar, ILSVRC2012_devkit_t12.tar.gz), or named with --train-archive"
         case .noClasses(let directory): return "\(directory) has no class folders with images in them"
         case .unreadable(let path, let problem): return "\(path): \(problem)"
         case .unknownValidationClass(let folder): return "\(folder): a validation class that is not among the training folders"
