@@ -7,6 +7,7 @@
 //     swift run -c release alexnet-bench --neighbours
 //     swift run -c release alexnet-bench --lrn [--batch N] [--steps N] [--threads N]
 //     swift run -c release alexnet-bench --conv1 [--batch N] [--steps N] [--threads N]
+//     swift run -c release alexnet-bench --fully-connected [--batch N] [--steps N] [--threads N]
 //     swift run -c release alexnet-bench --imagenet-pipeline [--photos N] [--batch N] [--steps N]
 //     mpirun -np 2 .build/release/alexnet-bench --data-parallel [--net paper] [--threads 1]
 //     swift run -c release alexnet-bench --scaling [--net paper] [--threads MAX] [--steps N]
@@ -41,7 +42,7 @@ import AlexNetDistributed
 struct Options {
     var net: String, batch: Int, steps: Int, threads: Int
     var pipeline: Bool, dataDirectory: String
-    var neighbours = false, scaling = false, normalisation = false, firstConvolution = false
+    var neighbours = false, scaling = false, normalisation = false, firstConvolution = false, fullyConnected = false
     var activation: ActivationFunction
 
     init(_ arguments: Arguments) {
@@ -58,6 +59,7 @@ struct Options {
         photos = arguments.integer("--photos", default: 200, help: "--imagenet-pipeline: synthetic photographs to prepare", range: 1...100_000)
         scaling = arguments.flag("--scaling", help: "train at 1, 2, 4, … threads up to --threads and print the speed-up and efficiency of each count")
         firstConvolution = arguments.flag("--conv1", help: "time the paper's conv1 alone (im2col at stride 4), forward and backward without dx")
+        fullyConnected = arguments.flag("--fully-connected", help: "time fc6, fc7 and fc8 beside bare GEMMs of the same shapes")
         normalisation = arguments.flag("--lrn", help: "time the paper's two LRN layers alone, forward and backward (norm1, norm2)")
         neighbours = arguments.flag("--neighbours", help: "time the nearest-neighbour search of Figure 4 instead (16 queries among 55,000 vectors)")
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
@@ -90,6 +92,8 @@ runTool("alexnet-bench") {
         try scalingBenchmark(options)
     } else if options.firstConvolution {
         firstConvolutionBenchmark(options)
+    } else if options.fullyConnected {
+        fullyConnectedBenchmark(options)
     } else if options.normalisation {
         normalisationBenchmark(options)
     } else if options.neighbours {
