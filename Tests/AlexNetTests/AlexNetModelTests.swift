@@ -117,10 +117,9 @@ import TestSupport
         #expect(model.fc7Activations.shape == [2, 512])
     }
 
-    @Test(arguments: [ActivationFunction.relu, .tanh])
-    func wholeNetworkGradientCheckBothTowers(_ activation: ActivationFunction) throws {
-        var c = tinyAlexNetConfiguration()
-        c.activation = activation
+    /// The whole tiny network (both towers) checked against numerical gradients, with fixed
+    /// dropout masks: every parameter's report.
+    static func wholeNetworkReports(_ c: AlexNetConfiguration) throws -> [GradientCheck.Report] {
         let model = try AlexNetModel<Double>(c)
         var g = RandomGenerator(seed: 4)
         let mask = { Tensor<Double>(shape: [2, 6], scalars: (0..<12).map { _ in g.bernoulli(0.5) ? 1 : 0 }) }
@@ -130,8 +129,16 @@ import TestSupport
         // Deep in the net the gradients are ~1e-5 against a loss of ~1, so rounding (ε·L/h) would
         // dominate at the default h ≈ 6e-6; h = 1e-4 balances rounding and truncation there.
         let reports = GradientCheck.check(model, images: images, labels: [0, 2], step: 1e-4, entriesPerTensor: 40)
-        #expect(reports.count == 2 * 5 + 6)           // the weight and bias of 5 convs (both towers) and 3 FC
         for r in reports { #expect(r.maxRelativeError < networkGradientTolerance, "\(r)") }
+        return reports
+    }
+
+    @Test(arguments: [ActivationFunction.relu, .tanh])
+    func wholeNetworkGradientCheckBothTowers(_ activation: ActivationFunction) throws {
+        var c = tinyAlexNetConfiguration()
+        c.activation = activation
+        let reports = try Self.wholeNetworkReports(c)
+        #expect(reports.count == 2 * 5 + 6)           // the weight and bias of 5 convs (both towers) and 3 FC
     }
 
     @Test func inferencePhaseScalesDropoutAndFeaturesAreFC7() throws {
@@ -202,15 +209,8 @@ import TestSupport
     @Test func sixConvolutionGradientCheck() throws {
         var c = tinyAlexNetConfiguration()
         c.convolutions.append(.init(kernels: 6, kernelSize: 3, padding: 1))
-        let model = try AlexNetModel<Double>(c)
-        var g = RandomGenerator(seed: 4)
-        let mask = { Tensor<Double>(shape: [2, 6], scalars: (0..<12).map { _ in g.bernoulli(0.5) ? 1 : 0 }) }
-        model.drop6?.fixedMask = mask()
-        model.drop7?.fixedMask = mask()
-        let images: Tensor<Double> = randomTensor([2, 3, 15, 15], seed: 5)
-        let reports = GradientCheck.check(model, images: images, labels: [0, 2], step: 1e-4, entriesPerTensor: 40)
+        let reports = try AlexNetModelTests.wholeNetworkReports(c)
         #expect(reports.count == 2 * 6 + 6 && reports.contains { $0.name.hasPrefix("conv6") })
-        for r in reports { #expect(r.maxRelativeError < networkGradientTolerance, "\(r)") }
     }
 
     @Test func runningTheStagesInOrderIsTheForwardPass() throws {
