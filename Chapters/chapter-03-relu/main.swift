@@ -26,7 +26,7 @@ runTool("chapter-03-relu") {
                               help: "the four-layer net in the paper's regime, or four against eight layers with scaled inputs (--quick runs both)")
     let seeds = a.optionalInteger("--seeds", help: "reported seeds per arm (default: paper 5, depth 3; --quick 2)")
     let selectionSeeds = a.optionalInteger("--selection-seeds", help: "seeds per rate in the sweep (default: 1; --full 2)")
-    let stepsOption = a.optionalInteger("--steps", help: "training steps of batch 128 per reported run (default: paper 600, depth 250; --quick 60; --full 2,000)")
+    let stepsOption = a.optionalInteger("--steps", help: "training steps of batch 128 per run, sweep included (default: paper 600, depth 250; --quick 60; --full 2,000; --epochs E: E passes over the training images)")
     let lowest = a.double("--lowest-rate", default: 0.005, help: "the sweep's lowest learning rate; the grid doubles from it", range: 1e-9...10)
     let rateCount = a.integer("--rate-count", default: 5, help: "rates in the sweep's starting grid (extended while the best is on an edge)")
     try a.finish()
@@ -39,14 +39,16 @@ runTool("chapter-03-relu") {
     let probe = data.train.subset(Array(stride(from: 0, to: data.train.count, by: data.train.count / probeSize)))
 
     /// The protocol for one experiment: its horizon, seeds and grid.
+    // --epochs, as every chapter takes it, counts passes over the training images in steps of 128.
+    let stepsOfEpochs = options.epochs.map { $0 * ((data.train.count + 127) / 128) }
     func plan(steps: Int, sweepSteps: Int, reportedSeeds: Int) -> ComparisonPlan {
-        let steps = stepsOption ?? options.budget(quick: 60, normal: steps, full: 2_000)
+        let steps = stepsOption ?? stepsOfEpochs ?? options.budget(quick: 60, normal: steps, full: 2_000)
         return ComparisonPlan(
             sweep: RateSweep(lowest: options.quick ? 0.01 : lowest, count: options.quick ? 4 : rateCount, maximumExtensions: 4),
             selectionSeeds: (0..<UInt64(selectionSeeds ?? options.budget(quick: 1, normal: 1, full: 2))).map { options.seed + 100 + $0 },
             reportedSeeds: (0..<UInt64(seeds ?? options.budget(quick: 2, normal: reportedSeeds, full: 5))).map { options.seed + $0 },
             selectionThreshold: options.quick ? 0.6 : 0.25,
-            sweepSteps: stepsOption ?? options.budget(quick: 60, normal: sweepSteps, full: 2_000), steps: steps,
+            sweepSteps: stepsOption ?? stepsOfEpochs ?? options.budget(quick: 60, normal: sweepSteps, full: 2_000), steps: steps,
             probeEvery: options.budget(quick: 10, normal: 25, full: 50))
     }
     // The paper's threshold is 25% on CIFAR-10; more of the curve is shown around it.
