@@ -36,7 +36,8 @@ struct ImageNetSource {
             var shardsDirectory = directory
             if !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("index.json")) {
                 guard let prepared else { throw UsageError("\(directory) is an ImageNet tree: name where its shards go with --prepared DIR (about 260 GB for ILSVRC-2012)") }
-                var preparation = ImageNetPreparation(layout: try layout(directory, validationLabels: validationLabels, synsets: synsets, devkit: devkit),
+                var preparation = ImageNetPreparation(layout: try ImageNetLayout.scan(downloadsOrTree: directory, validationLabels: validationLabels,
+                                                                                      synsets: synsets, devkit: devkit),
                                                        output: prepared)
                 preparation.threads = options.threads
                 preparation.decodeOther = ImageNetPreparation.readPNG
@@ -87,18 +88,5 @@ struct ImageNetSource {
             for (rank, i) in members.enumerated() { labels[i] = 2 * c + (rank >= members.count / 2 ? 1 : 0) }
         }
         return DatasetSplit(channels: split.channels, height: split.height, width: split.width, pixels: split.pixels, labels: labels)
-    }
-
-    /// The data at `directory`: an extracted tree, or a folder of the downloads under their names.
-    static func layout(_ directory: String, validationLabels: String?, synsets: String?, devkit: String?) throws -> ImageNetLayout {
-        let train = (directory as NSString).appendingPathComponent("ILSVRC2012_img_train.tar")
-        guard !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("train")),
-              FileManager.default.fileExists(atPath: train) else {
-            return try ImageNetLayout.scan(root: directory, validationLabels: validationLabels, synsets: synsets, devkit: devkit)
-        }
-        let validation = (directory as NSString).appendingPathComponent("ILSVRC2012_img_val.tar")
-        let kit = devkit ?? (directory as NSString).appendingPathComponent("ILSVRC2012_devkit_t12.tar.gz")
-        return try ImageNetLayout.scan(trainArchive: train, validationArchive: FileManager.default.fileExists(atPath: validation) ? validation : nil,
-                                       devkit: FileManager.default.fileExists(atPath: kit) ? kit : nil, validationLabels: validationLabels, synsets: synsets)
     }
 }

@@ -76,6 +76,30 @@ extension ImageNetLayout {
         return layout
     }
 
+    /// The downloads in `directory` under their distributed names — the training tar
+    /// (ILSVRC2012_img_train.tar, else fall11_whole.tar), the validation tar, the devkit (archive or
+    /// folder) — or nil when the folder holds an extracted tree (train/) or no training tar.
+    public static func downloads(in directory: String) -> (train: String, validation: String?, devkit: String?)? {
+        func file(_ name: String) -> String? {
+            let path = (directory as NSString).appendingPathComponent(name)
+            return FileManager.default.fileExists(atPath: path) ? path : nil
+        }
+        guard file("train") == nil, let train = file("ILSVRC2012_img_train.tar") ?? file("fall11_whole.tar") else { return nil }
+        return (train, file("ILSVRC2012_img_val.tar"), file("ILSVRC2012_devkit_t12.tar.gz") ?? file("ILSVRC2012_devkit_t12"))
+    }
+
+    /// The data in `directory`, whichever way it is stored: the downloads (``downloads(in:)``), or
+    /// the extracted tree (``scan(root:validationLabels:synsets:devkit:)``). A `devkit` given wins
+    /// over the folder's.
+    public static func scan(downloadsOrTree directory: String, validationLabels: String? = nil, synsets: String? = nil,
+                            devkit: String? = nil) throws -> ImageNetLayout {
+        guard let found = downloads(in: directory) else {
+            return try scan(root: directory, validationLabels: validationLabels, synsets: synsets, devkit: devkit)
+        }
+        return try scan(trainArchive: found.train, validationArchive: found.validation, devkit: devkit ?? found.devkit,
+                        validationLabels: validationLabels, synsets: synsets)
+    }
+
     /// An archive's entries; a damaged one's problem is kept, one that is not a tar is an error.
     static func list(_ path: String, problems: inout [String]) throws -> [TarArchive.Entry] {
         do {

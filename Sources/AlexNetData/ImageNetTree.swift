@@ -66,13 +66,9 @@ public enum ImageNetTree {
         for (i, label) in train.labels.enumerated() {
             members[label].append(("\(wnid(label))_\(i).JPEG", try jpeg(train, i, quality: quality)))
         }
-        // Each class's tar is made in memory through a scratch file, then stored in the outer tar.
-        let scratch = (folder as NSString).appendingPathComponent(".class.tar")
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
         var inner: [(name: String, bytes: [UInt8])] = []
         for label in (0..<classes).sorted(by: { ilsvrcID($0, classes: classes) < ilsvrcID($1, classes: classes) }) where !members[label].isEmpty {
-            try TarArchive.write(members[label], to: scratch)
-            inner.append(("\(wnid(label)).tar", [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch)))))
+            inner.append(("\(wnid(label)).tar", try TarArchive.encoded(members[label])))
         }
         let trainPath = (folder as NSString).appendingPathComponent(trainName)
         try TarArchive.write(inner, to: trainPath)

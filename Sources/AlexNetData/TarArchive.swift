@@ -157,6 +157,15 @@ public enum TarArchive {
         guard archive_write_close(archive) == ARCHIVE_OK else { throw Failure(path: path, problem: message(archive)) }
     }
 
+    /// `files` as the bytes of a tar archive (``write(_:to:gzip:)`` through a scratch file): an
+    /// inner tar to store in an outer one, as ILSVRC's per-class tars are.
+    public static func encoded(_ files: [(name: String, bytes: [UInt8])]) throws -> [UInt8] {
+        let scratch = NSTemporaryDirectory() + "alexnet-tar-\(getpid())-\(UUID().uuidString).tar"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try write(files, to: scratch)
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch)))
+    }
+
     static func message(_ archive: OpaquePointer) -> String {
         archive_error_string(archive).map { String(cString: $0) } ?? "unreadable"
     }

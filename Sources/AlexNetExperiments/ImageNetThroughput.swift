@@ -48,16 +48,13 @@ public enum ImageNetThroughput {
     /// (``ImageNetLayout/scan(trainArchive:validationArchive:devkit:validationLabels:synsets:)``).
     public static func archive(tree root: String, to path: String) throws {
         let train = (root as NSString).appendingPathComponent("train")
-        let scratch = path + ".class"
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
         var inner: [(name: String, bytes: [UInt8])] = []
         for wnid in try FileManager.default.contentsOfDirectory(atPath: train).sorted() {
             let folder = (train as NSString).appendingPathComponent(wnid)
             let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { name in
                 (name: name, bytes: [UInt8](FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)) ?? Data()))
             }
-            try TarArchive.write(files, to: scratch)
-            inner.append(("\(wnid).tar", [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch)))))
+            inner.append(("\(wnid).tar", try TarArchive.encoded(files)))
         }
         try TarArchive.write(inner, to: path)
     }

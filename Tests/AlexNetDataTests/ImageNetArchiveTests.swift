@@ -43,15 +43,12 @@ import AlexNet
                     images.append(("\(wnid)_\(1000 + i).JPEG", bytes))
                     try ImageNetTests.write(bytes, "\(tree)/train/\(wnid)/\(wnid)_\(1000 + i).JPEG")
                 }
-                let path = "\(folder)/\(wnid).tar"
                 let stored = Array(images.reversed())                       // members not in name order either
-                try TarArchive.write(stored, to: path)
-                var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+                var bytes = try TarArchive.encoded(stored)
                 if id == cutClass {       // the last member's header and 300 of its bytes are left
                     bytes = Array(bytes.prefix(stored.dropLast().reduce(0) { $0 + 512 + ($1.bytes.count + 511) / 512 * 512 } + 512 + 300))
                 }
                 inner.append(("\(wnid).tar", bytes))
-                try FileManager.default.removeItem(atPath: path)
             }
             try TarArchive.write(inner, to: train)
             var flat: [(name: String, bytes: [UInt8])] = []
@@ -145,6 +142,10 @@ import AlexNet
         let tree = try ImageNetLayout.scan(root: d.tree, devkit: d.devkit)
         #expect(tree.classes == layout.classes && tree.validation.map(\.label) == layout.validation.map(\.label))
         #expect(tree.train.map(\.label) == layout.train.map(\.label))
+        // The folder of downloads is found by the files' names; the extracted tree by its train/.
+        #expect(try ImageNetLayout.scan(downloadsOrTree: d.folder) == layout)
+        #expect(ImageNetLayout.downloads(in: d.tree) == nil && ImageNetLayout.downloads(in: d.folder + "/none") == nil)
+        #expect(try ImageNetLayout.scan(downloadsOrTree: d.tree, devkit: d.devkit) == tree)
         var fromArchives = ImageNetPreparation(layout: layout, output: d.folder + "/a")
         var fromTree = ImageNetPreparation(layout: tree, output: d.folder + "/b")
         fromArchives.size = 16; fromTree.size = 16

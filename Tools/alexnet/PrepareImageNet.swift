@@ -10,9 +10,9 @@ func prepareImageNet(_ raw: ArraySlice<String>) throws {
     let a = Arguments(raw, command: "alexnet prepare-imagenet",
                       summary: "Decode ImageNet's JPEGs, rescale the shorter side to --size and keep the central square (Section 2), and write memory-mappable shards with the mean image and the PCA of the pixels (Section 4.1). A killed run resumes where it stopped.")
     let root = a.optionalString("--imagenet-dir", help: "the data: DIR/train/WNID/*.JPEG and DIR/val/ (class folders, or flat), or a folder holding the downloads as they come (ILSVRC2012_img_train.tar, ILSVRC2012_img_val.tar, ILSVRC2012_devkit_t12.tar.gz), read without extracting", placeholder: "DIR")
-    var trainArchive = a.optionalString("--train-archive", help: "the training tar as downloaded: a tar of per-class tars (ILSVRC2012_img_train.tar, or Fall 2011's fall11_whole.tar)", placeholder: "FILE")
-    var validationArchive = a.optionalString("--validation-archive", help: "the flat validation tar as downloaded (ILSVRC2012_img_val.tar)", placeholder: "FILE")
-    var devkit = a.optionalString("--devkit", help: "the devkit (ILSVRC2012_devkit_t12.tar.gz or its folder): the validation ground truth and meta.mat's map from ILSVRC ids to WordNet ids", placeholder: "FILE")
+    let trainArchive = a.optionalString("--train-archive", help: "the training tar as downloaded: a tar of per-class tars (ILSVRC2012_img_train.tar, or Fall 2011's fall11_whole.tar)", placeholder: "FILE")
+    let validationArchive = a.optionalString("--validation-archive", help: "the flat validation tar as downloaded (ILSVRC2012_img_val.tar)", placeholder: "FILE")
+    let devkit = a.optionalString("--devkit", help: "the devkit (ILSVRC2012_devkit_t12.tar.gz or its folder): the validation ground truth and meta.mat's map from ILSVRC ids to WordNet ids", placeholder: "FILE")
     let out = a.optionalString("--out", help: "where the shards, index.json, mean.f32 and report.txt go", placeholder: "DIR")
     let size = a.integer("--size", default: 256, help: "side of the stored images (the paper: 256)", range: 1...4096)
     let perShard = a.integer("--shard-images", default: 1000, help: "images per shard file (1,000 of 256×256: 197 MB)", range: 1...1_000_000)
@@ -24,21 +24,10 @@ func prepareImageNet(_ raw: ArraySlice<String>) throws {
     guard root != nil || trainArchive != nil, let out else {
         throw UsageError("--out DIR and the data (--imagenet-dir DIR, or --train-archive FILE) are required", command: a.command)
     }
-    // A folder of downloads: the archives under their distributed names.
-    if let root, trainArchive == nil, !FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent("train")) {
-        func download(_ name: String) -> String? {
-            let path = (root as NSString).appendingPathComponent(name)
-            return FileManager.default.fileExists(atPath: path) ? path : nil
-        }
-        trainArchive = download("ILSVRC2012_img_train.tar") ?? download("fall11_whole.tar")
-        validationArchive = validationArchive ?? download("ILSVRC2012_img_val.tar")
-        devkit = devkit ?? download("ILSVRC2012_devkit_t12.tar.gz") ?? download("ILSVRC2012_devkit_t12")
-    }
-
     let source = trainArchive ?? root!
     let layout = try trainArchive.map {
         try ImageNetLayout.scan(trainArchive: $0, validationArchive: validationArchive, devkit: devkit, validationLabels: labels, synsets: synsets)
-    } ?? ImageNetLayout.scan(root: root!, validationLabels: labels, synsets: synsets, devkit: devkit)
+    } ?? ImageNetLayout.scan(downloadsOrTree: root!, validationLabels: labels, synsets: synsets, devkit: devkit)
     let display = ProgressDisplay()
     let stale = removeStalePartialFiles(in: out)
     if !stale.isEmpty { display.log("removed \(stale.count) temporary file\(stale.count == 1 ? "" : "s") a killed run left in \(out)") }
