@@ -22,24 +22,24 @@ public enum AlphaConvention: String, Sendable, CaseIterable, Codable {
 ///
 ///     dx[j] = dy[j] · s[j]^(−β) − 2α′β · a[j] · Σ_{i : j ∈ window(i)} t[i]
 ///
-/// **Speed.** For the paper's β = 0.75, s^(−β) is computed as 1/(√s·√√s) in the forward pass and
-/// as √r·√√r with r = 1/s in the backward pass (which needs s^(−β−1) = s^(−β)·r too: one division,
-/// not two), square roots instead of a `pow`; other β use `pow`. The tests check both against the
-/// formula. Each (image, group) is worked through in blocks of ``pixelBlock`` pixels across all
-/// its channels, small enough to stay in the first-level cache, so the window sums re-read cached
-/// values and every tensor is read or written once. A channel whose window holds five channels
-/// (the paper's n, away from a group's edges) takes its window sum, and its dx, in one pass over
-/// the five rows, the terms in the same order as the general loops, which serve the edges and
-/// other n. s is not stored: the backward pass recomputes it (five multiply-adds per element),
-/// which costs less than writing and reading it back.
+/// **Speed.** The forward pass computes r = 1/s (one division) and keeps it: the backward pass
+/// needs s^(−β) and s^(−β−1) = s^(−β)·r, and takes both from r instead of summing the window
+/// again. For the paper's β = 0.75, s^(−β) = r^(3/4) = √r·√√r, two square roots instead of a
+/// `pow` (other β use `pow`). Each (image, group) is worked through in blocks of ``pixelBlock``
+/// pixels across all its channels, small enough to stay in the first-level cache, so the window
+/// sums re-read cached values and every tensor is read or written once. A channel whose window
+/// holds five channels (the paper's n, away from a group's edges) takes its window sum, and its
+/// dx, in one pass over the five rows, the terms in the same order as the general loops, which
+/// serve the edges and other n.
 ///
-/// Shapes: x (N, C, H, W) → y (N, C, H, W). No parameters. Keeps x.
+/// Shapes: x (N, C, H, W) → y (N, C, H, W). No parameters. Keeps x and r = 1/s (N, C, H, W).
 public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
     public let size: Int, k: Double, alpha: Double, beta: Double
     public let convention: AlphaConvention
     public let groups: Int
 
     private var input = Tensor<Scalar>(shape: [0])    // a (N, C, H, W)
+    private var reciprocals = Tensor<Scalar>(shape: [0])    // r = 1/s (N, C, H, W), from the forward pass
 
     /// No learned tensors.
     public var parameters: [Parameter<Scalar>] { [] }
@@ -64,35 +64,15 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
         self.groups = groups
     }
 
-    /// Calls `body(p, s[p]^(−β))` for p in 0..<count: by two square roots when β = 0.75, else by
-    /// `pow`. The choice is made once, outside the loop, so the square-root loop vectorises.
+    /// s^(−β) from r = 1/s: √r·√√r when β = 0.75 (the choice made once, outside the callers'
+    /// loops, so the square-root loops vectorise), else r^β.
     @inline(__always)
-    static func forEachInversePower(_ s: UnsafePointer<Scalar>, count: Int, beta: Scalar, threeQuarters: Bool,
-                                    _ body: (Int, Scalar) -> Void) {
+    static func inversePower(reciprocal r: Scalar, beta: Scalar, threeQuarters: Bool) -> Scalar {
         if threeQuarters {
-            for p in 0..<count {
-                let root = s[p].squareRoot()
-                body(p, 1 / (root * root.squareRoot()))
-            }
-        } else {
-            for p in 0..<count { body(p, Scalar.pow(s[p], -beta)) }
+            let root = r.squareRoot()
+            return root * root.squareRoot()
         }
-    }
-
-    /// Calls `body(p, s[p]^(−β), 1/s[p])` for p in 0..<count, with one division: for β = 0.75,
-    /// r = 1/s and s^(−3/4) = √r · ⁴√r (two square roots); else `pow`. The backward pass needs
-    /// both powers; taking s^(−β−1) as s^(−β) · r costs no second division.
-    @inline(__always)
-    static func forEachInversePowerAndReciprocal(_ s: UnsafePointer<Scalar>, count: Int, beta: Scalar, threeQuarters: Bool,
-                                                 _ body: (Int, Scalar, Scalar) -> Void) {
-        if threeQuarters {
-            for p in 0..<count {
-                let r = 1 / s[p], root = r.squareRoot()
-                body(p, root * root.squareRoot(), r)
-            }
-        } else {
-            for p in 0..<count { body(p, Scalar.pow(s[p], -beta), 1 / s[p]) }
-        }
+        return Scalar.pow(r, beta)
     }
 
     /// α′, the coefficient actually multiplying the sum of squares.
@@ -137,9 +117,11 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
         let k = Scalar(self.k), alpha = Scalar(effectiveAlpha), beta = Scalar(self.beta), threeQuarters = self.beta == 0.75
         let block = Self.pixelBlock
         var y = Tensor<Scalar>(uninitializedShape: x.shape)
+        var kept = Tensor<Scalar>(uninitializedShape: x.shape)
         x.withUnsafeBufferPointer { xb in
         y.withUnsafeMutableBufferPointer { yb in
-            let a = SendablePointer(xb.baseAddress!), b = SendablePointer(yb.baseAddress!)
+        kept.withUnsafeMutableBufferPointer { rb in
+            let a = SendablePointer(xb.baseAddress!), b = SendablePointer(yb.baseAddress!), r = SendablePointer(rb.baseAddress!)
             parallelFor(N * groups) { ng in
                 let first = ((ng / groups) * C + (ng % groups) * Cg) * HW     // offset of (n, c0, ·, ·)
                 withUnsafeTemporaryAllocation(of: Scalar.self, capacity: Cg * block) { s in
@@ -149,47 +131,69 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
                         Self.scales(a.base + first + p0, planeStride: HW, channels: Cg, pixels: L,
                                     below: below, above: above, k: k, alpha: alpha, into: s)
                         for c in 0..<Cg {
-                            let ac = a.base + first + c * HW + p0, bc = b.base + first + c * HW + p0, sc = s + c * L
-                            Self.forEachInversePower(sc, count: L, beta: beta, threeQuarters: threeQuarters) { p, sInvBeta in
-                                bc[p] = ac[p] * sInvBeta
+                            let offset = first + c * HW + p0
+                            let ac = a.base + offset, bc = b.base + offset, rc = r.base + offset, sc = s + c * L
+                            if threeQuarters {
+                                for p in 0..<L {
+                                    let reciprocal = 1 / sc[p]
+                                    rc[p] = reciprocal
+                                    bc[p] = ac[p] * Self.inversePower(reciprocal: reciprocal, beta: beta, threeQuarters: true)
+                                }
+                            } else {
+                                for p in 0..<L {
+                                    let reciprocal = 1 / sc[p]
+                                    rc[p] = reciprocal
+                                    bc[p] = ac[p] * Self.inversePower(reciprocal: reciprocal, beta: beta, threeQuarters: false)
+                                }
                             }
                         }
                     }
                 }
             }
-        }}
+        }}}
+        reciprocals = kept
         return y
     }
 
     @_specialize(where Scalar == Float)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        precondition(dy.shape == input.shape, "LRN backward: needs a forward pass of the same shape first (dy \(dy.shape), last input \(input.shape))")
+        precondition(dy.shape == input.shape && reciprocals.shape == input.shape,
+                     "LRN backward: needs a forward pass of the same shape first (dy \(dy.shape), last input \(input.shape))")
         let (N, C, HW) = (input.shape[0], input.shape[1], input.shape[2] * input.shape[3])
         let groups = self.groups, Cg = C / groups, below = size / 2, above = (size - 1) / 2
-        let k = Scalar(self.k), alpha = Scalar(effectiveAlpha), beta = Scalar(self.beta), threeQuarters = self.beta == 0.75
+        let beta = Scalar(self.beta), threeQuarters = self.beta == 0.75
         let twoAlphaBeta = Scalar(2 * effectiveAlpha * self.beta)
         let block = Self.pixelBlock
         var dx = Tensor<Scalar>(uninitializedShape: input.shape)
         input.withUnsafeBufferPointer { ab in
+        reciprocals.withUnsafeBufferPointer { rb in
         dy.withUnsafeBufferPointer { gb in
         dx.withUnsafeMutableBufferPointer { db in
             let a = SendablePointer(ab.baseAddress!), g = SendablePointer(gb.baseAddress!)
-            let d = SendablePointer(db.baseAddress!)
+            let d = SendablePointer(db.baseAddress!), r = SendablePointer(rb.baseAddress!)
             parallelFor(N * groups) { ng in
                 let first = ((ng / groups) * C + (ng % groups) * Cg) * HW     // offset of (n, c0, ·, ·)
-                // Per block: s, then s^(−β) in its place; t = dy · a · s^(−β) · (1/s).
+                // Per block, from the kept r = 1/s: q = s^(−β) and t = dy · a · q · r.
                 withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * Cg * block) { buffer in
                     let s = buffer.baseAddress!, t = s + Cg * block
                     for p0 in Swift.stride(from: 0, to: HW, by: block) {
                         let L = min(block, HW - p0)
-                        Self.scales(a.base + first + p0, planeStride: HW, channels: Cg, pixels: L,
-                                    below: below, above: above, k: k, alpha: alpha, into: s)
                         for c in 0..<Cg {
-                            let ac = a.base + first + c * HW + p0, gc = g.base + first + c * HW + p0
+                            let offset = first + c * HW + p0
+                            let ac = a.base + offset, gc = g.base + offset, rc = r.base + offset
                             let sc = s + c * L, tc = t + c * L
-                            Self.forEachInversePowerAndReciprocal(sc, count: L, beta: beta, threeQuarters: threeQuarters) { p, sInvBeta, r in
-                                tc[p] = gc[p] * ac[p] * sInvBeta * r
-                                sc[p] = sInvBeta
+                            if threeQuarters {
+                                for p in 0..<L {
+                                    let q = Self.inversePower(reciprocal: rc[p], beta: beta, threeQuarters: true)
+                                    tc[p] = gc[p] * ac[p] * q * rc[p]
+                                    sc[p] = q
+                                }
+                            } else {
+                                for p in 0..<L {
+                                    let q = Self.inversePower(reciprocal: rc[p], beta: beta, threeQuarters: false)
+                                    tc[p] = gc[p] * ac[p] * q * rc[p]
+                                    sc[p] = q
+                                }
                             }
                         }
                         // Channel j appears in the windows of channels i ∈ [j − above, j + below].
@@ -223,7 +227,7 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
                     }
                 }
             }
-        }}}
+        }}}}
         return dx
     }
 }
