@@ -7,6 +7,7 @@
 //     swift run -c release alexnet-bench --neighbours
 //     swift run -c release alexnet-bench --lrn [--batch N] [--steps N] [--threads N]
 //     swift run -c release alexnet-bench --conv1 [--batch N] [--steps N] [--threads N]
+//     swift run -c release alexnet-bench --winograd-tiles [--steps N] [--threads N]
 //     swift run -c release alexnet-bench --fully-connected [--batch N] [--steps N] [--threads N]
 //     swift run -c release alexnet-bench --imagenet-pipeline [--photos N] [--batch N] [--steps N]
 //     mpirun -np 2 .build/release/alexnet-bench --data-parallel [--net paper] [--threads 1]
@@ -43,6 +44,7 @@ struct Options {
     var net: String, batch: Int, steps: Int, threads: Int
     var pipeline: Bool, dataDirectory: String
     var neighbours = false, scaling = false, normalisation = false, firstConvolution = false, fullyConnected = false
+    var winogradTiles = false
     var activation: ActivationFunction
 
     init(_ arguments: Arguments) {
@@ -60,6 +62,7 @@ struct Options {
         scaling = arguments.flag("--scaling", help: "train at 1, 2, 4, … threads up to --threads and print the speed-up and efficiency of each count")
         firstConvolution = arguments.flag("--conv1", help: "time the paper's conv1 alone (im2col at stride 4), forward and backward without dx")
         fullyConnected = arguments.flag("--fully-connected", help: "time fc6, fc7 and fc8 beside bare GEMMs of the same shapes")
+        winogradTiles = arguments.flag("--winograd-tiles", help: "time a 3×3 convolution by im2col, F(2×2, 3×3) and F(4×4, 3×3) on maps of 13, 27 and 55 pixels")
         normalisation = arguments.flag("--lrn", help: "time the paper's two LRN layers alone, forward and backward (norm1, norm2)")
         neighbours = arguments.flag("--neighbours", help: "time the nearest-neighbour search of Figure 4 instead (16 queries among 55,000 vectors)")
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
@@ -94,6 +97,8 @@ runTool("alexnet-bench") {
         firstConvolutionBenchmark(options)
     } else if options.fullyConnected {
         fullyConnectedBenchmark(options)
+    } else if options.winogradTiles {
+        winogradTilesBenchmark(options)
     } else if options.normalisation {
         normalisationBenchmark(options)
     } else if options.neighbours {

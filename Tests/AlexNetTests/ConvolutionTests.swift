@@ -124,7 +124,22 @@ import TestSupport
     @Test(arguments: winogradCases, [1, 1 << 18])
     func winogradMatchesDirectConvolution(_ c: Case, tileBufferLimit: Int) {
         expectMatchesDirectConvolution(c, seed: 25) { conv in
-            conv.algorithm = .winograd
+            conv.algorithm = .winograd2x2
+            conv.winogradTileBufferLimit = tileBufferLimit
+        }
+    }
+
+    /// F(4×4, 3×3): outputs that fill no tile, one tile and part of a second, in both directions.
+    static let largeTileCases: [Case] = winogradCases.filter { $0.K == 3 } + [
+        Case(N: 2, C: 3, M: 4, H: 13, W: 13, K: 3, S: 1, P: 1, G: 1, T: 1),   // conv3-like: 13 = 3·4 + 1
+        Case(N: 1, C: 4, M: 2, H: 4, W: 3, K: 3, S: 1, P: 1, G: 2, T: 2),     // one partial tile
+        Case(N: 3, C: 2, M: 2, H: 10, W: 6, K: 3, S: 1, P: 0, G: 1, T: 1),    // 8×4 outputs: whole tiles
+    ]
+
+    @Test(arguments: largeTileCases, [1, 1 << 18])
+    func largeTileWinogradMatchesDirectConvolution(_ c: Case, tileBufferLimit: Int) {
+        expectMatchesDirectConvolution(c, seed: 26) { conv in
+            conv.algorithm = .winograd4x4
             conv.winogradTileBufferLimit = tileBufferLimit
         }
     }
@@ -151,7 +166,7 @@ import TestSupport
     /// within the rounding bound of its (C/G)·K·K products, (C/G·K·K + 2)·u·(Σ|w|·|x| + |bias|), the
     /// magnitudes being the direct convolution of |w| and |x|. Both algorithms stay far inside it
     /// (measured: about 1% of it); a wrong index would be off by about 10⁵ times the bound.
-    @Test(arguments: [Convolution<Float>.Algorithm.im2col, .winograd])
+    @Test(arguments: [Convolution<Float>.Algorithm.im2col, .winograd2x2, .winograd4x4])
     func floatIsWithinTheRoundingBoundOfItsSums(algorithm: Convolution<Float>.Algorithm) {
         var g = RandomGenerator(seed: 51)
         let conv = Convolution<Float>(inputChannels: 32, outputChannels: 8, kernelSize: 3, padding: 1, groups: 2,
@@ -167,6 +182,53 @@ import TestSupport
         let u = Double(Float.ulpOfOne) / 2, terms = Double(16 * 3 * 3 + 2)
         let ratio = (0..<y.count).map { i in abs(Double(y.scalars[i]) - exact.scalars[i]) / (terms * u * magnitude.scalars[i]) }.max()!
         #expect(ratio < 1, "\(algorithm): error \(ratio) of the bound")
+    }
+
+    /// F(4×4, 3×3) in Float, at the stated bound: every output within a tenth of the rounding
+    /// bound of its direct sum, and within 5e-5 of the largest output, on a map where `.winograd`
+    /// takes the large tiles (the paper's conv3 widths, 256 → 384, on 16×16 outputs).
+    @Test func largeTilesInFloatStayInsideTheStatedBound() {
+        var g = RandomGenerator(seed: 61)
+        let conv = Convolution<Float>(inputChannels: 256, outputChannels: 384, kernelSize: 3, padding: 1,
+                                      weightStandardDeviation: 0.03, biasValue: 0.5, generator: &g)
+        #expect(conv.algorithm == .winograd)
+        let raw: Tensor<Float> = randomTensor([1, 256, 16, 16], seed: 62)
+        let x = Tensor(shape: raw.shape, scalars: raw.scalars.map { max(0, $0) })          // after a ReLU
+        let y = conv.forward(x)
+        let (xd, wd, bd) = (x.converted(to: Double.self), conv.weight.value.converted(to: Double.self), conv.bias.value.converted(to: Double.self))
+        let exact = DirectConvolution.forward(xd, weight: wd, bias: bd, stride: 1, padding: 1, groups: 1)
+        let magnitude = DirectConvolution.forward(xd, weight: Tensor(shape: wd.shape, scalars: wd.scalars.map(abs)),
+                                                  bias: Tensor(shape: bd.shape, scalars: bd.scalars.map(abs)), stride: 1, padding: 1, groups: 1)
+        let u = Double(Float.ulpOfOne) / 2, terms = Double(256 * 9 + 2)
+        let errors = (0..<y.count).map { abs(Double(y.scalars[$0]) - exact.scalars[$0]) }
+        let ofBound = (0..<y.count).map { errors[$0] / (terms * u * magnitude.scalars[$0]) }.max()!
+        let ofLargest = errors.max()! / exact.scalars.map(abs).max()!
+        #expect(ofBound < 0.1 && ofLargest < 5e-5, "error \(ofBound) of the rounding bound, \(ofLargest) of the largest output")
+        // The same layer with F(2×2) tiles: the large tiles' error is the larger, as the constants say.
+        conv.algorithm = .winograd2x2
+        let small = conv.forward(x)
+        let smallLargest = (0..<y.count).map { abs(Double(small.scalars[$0]) - exact.scalars[$0]) }.max()! / exact.scalars.map(abs).max()!
+        #expect(smallLargest < ofLargest)
+    }
+
+    /// `.winograd` takes F(4×4, 3×3) on maps of 16 or more each way, F(2×2) below and for 5×5:
+    /// the results tell the tiles apart (they round differently), and match the forced choice.
+    @Test func winogradTakesTheTileThatPays() {
+        #expect(Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 16, outputWidth: 27))
+        #expect(!Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 13, outputWidth: 13))
+        #expect(!Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 27, outputWidth: 15))
+        #expect(!Convolution<Float>.largeTilesPay(kernelSize: 5, outputHeight: 27, outputWidth: 27))
+        for (size, large) in [(16, true), (13, false)] {
+            var g1 = RandomGenerator(seed: 71), g2 = RandomGenerator(seed: 71)
+            let automatic = Convolution<Float>(inputChannels: 16, outputChannels: 8, kernelSize: 3, padding: 1, generator: &g1)
+            let forced = Convolution<Float>(inputChannels: 16, outputChannels: 8, kernelSize: 3, padding: 1, generator: &g2)
+            forced.algorithm = large ? .winograd4x4 : .winograd2x2
+            let x: Tensor<Float> = randomTensor([2, 16, size, size], seed: 72)
+            #expect(automatic.forward(x) == forced.forward(x))
+            let dy: Tensor<Float> = randomTensor([2, 8, size, size], seed: 73)
+            #expect(automatic.backward(dy) == forced.backward(dy))
+            #expect(automatic.weight.gradient == forced.weight.gradient)
+        }
     }
 
     @Test func winogradIsChosenWhereItApplies() {
@@ -200,12 +262,12 @@ import TestSupport
         expectGradientsCorrect(conv, input: randomTensor([2, 4, 7, 7], seed: 12))
     }
 
-    @Test(arguments: [3, 5])
-    func gradientCheckWinograd(kernelSize: Int) {
+    @Test(arguments: [(3, Convolution<Double>.Algorithm.winograd2x2), (5, .winograd2x2), (3, .winograd4x4)])
+    func gradientCheckWinograd(kernelSize: Int, algorithm: Convolution<Double>.Algorithm) {
         var g = RandomGenerator(seed: 41)
         let conv = Convolution<Double>(inputChannels: 4, outputChannels: 4, kernelSize: kernelSize, padding: 1,
                                        groups: 2, weightStandardDeviation: 0.5, biasValue: 0.1, generator: &g)
-        conv.algorithm = .winograd
+        conv.algorithm = algorithm
         expectGradientsCorrect(conv, input: randomTensor([2, 4, 7, 6], seed: 42))
     }
 

@@ -20,7 +20,8 @@
 ///
 /// **Computation.** ``Im2colConvolution`` (im2col + one GEMM per group, the batch split over
 /// the workers) or, for stride 1 with 3×3 or 5×5 kernels and at least 16 input channels per
-/// group, ``WinogradConvolution`` (2.25× or 2.8× fewer multiplications); both compute the same
+/// group, ``WinogradConvolution``: F(2×2, K×K) (2.25× or 2.8× fewer multiplications), or
+/// F(4×4, 3×3) (4×) for 3×3 kernels on maps of 16 pixels or more; all compute the same
 /// function, and the naive seven loops of ``DirectConvolution`` are their tested twin
 /// (``algorithm`` chooses).
 public final class Convolution<Scalar: TensorScalar>: Layer {
@@ -42,25 +43,61 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         set { im2col.columnBufferLimit = newValue }
     }
 
-    /// How the layer computes: im2col + GEMM, or Winograd's F(2×2, K×K) where it applies.
-    public enum Algorithm: Sendable { case im2col, winograd }
+    /// How the layer computes: im2col + GEMM, or Winograd's minimal filtering at stride 1 —
+    /// `.winograd` with the tile that pays for the map (``largeTilesPay(kernelSize:outputHeight:outputWidth:)``),
+    /// or a tile chosen outright: F(2×2, K×K) for 3×3 and 5×5 kernels, F(4×4, 3×3) for 3×3.
+    public enum Algorithm: Sendable { case im2col, winograd, winograd2x2, winograd4x4 }
 
     /// `.winograd` by default where it applies (stride 1, K = 3 or 5, C/G ≥ 16), else `.im2col`.
-    /// Both compute the same function; setting `.winograd` where it does not apply is a
+    /// All compute the same function; choosing a Winograd algorithm where it does not apply is a
     /// programming error.
     public var algorithm: Algorithm {
         didSet {
             precondition(algorithm == .im2col || Self.winogradApplies(kernelSize: kernelSize, stride: stride),
                          "convolution: Winograd needs stride 1 and a 3×3 or 5×5 kernel")
-            winograd = algorithm == .winograd ? WinogradConvolution(kernelSize: kernelSize) : nil
+            precondition(algorithm != .winograd4x4 || kernelSize == 3, "convolution: F(4×4, 3×3) needs a 3×3 kernel")
         }
     }
-    private var winograd: WinogradConvolution<Scalar>?
 
+    /// The Winograd paths made so far, by output tile (2 or 4), kept from pass to pass with their buffers.
+    private var winograds: [Int: WinogradConvolution<Scalar>] = [:]
+    /// The path the last forward pass took, for its backward pass.
+    private var lastWinograd: WinogradConvolution<Scalar>?
+
+    /// F(4×4, 3×3) where it pays: a 3×3 kernel on an output map of at least 16 pixels each way.
+    /// `alexnet-bench --winograd-tiles` (256 → 256 channels, forward and backward, this book's
+    /// 2-core machine) measured it 1.23–1.28× faster than F(2×2, 3×3) on 27×27 and 1.35–1.57× on 55×55,
+    /// but 0.67–0.94× on 13×13, where the last row and column of 4×4 tiles are three quarters
+    /// outside the map (16² tile outputs for 13² real ones, against 14² with 2×2 tiles). Its
+    /// error in Float stays inside the bound the tests hold it to (``WinogradTransform``).
+    public static func largeTilesPay(kernelSize: Int, outputHeight: Int, outputWidth: Int) -> Bool {
+        kernelSize == 3 && outputHeight >= 16 && outputWidth >= 16
+    }
+
+    /// The Winograd path for geometry `g`, nil for im2col.
+    private func winogradPath(for g: ConvolutionGeometry) -> WinogradConvolution<Scalar>? {
+        let tile: Int
+        switch algorithm {
+        case .im2col: return nil
+        case .winograd2x2: tile = 2
+        case .winograd4x4: tile = 4
+        case .winograd: tile = Self.largeTilesPay(kernelSize: kernelSize, outputHeight: g.Ho, outputWidth: g.Wo) ? 4 : 2
+        }
+        if let path = winograds[tile] { return path }
+        let path = WinogradConvolution<Scalar>(kernelSize: kernelSize, outputTile: tile)
+        path.tileBufferLimit = winogradTileLimit
+        winograds[tile] = path
+        return path
+    }
+
+    private var winogradTileLimit = 1 << 18
     /// The Winograd path's bound on a worker's tile buffers, in scalars (for tests of its chunking).
     var winogradTileBufferLimit: Int {
-        get { winograd?.tileBufferLimit ?? 0 }
-        set { winograd?.tileBufferLimit = newValue }
+        get { winogradTileLimit }
+        set {
+            winogradTileLimit = newValue
+            for path in winograds.values { path.tileBufferLimit = newValue }
+        }
     }
 
     static func winogradApplies(kernelSize: Int, stride: Int) -> Bool {
@@ -102,7 +139,6 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         self.outputRows = outputRows
         let winogradPays = Self.winogradApplies(kernelSize: kernelSize, stride: stride) && inputChannels / groups >= 16
         algorithm = winogradPays ? .winograd : .im2col
-        winograd = winogradPays ? WinogradConvolution(kernelSize: kernelSize) : nil
     }
 
     /// The whole weight and bias, also for a tower's view (whose gradient lands in its rows).
@@ -158,6 +194,8 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         let g = geometry(x.shape)
         let (N, M, G, CKK, first) = (x.shape[0], outputChannels, groups, g.columnRows, outputRows.lowerBound)
         var y = Tensor<Scalar>(uninitializedShape: [N, M, g.Ho, g.Wo])   // every element is written
+        let winograd = winogradPath(for: g)
+        lastWinograd = winograd
         x.withUnsafeBufferPointer { x in
             weight.value.withUnsafeBufferPointer { w in
                 bias.value.withUnsafeBufferPointer { b in
@@ -213,7 +251,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
                                 let dxp = computeInputGradient ? dx.baseAddress! : nil
                                 let w = w.baseAddress! + first * CKK                   // w[first...]
                                 let (dW, dB) = (dW.baseAddress! + first * CKK, dB.baseAddress! + first)
-                                if let winograd {
+                                if let winograd = lastWinograd {
                                     winograd.backward(dy.baseAddress!, input: x.baseAddress!, weights: w, geometry: g, outputs: M,
                                                       groups: G, batch: N, dWeight: dW, dBias: dB, dx: dxp)
                                 } else {

@@ -1,9 +1,9 @@
-/// The forward and backward passes of a stride-1 convolution by F(2×2, r×r) (the method:
+/// The forward and backward passes of a stride-1 convolution by F(m×m, r×r) (the method:
 /// ``WinogradTransform``); owned by a ``Convolution``, which hands it its weight rows as they
 /// lie, one (M, Cg, K, K) block, and uses it for 3×3 and 5×5 kernels at stride 1.
 ///
 /// Letters: N batch, C input channels, Cg per group, M outputs, Mg per group, K kernel,
-/// n = K + 1 tile, T tiles in a chunk of B images. Buffers, kept from step to step, one slice
+/// m output tile, n = m + K − 1 input tile, T tiles in a chunk of B images. Buffers, kept from step to step, one slice
 /// per worker except U:
 ///
 ///     packed    (B, He, We, Cg)   the chunk's group of channels, channel-last, zero-bordered;
@@ -25,9 +25,13 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     private let scratch = ScratchBuffer<Scalar>(), U = ScratchBuffer<Scalar>(), dU = ScratchBuffer<Scalar>()
     private let kernelScratch = ScratchBuffer<Scalar>()
 
-    init(kernelSize: Int) {
-        kernels = WinogradKernels(WinogradTransform(kernelSize: kernelSize))
+    /// F(m×m, K×K) with m = `outputTile`.
+    init(kernelSize: Int, outputTile: Int = 2) {
+        kernels = WinogradKernels(WinogradTransform(kernelSize: kernelSize, outputTile: outputTile))
     }
+
+    /// The output tile m.
+    var outputTile: Int { kernels.m }
 
     /// Worker w takes images `runs[w]`, in chunks of `chunk`.
     private func plan(_ s: WinogradTiling, batch N: Int) -> (runs: [Range<Int>], chunk: Int) {
@@ -44,7 +48,7 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     private func slices(_ s: WinogradTiling, chunk B: Int) -> Slices {
         let T = B * s.TH * s.TW, nn = s.n * s.n
         return Slices(packed: B * s.He * s.We * s.g.Cg, V: nn * T * s.g.Cg, products: nn * T * s.Mg,
-                      scratch: max(3 * nn * max(s.g.Cg, s.Mg), s.He * s.n * s.g.Cg))
+                      scratch: max((s.n + s.m) * s.m * s.Mg, s.He * s.n * s.g.Cg))
     }
 
     /// U = G g Gᵀ for the weights w (M, Cg, K, K).
@@ -63,7 +67,7 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     func forward(_ x: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>,
                  geometry g: ConvolutionGeometry, outputs M: Int, groups: Int, batch N: Int,
                  into y: UnsafeMutablePointer<Scalar>) {
-        let s = WinogradTiling(g: g, M: M, Mg: M / groups, n: kernels.n)
+        let s = WinogradTiling(g: g, M: M, Mg: M / groups, m: kernels.m, n: kernels.n)
         let (runs, chunk) = plan(s, batch: N)
         let size = slices(s, chunk: chunk), workers = runs.count
         let (nn, Cg, Mg, k) = (s.n * s.n, g.Cg, s.Mg, kernels)
@@ -100,7 +104,7 @@ final class WinogradConvolution<Scalar: TensorScalar> {
                   geometry g: ConvolutionGeometry, outputs M: Int, groups: Int, batch N: Int,
                   dWeight: UnsafeMutablePointer<Scalar>, dBias: UnsafeMutablePointer<Scalar>,
                   dx: UnsafeMutablePointer<Scalar>?) {
-        let s = WinogradTiling(g: g, M: M, Mg: M / groups, n: kernels.n)
+        let s = WinogradTiling(g: g, M: M, Mg: M / groups, m: kernels.m, n: kernels.n)
         let (runs, chunk) = plan(s, batch: N)
         let size = slices(s, chunk: chunk), workers = runs.count
         let (nn, Cg, Mg, k, HoWo) = (s.n * s.n, g.Cg, s.Mg, kernels, g.Ho * g.Wo)

@@ -1,18 +1,18 @@
-/// The arithmetic of F(2×2, r×r) on raw buffers: the kernels' transform U = G g Gᵀ and its
+/// The arithmetic of F(m×m, r×r) on raw buffers: the kernels' transform U = G g Gᵀ and its
 /// adjoint, and the tiles' transforms V = Bᵀ d B, y = Aᵀ M A and their adjoints, each step one
 /// `y += a·x` over contiguous channels (see ``WinogradTransform`` for the method and
 /// ``WinogradConvolution`` for the buffers). A value type, so that the workers of
 /// ``parallelFor(_:_:)`` can share it.
 struct WinogradKernels<Scalar: TensorScalar>: Sendable {
-    /// The tile size n = K + 1.
-    let n: Int
+    /// The output tile m and the input tile n = m + K − 1.
+    let m: Int, n: Int
     /// Bᵀ, Aᵀ and G by rows, and by columns (their transposes) for the adjoint passes.
     let BT, BTt, AT, ATt, G, Gt: SparseRows<Scalar>
 
     init(_ t: WinogradTransform) {
-        n = t.n
+        (m, n) = (t.m, t.n)
         (BT, BTt) = (SparseRows(t.BT, rows: t.n, columns: t.n), SparseRows(t.BT, rows: t.n, columns: t.n, transposed: true))
-        (AT, ATt) = (SparseRows(t.AT, rows: 2, columns: t.n), SparseRows(t.AT, rows: 2, columns: t.n, transposed: true))
+        (AT, ATt) = (SparseRows(t.AT, rows: t.m, columns: t.n), SparseRows(t.AT, rows: t.m, columns: t.n, transposed: true))
         (G, Gt) = (SparseRows(t.G, rows: t.n, columns: t.r), SparseRows(t.G, rows: t.n, columns: t.r, transposed: true))
     }
 
@@ -64,10 +64,10 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
     }
 
     // MARK: Tiles, vectorised over the channels. Tile t of a chunk is image b = t / (TH·TW),
-    // row ty = t / TW mod TH, column tx = t mod TW; its n×n patch d starts at packed[b][2·ty][2·tx].
+    // row ty = t / TW mod TH, column tx = t mod TW; its n×n patch d starts at packed[b][m·ty][m·tx].
 
     /// V[ξy·n + ξx][t] = Σ_i Σ_j Bᵀ[ξy][i] Bᵀ[ξx][j] · d[i][j] for every tile t of the chunk;
-    /// V is n² matrices (T, Cg). Tiles one above the other share n − 2 rows of their patches, so
+    /// V is n² matrices (T, Cg). Tiles one above the other share n − m rows of their patches, so
     /// the first (row) pass runs once per image row of a column of tiles, into rows (He, n, Cg).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -76,16 +76,16 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
         let (Cg, We, T) = (s.g.Cg, s.We, B * s.TH * s.TW)
         for b in 0..<B {
             for tx in 0..<s.TW {
-                // rows[y][ξx] = Σ_j Bᵀ[ξx][j] · packed[b][y][2·tx + j], for every row y of the column
+                // rows[y][ξx] = Σ_j Bᵀ[ξx][j] · packed[b][y][m·tx + j], for every row y of the column
                 for y in 0..<s.He {
-                    applyRows(BT, outputs: n, packed + ((b * s.He + y) * We + 2 * tx) * Cg, inStride: Cg,
+                    applyRows(BT, outputs: n, packed + ((b * s.He + y) * We + m * tx) * Cg, inStride: Cg,
                               rows + y * n * Cg, outStride: Cg, count: Cg, accumulate: false)
                 }
-                // V[ξy·n + ξx][t] = Σ_i Bᵀ[ξy][i] · rows[2·ty + i][ξx]
+                // V[ξy·n + ξx][t] = Σ_i Bᵀ[ξy][i] · rows[m·ty + i][ξx]
                 for ty in 0..<s.TH {
                     let t = (b * s.TH + ty) * s.TW + tx
                     for ξx in 0..<n {
-                        applyRows(BT, outputs: n, rows + (2 * ty * n + ξx) * Cg, inStride: n * Cg,
+                        applyRows(BT, outputs: n, rows + (m * ty * n + ξx) * Cg, inStride: n * Cg,
                                   V + (ξx * T + t) * Cg, outStride: n * T * Cg, count: Cg, accumulate: false)
                     }
                 }
@@ -93,7 +93,7 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
         }
     }
 
-    /// packed[b][2·ty + i][2·tx + j] += Σ_ξy Σ_ξx Bᵀ[ξy][i] Bᵀ[ξx][j] · dV[ξy·n + ξx][t]: the
+    /// packed[b][m·ty + i][m·tx + j] += Σ_ξy Σ_ξx Bᵀ[ξy][i] Bᵀ[ξx][j] · dV[ξy·n + ξx][t]: the
     /// adjoint of ``transformTiles(_:_:count:into:scratch:)``, in the reverse order of its two
     /// passes; patches overlap, so the adds accumulate.
     @_specialize(where Scalar == Float)
@@ -103,99 +103,99 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
         let (Cg, We, T) = (s.g.Cg, s.We, B * s.TH * s.TW)
         for b in 0..<B {
             for tx in 0..<s.TW {
-                // rows[2·ty + i][ξx] += Σ_ξy Bᵀ[ξy][i] · dV[ξy·n + ξx][t]
+                // rows[m·ty + i][ξx] += Σ_ξy Bᵀ[ξy][i] · dV[ξy·n + ξx][t]
                 rows.update(repeating: 0, count: s.He * n * Cg)
                 for ty in 0..<s.TH {
                     let t = (b * s.TH + ty) * s.TW + tx
                     for ξx in 0..<n {
                         applyRows(BTt, outputs: n, dV + (ξx * T + t) * Cg, inStride: n * T * Cg,
-                                  rows + (2 * ty * n + ξx) * Cg, outStride: n * Cg, count: Cg, accumulate: true)
+                                  rows + (m * ty * n + ξx) * Cg, outStride: n * Cg, count: Cg, accumulate: true)
                     }
                 }
-                // dpacked[b][y][2·tx + j] += Σ_ξx Bᵀ[ξx][j] · rows[y][ξx]
+                // dpacked[b][y][m·tx + j] += Σ_ξx Bᵀ[ξx][j] · rows[y][ξx]
                 for y in 0..<s.He {
                     applyRows(BTt, outputs: n, rows + y * n * Cg, inStride: Cg,
-                              dpacked + ((b * s.He + y) * We + 2 * tx) * Cg, outStride: Cg, count: Cg, accumulate: true)
+                              dpacked + ((b * s.He + y) * We + m * tx) * Cg, outStride: Cg, count: Cg, accumulate: true)
                 }
             }
         }
     }
 
-    /// y[n0 + b][m0 + m][2·ty + oy][2·tx + ox] = bias[m0 + m] + Σ_ξy Σ_ξx Aᵀ[oy][ξy] Aᵀ[ox][ξx] · P[ξy·n + ξx][t][m]
+    /// y[n0 + b][m0 + o][m·ty + oy][m·tx + ox] = bias[m0 + o] + Σ_ξy Σ_ξx Aᵀ[oy][ξy] Aᵀ[ox][ξx] · P[ξy·n + ξx][t][o]
     /// for the outputs inside the image; P is n² matrices (T, Mg), y is (N, M, Ho, Wo).
-    /// `scratch` holds 3·n·Mg scalars.
+    /// `scratch` holds (n + m)·m·Mg scalars.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func untransformTiles(_ P: UnsafePointer<Scalar>, _ s: WinogradTiling, images n0: Int, count B: Int, group: Int,
                           bias: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>,
                           scratch: UnsafeMutablePointer<Scalar>) {
         let (Mg, T, Ho, Wo) = (s.Mg, B * s.TH * s.TW, s.g.Ho, s.g.Wo), m0 = group * Mg
-        let (rows, out) = (scratch, scratch + 2 * n * Mg)            // rows[ξy][ox], out[oy][ox]
+        let (rows, out) = (scratch, scratch + n * m * Mg)            // rows[ξy][ox], out[oy][ox]
         for t in 0..<T {
             let (b, ty, tx) = s.tile(t)
             // rows[ξy][ox] = Σ_ξx Aᵀ[ox][ξx] · P[ξy·n + ξx][t]
             for ξy in 0..<n {
-                applyRows(AT, outputs: 2, P + (ξy * n * T + t) * Mg, inStride: T * Mg, rows + ξy * 2 * Mg, outStride: Mg,
+                applyRows(AT, outputs: m, P + (ξy * n * T + t) * Mg, inStride: T * Mg, rows + ξy * m * Mg, outStride: Mg,
                           count: Mg, accumulate: false)
             }
             // out[oy][ox] = Σ_ξy Aᵀ[oy][ξy] · rows[ξy][ox]
-            for ox in 0..<2 {
-                applyRows(AT, outputs: 2, rows + ox * Mg, inStride: 2 * Mg, out + ox * Mg, outStride: 2 * Mg,
+            for ox in 0..<m {
+                applyRows(AT, outputs: m, rows + ox * Mg, inStride: m * Mg, out + ox * Mg, outStride: m * Mg,
                           count: Mg, accumulate: false)
             }
-            for oy in 0..<2 where 2 * ty + oy < Ho {
-                for ox in 0..<2 where 2 * tx + ox < Wo {
-                    let value = out + (oy * 2 + ox) * Mg
-                    let target = y + ((n0 + b) * s.M + m0) * Ho * Wo + (2 * ty + oy) * Wo + 2 * tx + ox
-                    for m in 0..<Mg { target[m * Ho * Wo] = value[m] + bias[m0 + m] }
+            for oy in 0..<m where m * ty + oy < Ho {
+                for ox in 0..<m where m * tx + ox < Wo {
+                    let value = out + (oy * m + ox) * Mg
+                    let target = y + ((n0 + b) * s.M + m0) * Ho * Wo + (m * ty + oy) * Wo + m * tx + ox
+                    for o in 0..<Mg { target[o * Ho * Wo] = value[o] + bias[m0 + o] }
                 }
             }
         }
     }
 
-    /// dP[ξy·n + ξx][t] = Σ_oy Σ_ox Aᵀ[oy][ξy] Aᵀ[ox][ξx] · dy[n0 + b][m0 + ·][2·ty + oy][2·tx + ox]
-    /// (zero outside the image): the adjoint of ``untransformTiles``. `scratch` holds 3·n·Mg scalars.
+    /// dP[ξy·n + ξx][t] = Σ_oy Σ_ox Aᵀ[oy][ξy] Aᵀ[ox][ξx] · dy[n0 + b][m0 + ·][m·ty + oy][m·tx + ox]
+    /// (zero outside the image): the adjoint of ``untransformTiles``. `scratch` holds (n + m)·m·Mg scalars.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func transformOutputGradients(_ dy: UnsafePointer<Scalar>, _ s: WinogradTiling, images n0: Int, count B: Int,
                                   group: Int, into dP: UnsafeMutablePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>) {
         let (Mg, T, Ho, Wo) = (s.Mg, B * s.TH * s.TW, s.g.Ho, s.g.Wo), m0 = group * Mg
-        let (rows, tile) = (scratch, scratch + 2 * n * Mg)           // rows[ξy][ox], tile[oy][ox]
+        let (rows, tile) = (scratch, scratch + n * m * Mg)           // rows[ξy][ox], tile[oy][ox]
         for t in 0..<T {
             let (b, ty, tx) = s.tile(t)
-            for oy in 0..<2 {
-                for ox in 0..<2 {
-                    let value = tile + (oy * 2 + ox) * Mg
-                    guard 2 * ty + oy < Ho, 2 * tx + ox < Wo else { value.update(repeating: 0, count: Mg); continue }
-                    let source = dy + ((n0 + b) * s.M + m0) * Ho * Wo + (2 * ty + oy) * Wo + 2 * tx + ox
-                    for m in 0..<Mg { value[m] = source[m * Ho * Wo] }
+            for oy in 0..<m {
+                for ox in 0..<m {
+                    let value = tile + (oy * m + ox) * Mg
+                    guard m * ty + oy < Ho, m * tx + ox < Wo else { value.update(repeating: 0, count: Mg); continue }
+                    let source = dy + ((n0 + b) * s.M + m0) * Ho * Wo + (m * ty + oy) * Wo + m * tx + ox
+                    for o in 0..<Mg { value[o] = source[o * Ho * Wo] }
                 }
             }
             // rows[ξy][ox] = Σ_oy Aᵀ[oy][ξy] · tile[oy][ox]
-            for ox in 0..<2 {
-                applyRows(ATt, outputs: n, tile + ox * Mg, inStride: 2 * Mg, rows + ox * Mg, outStride: 2 * Mg,
+            for ox in 0..<m {
+                applyRows(ATt, outputs: n, tile + ox * Mg, inStride: m * Mg, rows + ox * Mg, outStride: m * Mg,
                           count: Mg, accumulate: false)
             }
             // dP[ξy·n + ξx][t] = Σ_ox Aᵀ[ox][ξx] · rows[ξy][ox]
             for ξy in 0..<n {
-                applyRows(ATt, outputs: n, rows + ξy * 2 * Mg, inStride: Mg, dP + (ξy * n * T + t) * Mg, outStride: T * Mg,
+                applyRows(ATt, outputs: n, rows + ξy * m * Mg, inStride: Mg, dP + (ξy * n * T + t) * Mg, outStride: T * Mg,
                           count: Mg, accumulate: false)
             }
         }
     }
 }
 
-/// How a geometry is cut into 2×2 output tiles.
+/// How a geometry is cut into m×m output tiles.
 struct WinogradTiling: Sendable {
     let g: ConvolutionGeometry
-    /// Outputs in all and per group, and the tile size n = K + 1.
-    let M: Int, Mg: Int, n: Int
+    /// Outputs in all and per group, the output tile m and the input tile n = m + K − 1.
+    let M: Int, Mg: Int, m: Int, n: Int
     /// Tiles per image down and across.
-    var TH: Int { (g.Ho + 1) / 2 }
-    var TW: Int { (g.Wo + 1) / 2 }
-    /// The padded input extended to whole tiles: He = 2·TH + K − 1 rows (≥ H + 2P), We columns.
-    var He: Int { 2 * TH + g.K - 1 }
-    var We: Int { 2 * TW + g.K - 1 }
+    var TH: Int { (g.Ho + m - 1) / m }
+    var TW: Int { (g.Wo + m - 1) / m }
+    /// The padded input extended to whole tiles: He = m·TH + K − 1 rows (≥ H + 2P), We columns.
+    var He: Int { m * TH + g.K - 1 }
+    var We: Int { m * TW + g.K - 1 }
 
     /// Image, tile row and tile column of tile t of a chunk.
     @inline(__always) func tile(_ t: Int) -> (b: Int, ty: Int, tx: Int) { (t / (TH * TW), t / TW % TH, t % TW) }

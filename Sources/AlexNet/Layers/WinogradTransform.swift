@@ -1,28 +1,30 @@
 import Foundation
 
-/// Winograd's minimal filtering F(2×2, r×r): a stride-1 convolution with fewer multiplications.
+/// Winograd's minimal filtering F(m×m, r×r): a stride-1 convolution with fewer multiplications.
 ///
 /// Not in the paper (cuda-convnet convolved directly); a faster way to compute exactly the same
 /// function, used by ``Convolution`` for stride 1 and 3×3 or 5×5 kernels, with im2col + GEMM
 /// and ``DirectConvolution`` as its tested twins.
 ///
-/// **The idea** (Lavin and Gray, 2016). Cut the output into 2×2 tiles. Tile t of input channel c
-/// is an n×n patch d (n = r + 1) of the padded input, and for kernel g of output m and input c
+/// **The idea** (Lavin and Gray, 2016). Cut the output into m×m tiles (m = 2, or 4 for 3×3
+/// kernels). Tile t of input channel c is an n×n patch d (n = m + r − 1) of the padded input, and
+/// for kernel g of an output and input c
 ///
-///     y_tile = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A          (2×2 outputs from n×n products)
+///     y_tile = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A          (m×m outputs from n×n products)
 ///
 /// so that, summed over input channels, each of the n² positions ξ of the transformed tile is
 /// one matrix product over channels: P_ξ (T, M) = V_ξ (T, C) · U_ξ (C, M), with V = Bᵀ d B for
 /// every tile and U = G g Gᵀ for every kernel. A 5×5 convolution then takes 36 multiply-adds per
-/// four outputs instead of 100, a 3×3 one 16 instead of 36.
+/// four outputs instead of 100, a 3×3 one 16 instead of 36 with F(2×2, 3×3) and 36 per sixteen
+/// outputs instead of 144 with F(4×4, 3×3).
 ///
 /// **The matrices** come from polynomial interpolation (Toom–Cook) at the points 0, ±1, (±2),
 /// and ∞, built in ``WinogradTransform`` rather than typed in:
 ///
-///     Aᵀ[i][j] = p_jⁱ,   G[j][k] = p_jᵏ / Π_{l≠j}(p_j − p_l),   Bᵀ[j] = coefficients of Π_{l≠j}(x − p_l)
+///     Aᵀ[i][j] = p_jⁱ (i < m),   G[j][k] = p_jᵏ / Π_{l≠j}(p_j − p_l),   Bᵀ[j] = coefficients of Π_{l≠j}(x − p_l)
 ///
-/// for the finite points p_j, and for ∞: Aᵀ[i][∞] = [i = 1], G[∞][k] = [k = r − 1], Bᵀ[∞] =
-/// coefficients of Π_l (x − p_l).
+/// for the n − 1 finite points p_j, and for ∞: Aᵀ[i][∞] = [i = m − 1], G[∞][k] = [k = r − 1],
+/// Bᵀ[∞] = coefficients of Π_l (x − p_l).
 ///
 /// **Layout.** Every transform runs on vectors of channels: the input chunk is copied
 /// channel-last, (B, He, We, Cg), and V_ξ, P_ξ are (T, C) and (T, M) matrices, so each step of a
@@ -30,24 +32,31 @@ import Foundation
 /// is the adjoint of each linear step in reverse: dP = A dY Aᵀ, dU_ξ += V_ξᵀ dP_ξ,
 /// dV_ξ = dP_ξ U_ξᵀ, dx_tile += B dV Bᵀ (tiles overlap: the adds accumulate), dW = Gᵀ dU G.
 ///
-/// **Accuracy.** The transforms carry constants up to 5 and 1/24, so in Float the rounding
-/// error is about ten times that of im2col + GEMM: a few millionths of the largest output for a
-/// 5×5 layer of 64 channels, against a few ten-millionths. The tests bound it at 1e-5.
+/// **Accuracy.** The transforms carry constants up to 5 and 1/24 (F(2×2, 5×5) and F(4×4, 3×3)
+/// share the points 0, ±1, ±2), so in Float the rounding error grows with them. F(2×2): about
+/// ten times that of im2col + GEMM, a few millionths of the largest output for a 5×5 layer of
+/// 64 channels; the tests bound it at 1e-5. F(4×4, 3×3): about 1e-5 of the largest output for
+/// 64 to 384 channels, 2–4% of the rounding bound of the direct sum, (C/G·9 + 2)·u·Σ|w|·|x|
+/// (im2col: 0.05–0.3%, F(2×2): 0.1–0.35%); the bound we state and test is 5e-5 of the largest
+/// output and a tenth of that rounding bound for every output, against the direct sum in Double.
 
-/// The three matrices of F(2×2, r×r), from the interpolation points.
+/// The three matrices of F(m×m, r×r), from the interpolation points.
 struct WinogradTransform: Sendable {
-    /// Kernel size r and tile size n = r + 1.
-    let r: Int, n: Int
-    /// Aᵀ (2, n), G (n, r), Bᵀ (n, n), row-major, in Double.
+    /// Kernel size r, output tile m and input tile n = m + r − 1.
+    let r: Int, m: Int, n: Int
+    /// Aᵀ (m, n), G (n, r), Bᵀ (n, n), row-major, in Double.
     let AT: [Double], G: [Double], BT: [Double]
 
-    init(kernelSize r: Int) {
-        precondition(r == 3 || r == 5, "Winograd: kernels of 3 or 5 only, got \(r)")
-        let n = r + 1
-        let points: [Double] = r == 3 ? [0, 1, -1] : [0, 1, -1, 2, -2]   // then ∞
+    /// F(2×2, 3×3), F(2×2, 5×5) or F(4×4, 3×3): n − 1 finite points 0, ±1 (, ±2), then ∞.
+    init(kernelSize r: Int, outputTile m: Int = 2) {
+        precondition((m == 2 && (r == 3 || r == 5)) || (m == 4 && r == 3),
+                     "Winograd: F(2×2, 3×3), F(2×2, 5×5) or F(4×4, 3×3) only, got F(\(m)×\(m), \(r)×\(r))")
+        let n = m + r - 1
+        let points: [Double] = n == 4 ? [0, 1, -1] : [0, 1, -1, 2, -2]   // then ∞
         self.r = r
+        self.m = m
         self.n = n
-        var AT = [Double](repeating: 0, count: 2 * n), G = [Double](repeating: 0, count: n * r)
+        var AT = [Double](repeating: 0, count: m * n), G = [Double](repeating: 0, count: n * r)
         var BT = [Double](repeating: 0, count: n * n)
         /// The coefficients (constant first) of Π (x − p) over `roots`, padded to n.
         func product(_ roots: [Double]) -> [Double] {
@@ -62,12 +71,12 @@ struct WinogradTransform: Sendable {
         for (j, p) in points.enumerated() {
             let others = points.enumerated().filter { $0.offset != j }.map(\.element)
             let denominator = others.reduce(1.0) { $0 * (p - $1) }
-            for i in 0..<2 { AT[i * n + j] = Foundation.pow(p, Double(i)) }
+            for i in 0..<m { AT[i * n + j] = Foundation.pow(p, Double(i)) }
             for k in 0..<r { G[j * r + k] = Foundation.pow(p, Double(k)) / denominator }
             for (k, a) in product(others).enumerated() { BT[j * n + k] = a }
         }
         let infinity = n - 1
-        AT[1 * n + infinity] = 1
+        AT[(m - 1) * n + infinity] = 1
         G[infinity * r + r - 1] = 1
         for (k, a) in product(points).enumerated() { BT[infinity * n + k] = a }
         (self.AT, self.G, self.BT) = (AT, G, BT)
