@@ -25,6 +25,11 @@ package enum BLASKernelSelection {
     /// `openblas` (as if nobody had: for tests).
     package static let handOffVariable = "ALEXNET_BLAS_CORETYPE_SET_BY"
 
+    /// For tests only: `fail-512` makes every 512-bit kernel fail ``kernelCheck``, as a kernel
+    /// that computes wrongly would, so that the fallback can be seen on a machine whose kernels
+    /// are right.
+    package static let checkVariable = "ALEXNET_BLAS_CHECK"
+
     /// How the running kernel came to be chosen.
     package enum Origin: Equatable, Sendable {
         /// OpenBLAS's own choice, kept.
@@ -33,6 +38,8 @@ package enum BLASKernelSelection {
         case user
         /// This program restarted itself, replacing the kernel OpenBLAS had chosen.
         case restart(replaced: String)
+        /// This program restarted itself because the 512-bit kernel `failed` failed the check.
+        case checkFallback(failed: String)
     }
 
     /// The kernel that runs and how it was chosen.
@@ -41,8 +48,17 @@ package enum BLASKernelSelection {
             return environment("OPENBLAS_CORETYPE") == nil ? .openBLAS : .user
         }
         if setter.hasPrefix("alexnet:") { return .restart(replaced: String(setter.dropFirst("alexnet:".count))) }
+        if setter.hasPrefix("alexnet-check:") { return .checkFallback(failed: String(setter.dropFirst("alexnet-check:".count))) }
         return .openBLAS
     }
+
+    /// The check of the kernel that runs (``BLASKernelCheck``), made once, on first use.
+    package static let kernelCheck: BLASKernelCheck = {
+        if environment(checkVariable) == "fail-512", (BLASKernel.level(ofKernel: BLASKernel.current) ?? .sse) >= .avx512 {
+            return BLASKernelCheck(worst: .infinity, worstCase: "a simulated failure (\(checkVariable)=fail-512)")
+        }
+        return BLASKernelCheck.run()
+    }()
 
     /// Call first thing in `main`: restarts the program with a better kernel when OpenBLAS chose
     /// one below the CPU's level, and prints one line on standard error in the restarted program.
@@ -51,6 +67,12 @@ package enum BLASKernelSelection {
         let cpu = CPUFeatures.current, running = BLASKernel.current
         switch origin {
         case .user:
+            if !kernelCheck.passed { say("\(command): OPENBLAS_CORETYPE=\(running), your choice: its \(kernelCheck).") }
+            return
+        case .checkFallback(let failed):
+            say("\(command): OpenBLAS's \(failed) kernels (\(cpu.level)) failed the check against the naive product; "
+                + "restarted with OPENBLAS_CORETYPE=\(running) (set it yourself to choose).")
+            if !kernelCheck.passed { say("\(command): \(running) too: its \(kernelCheck).") }
             return
         case .restart(let replaced):
             let requested = environment("OPENBLAS_CORETYPE") ?? ""
@@ -61,33 +83,59 @@ package enum BLASKernelSelection {
                 let slower = (BLASKernel.level(ofKernel: running) ?? .sse) < cpu.level ? ": matrix products will be several times slower" : ""
                 say("\(command): \(chose); restarted with OPENBLAS_CORETYPE=\(requested), but OpenBLAS runs \(running) (a build without that kernel?)\(slower).")
             }
+            fallBackIfTheCheckFails(command: command, cpu: cpu, running: running)
         case .openBLAS:
             let userCoreType = environment(handOffVariable) == nil ? environment("OPENBLAS_CORETYPE") : nil
-            guard case .replace(let better) = BLASKernel.decide(cpu: cpu, chosen: running, userCoreType: userCoreType) else { return }
-            setenv("OPENBLAS_CORETYPE", better, 1)
-            setenv(handOffVariable, "alexnet:\(running)", 1)
-            execv("/proc/self/exe", CommandLine.unsafeArgv)
-            // Only reached when the restart failed: go on with the slow kernel, and say so.
-            let reason = String(cString: strerror(errno))
-            unsetenv("OPENBLAS_CORETYPE")
-            unsetenv(handOffVariable)
+            guard case .replace(let better) = BLASKernel.decide(cpu: cpu, chosen: running, userCoreType: userCoreType) else {
+                fallBackIfTheCheckFails(command: command, cpu: cpu, running: running)
+                return
+            }
+            // Only returns when the restart failed: go on with the slow kernel, and say so.
+            let reason = restart(kernel: better, handOff: "alexnet:\(running)")
             say("\(command): OpenBLAS chose its \(running) kernels, below this CPU's \(cpu.level); restarting with "
                 + "OPENBLAS_CORETYPE=\(better) failed (\(reason)). Set it yourself for matrix products several times faster.")
         }
     }
 
-    /// Three lines for `--version` and the benchmark: the BLAS build, the kernel that runs and
-    /// why, and the CPU's features with the kernel they call for.
+    /// Restarts the program on the CPU's AVX2 kernel when the 512-bit kernel that runs fails
+    /// ``kernelCheck`` (``BLASKernel/fallback(cpu:running:check:userCoreType:)``); does not
+    /// return when the restart succeeds.
+    private static func fallBackIfTheCheckFails(command: String, cpu: CPUFeatures, running: String) {
+        guard case .replace(let fallback) = BLASKernel.fallback(cpu: cpu, running: running, check: kernelCheck, userCoreType: nil) else {
+            if !kernelCheck.passed { say("\(command): the \(running) kernel \(kernelCheck).") }
+            return
+        }
+        let reason = restart(kernel: fallback, handOff: "alexnet-check:\(running)")
+        say("\(command): the \(running) kernel \(kernelCheck); restarting with OPENBLAS_CORETYPE=\(fallback) failed (\(reason)).")
+    }
+
+    /// Starts this program again (`execv` of `/proc/self/exe`, the same arguments) with
+    /// `OPENBLAS_CORETYPE=kernel` and the hand-off set; returns only when that failed, with the
+    /// reason, both variables unset again.
+    private static func restart(kernel: String, handOff: String) -> String {
+        setenv("OPENBLAS_CORETYPE", kernel, 1)
+        setenv(handOffVariable, handOff, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        let reason = String(cString: strerror(errno))
+        unsetenv("OPENBLAS_CORETYPE")
+        unsetenv(handOffVariable)
+        return reason
+    }
+
+    /// Four lines for `--version` and the benchmark: the BLAS build, the kernel that runs and
+    /// why, the kernel's check, and the CPU's features with the kernel they call for.
     package static var report: [String] {
         let cpu = CPUFeatures.current, running = BLASKernel.current
         let why = switch origin {
         case .openBLAS: "OpenBLAS's own choice"
         case .user: "set by OPENBLAS_CORETYPE"
         case .restart(let replaced): "OpenBLAS chose \(replaced); restarted with OPENBLAS_CORETYPE=\(environment("OPENBLAS_CORETYPE") ?? "")"
+        case .checkFallback(let failed): "\(failed) failed the check; restarted with OPENBLAS_CORETYPE=\(environment("OPENBLAS_CORETYPE") ?? "")"
         }
         return [
             "BLAS:   \(BLASKernel.configuration)",
             "kernel: \(running) (\(why))",
+            "check:  sgemm and the convolutions \(kernelCheck)",
             "CPU:    \(cpu.processor): \(cpu.summary); its best kernel: \(BLASKernel.best(for: cpu) ?? "any")",
         ]
     }

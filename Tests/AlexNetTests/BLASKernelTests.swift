@@ -99,3 +99,30 @@ import TestSupport
     }
 }
 
+
+/// The check that judges a kernel (``BLASKernelCheck``) and the fallback it drives.
+@Suite struct BLASKernelCheckTests {
+    /// The kernel this process runs (the test's own, whatever OpenBLAS chose) passes, far inside the bound.
+    @Test func theRunningKernelPasses() {
+        let check = BLASKernelCheck.run()
+        #expect(check.passed, "\(check)")
+        #expect(check.worst < 0.5, "\(check)")
+        #expect(check.description.hasPrefix("agrees with the naive product"))
+    }
+
+    @Test func aFailureSaysWhereAndByHowMuch() {
+        let check = BLASKernelCheck(worst: 3e4, worstCase: "sgemm 129×97×300 Aᵀ")
+        #expect(!check.passed)
+        #expect(check.description == "FAILS against the naive product: sgemm 129×97×300 Aᵀ is off by 3e+04 times the rounding bound")
+    }
+
+    @Test func onlyAFailed512BitKernelIsReplacedAndTheUserStillWins() {
+        let failed = BLASKernelCheck(worst: .infinity, worstCase: "x"), passed = BLASKernelCheck(worst: 0.1, worstCase: "x")
+        let intel = BLASKernelTests.cpu(.avx512bf16), amd = BLASKernelTests.cpu(.avx512bf16, vendor: "AuthenticAMD")
+        #expect(BLASKernel.fallback(cpu: intel, running: "Cooperlake", check: failed, userCoreType: nil) == .replace(with: "Haswell"))
+        #expect(BLASKernel.fallback(cpu: amd, running: "SkylakeX", check: failed, userCoreType: nil) == .replace(with: "Zen"))
+        #expect(BLASKernel.fallback(cpu: intel, running: "Cooperlake", check: passed, userCoreType: nil) == .keep)
+        #expect(BLASKernel.fallback(cpu: intel, running: "Haswell", check: failed, userCoreType: nil) == .keep)   // nothing better below
+        #expect(BLASKernel.fallback(cpu: intel, running: "Cooperlake", check: failed, userCoreType: "Cooperlake") == .userChoice("Cooperlake"))
+    }
+}
