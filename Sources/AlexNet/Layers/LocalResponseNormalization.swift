@@ -22,10 +22,11 @@ public enum AlphaConvention: String, Sendable, CaseIterable, Codable {
 ///
 ///     dx[j] = dy[j] · s[j]^(−β) − 2α′β · a[j] · Σ_{i : j ∈ window(i)} t[i]
 ///
-/// **Speed.** The forward pass computes r = 1/s (one division) and keeps it: the backward pass
-/// needs s^(−β) and s^(−β−1) = s^(−β)·r, and takes both from r instead of summing the window
-/// again. For the paper's β = 0.75, s^(−β) = r^(3/4) = √r·√√r, two square roots instead of a
-/// `pow` (other β use `pow`). Each (image, group) is worked through in blocks of ``pixelBlock``
+/// **Speed.** The forward pass also computes r = 1/s and keeps it: the backward pass needs
+/// s^(−β) and s^(−β−1) = s^(−β)·r, and takes both from r instead of summing the window again.
+/// For the paper's β = 0.75 the powers are square roots, not `pow`: s^(−β) = 1/(√s·√√s) in the
+/// forward pass and √r·√√r in the backward pass, as before r was kept (the same bits); other β
+/// use `pow`. Each (image, group) is worked through in blocks of ``pixelBlock``
 /// pixels across all its channels, small enough to stay in the first-level cache, so the window
 /// sums re-read cached values and every tensor is read or written once. A channel whose window
 /// holds five channels (the paper's n, away from a group's edges) takes its window sum, and its
@@ -133,17 +134,18 @@ public final class LocalResponseNormalization<Scalar: TensorScalar>: Layer {
                         for c in 0..<Cg {
                             let offset = first + c * HW + p0
                             let ac = a.base + offset, bc = b.base + offset, rc = r.base + offset, sc = s + c * L
+                            // s^(−β) as the layer has always computed it (the same bits as before r
+                            // was kept), and r = 1/s for the backward pass.
                             if threeQuarters {
                                 for p in 0..<L {
-                                    let reciprocal = 1 / sc[p]
-                                    rc[p] = reciprocal
-                                    bc[p] = ac[p] * Self.inversePower(reciprocal: reciprocal, beta: beta, threeQuarters: true)
+                                    let root = sc[p].squareRoot()
+                                    bc[p] = ac[p] * (1 / (root * root.squareRoot()))
+                                    rc[p] = 1 / sc[p]
                                 }
                             } else {
                                 for p in 0..<L {
-                                    let reciprocal = 1 / sc[p]
-                                    rc[p] = reciprocal
-                                    bc[p] = ac[p] * Self.inversePower(reciprocal: reciprocal, beta: beta, threeQuarters: false)
+                                    bc[p] = ac[p] * Scalar.pow(sc[p], -beta)
+                                    rc[p] = 1 / sc[p]
                                 }
                             }
                         }
