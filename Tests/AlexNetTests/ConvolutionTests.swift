@@ -163,9 +163,9 @@ import TestSupport
     }
 
     /// Float, as training runs it, against the direct sum in Double of the same values: every output
-    /// within the rounding bound of its (C/G)·K·K products, (C/G·K·K + 2)·u·(Σ|w|·|x| + |bias|), the
-    /// magnitudes being the direct convolution of |w| and |x|. Both algorithms stay far inside it
-    /// (measured: about 1% of it); a wrong index would be off by about 10⁵ times the bound.
+    /// within the rounding bound of its (C/G)·K·K products, (C/G·K·K + 2)·u·(Σ|w|·|x| + |bias|)
+    /// (``RoundingBound``). im2col and F(2×2) stay far inside it (measured: under 1% of it), F(4×4)
+    /// a few per cent; a wrong index would be off by about 10⁵ times the bound.
     @Test(arguments: [Convolution<Float>.Algorithm.im2col, .winograd2x2, .winograd4x4])
     func floatIsWithinTheRoundingBoundOfItsSums(algorithm: Convolution<Float>.Algorithm) {
         var g = RandomGenerator(seed: 51)
@@ -173,15 +173,9 @@ import TestSupport
                                       weightStandardDeviation: 0.2, biasValue: 0.5, generator: &g)
         conv.algorithm = algorithm
         let x: Tensor<Float> = randomTensor([3, 32, 9, 9], seed: 52)
-        let y = conv.forward(x)
-        let (xd, wd, bd) = (x.converted(to: Double.self), conv.weight.value.converted(to: Double.self), conv.bias.value.converted(to: Double.self))
-        let exact = DirectConvolution.forward(xd, weight: wd, bias: bd, stride: 1, padding: 1, groups: 2)
-        let magnitude = DirectConvolution.forward(Tensor(shape: xd.shape, scalars: xd.scalars.map(abs)),
-                                                  weight: Tensor(shape: wd.shape, scalars: wd.scalars.map(abs)),
-                                                  bias: Tensor(shape: bd.shape, scalars: bd.scalars.map(abs)), stride: 1, padding: 1, groups: 2)
-        let u = Double(Float.ulpOfOne) / 2, terms = Double(16 * 3 * 3 + 2)
-        let ratio = (0..<y.count).map { i in abs(Double(y.scalars[i]) - exact.scalars[i]) / (terms * u * magnitude.scalars[i]) }.max()!
-        #expect(ratio < 1, "\(algorithm): error \(ratio) of the bound")
+        let error = RoundingBound.convolution(conv.forward(x), input: x, weight: conv.weight.value, bias: conv.bias.value,
+                                              stride: 1, padding: 1, groups: 2)
+        #expect(error.ofBound < 1, "\(algorithm): error \(error.ofBound) of the bound")
     }
 
     /// F(4×4, 3×3) in Float, at the stated bound: every output within a tenth of the rounding
@@ -194,21 +188,15 @@ import TestSupport
         #expect(conv.algorithm == .winograd)
         let raw: Tensor<Float> = randomTensor([1, 256, 16, 16], seed: 62)
         let x = Tensor(shape: raw.shape, scalars: raw.scalars.map { max(0, $0) })          // after a ReLU
-        let y = conv.forward(x)
-        let (xd, wd, bd) = (x.converted(to: Double.self), conv.weight.value.converted(to: Double.self), conv.bias.value.converted(to: Double.self))
-        let exact = DirectConvolution.forward(xd, weight: wd, bias: bd, stride: 1, padding: 1, groups: 1)
-        let magnitude = DirectConvolution.forward(xd, weight: Tensor(shape: wd.shape, scalars: wd.scalars.map(abs)),
-                                                  bias: Tensor(shape: bd.shape, scalars: bd.scalars.map(abs)), stride: 1, padding: 1, groups: 1)
-        let u = Double(Float.ulpOfOne) / 2, terms = Double(256 * 9 + 2)
-        let errors = (0..<y.count).map { abs(Double(y.scalars[$0]) - exact.scalars[$0]) }
-        let ofBound = (0..<y.count).map { errors[$0] / (terms * u * magnitude.scalars[$0]) }.max()!
-        let ofLargest = errors.max()! / exact.scalars.map(abs).max()!
-        #expect(ofBound < 0.1 && ofLargest < 5e-5, "error \(ofBound) of the rounding bound, \(ofLargest) of the largest output")
+        func error() -> (ofBound: Double, ofLargest: Double) {
+            RoundingBound.convolution(conv.forward(x), input: x, weight: conv.weight.value, bias: conv.bias.value,
+                                      stride: 1, padding: 1, groups: 1)
+        }
+        let large = error()
+        #expect(large.ofBound < 0.1 && large.ofLargest < 5e-5, "error \(large.ofBound) of the rounding bound, \(large.ofLargest) of the largest output")
         // The same layer with F(2×2) tiles: the large tiles' error is the larger, as the constants say.
         conv.algorithm = .winograd2x2
-        let small = conv.forward(x)
-        let smallLargest = (0..<y.count).map { abs(Double(small.scalars[$0]) - exact.scalars[$0]) }.max()! / exact.scalars.map(abs).max()!
-        #expect(smallLargest < ofLargest)
+        #expect(error().ofLargest < large.ofLargest)
     }
 
     /// `.winograd` takes F(4×4, 3×3) on maps of 16 or more each way, F(2×2) below and for 5×5:

@@ -81,40 +81,13 @@ import TestSupport
     }
 }
 
-/// The product in `S` (Double, or Float as training runs it), against the definition summed in Double
-/// from the same values: the worst ratio of the error to the standard bound for a sum of k
-/// products rounded in S, (k + 2)·u·(2·Σ_p |a_ip|·|b_pj| + 0.5), u = S's unit roundoff. Correct
-/// arithmetic stays below 1 whatever the sizes; a wrong index or transpose is off by O(1), far above.
-/// (For Double the reference is rounded in Double as well, which can at most double the error
-/// seen.)
-func productErrorRatio<S: TensorScalar>(_: S.Type, transposeA tA: Bool, transposeB tB: Bool, m: Int, n: Int, k: Int, seed: UInt64,
-                                        multiply: (Bool, Bool, Int, Int, Int, S, UnsafePointer<S>, Int,
-                                                   UnsafePointer<S>, Int, S, UnsafeMutablePointer<S>, Int) -> Void) -> Double {
-    let a: Tensor<S> = randomTensor(tA ? [k, m] : [m, k], seed: seed)
-    let b: Tensor<S> = randomTensor(tB ? [n, k] : [k, n], seed: seed + 1)
-    var c = Tensor<S>(shape: [m, n], repeating: 1)
-    a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-            c.withUnsafeMutableBufferPointer { c in
-                multiply(tA, tB, m, n, k, 2, a.baseAddress!, tA ? m : k, b.baseAddress!, tB ? k : n, 0.5, c.baseAddress!, n)
-            }
-        }
-    }
-    let u = Double(S.ulpOfOne) / 2
-    var worst = 0.0
-    for i in 0..<m {
-        for j in 0..<n {
-            var sum = 0.0, magnitude = 0.0
-            for p in 0..<k {
-                let term = Double(a.scalars[tA ? p * m + i : i * k + p]) * Double(b.scalars[tB ? j * k + p : p * n + j])
-                sum += term
-                magnitude += abs(term)
-            }
-            let bound = Double(k + 2) * u * (2 * magnitude + 0.5)
-            worst = max(worst, abs(Double(c.scalars[i * n + j]) - (2 * sum + 0.5)) / bound)
-        }
-    }
-    return worst
+/// ``RoundingBound/matrixProduct(_:transposeA:transposeB:m:n:k:alpha:beta:generator:multiply:)``
+/// with the tests' α = 2 and β = 0.5, from `seed`.
+func productErrorRatio<S: TensorScalar>(_ type: S.Type, transposeA tA: Bool, transposeB tB: Bool, m: Int, n: Int, k: Int, seed: UInt64,
+                                        multiply: RoundingBound.Multiply<S>) -> Double {
+    var g = RandomGenerator(seed: seed)
+    return RoundingBound.matrixProduct(type, transposeA: tA, transposeB: tB, m: m, n: n, k: k, alpha: 2, beta: 0.5,
+                                       generator: &g, multiply: multiply)
 }
 
 /// `matrixMultiply`, the fast path every layer uses (bands on several threads), against the

@@ -46,7 +46,7 @@ final class GradingTests: XCTestCase {
         XCTAssertEqual(problems, [])
     }
 
-    func testATrapAnEndlessLoopAndAHugeAllocationCostOnlyTheirAssignment() throws {
+    func testATrapAnEndlessLoopAHugeAllocationAndAnExitCostOnlyTheirAssignment() throws {
         var files = try Course.sources(in: course.coursework)
         func edit(_ file: String, _ find: String, _ replace: String) throws {
             let mutant = try Mutant(name: "hostile", text: "assignment: 0\nfile: \(file)\nmistake: -\n--- find\n\(find)\n--- replace\n\(replace)\n--- end\n")
@@ -58,6 +58,8 @@ final class GradingTests: XCTestCase {
                  "        let (H, W) = (image.shape[1], image.shape[2])\n        _ = image.scalars[image.count]\n        let (Ho, Wo)")
         try edit("07-SGD.swift", "        let decay = decays ? λ : 0",
                  "        let huge = [Double](repeating: 1, count: 1 << 30)   // 8 GiB\n        let decay = decays ? λ * huge[0] : 0")
+        try edit("05-LocalResponseNormalization.swift", "        var b = a\n",
+                 "        if a.count >= 0 { exit(3) }      // a student's exit: the runner ends before its results\n        var b = a\n")
         let report = try grader(seconds: 5).grade(coursework: files, source: "hostile coursework")
         print(report.printed)
         let status = Dictionary(uniqueKeysWithValues: report.assignments.map { ($0.number, $0) })
@@ -65,9 +67,38 @@ final class GradingTests: XCTestCase {
         XCTAssertEqual(status[3]?.status, .crashed)
         XCTAssertTrue(status[3]?.detail.contains("Index out of range") == true, status[3]?.detail ?? "")
         XCTAssertEqual(status[7]?.status, .crashed)
-        for n in [1, 3, 7] { XCTAssertEqual(status[n]?.points, 0) }
-        for n in [2, 4, 5, 6, 8] { XCTAssertEqual(status[n]?.points, 10, "assignment \(n) must not suffer from the others") }
+        XCTAssertEqual(status[5]?.status, .noResults)
+        XCTAssertTrue(status[5]?.detail.contains("exited with status 3") == true, status[5]?.detail ?? "")
+        for n in [1, 3, 5, 7] { XCTAssertEqual(status[n]?.points, 0) }
+        for n in [2, 4, 6, 8] { XCTAssertEqual(status[n]?.points, 10, "assignment \(n) must not suffer from the others") }
         XCTAssertFalse(report.everyTestPassed)
+    }
+
+    func testAnAssignmentThatDoesNotExistOrAFolderWithoutCourseworkIsNamed() throws {
+        XCTAssertThrowsError(try grader().grade(coursework: try Course.sources(in: course.coursework), source: "solution", selection: [9])) {
+            XCTAssertTrue("\($0)".contains("there is no assignment 9: the assignments are 1, 2, 3, 4, 5, 6, 7, 8"), "\($0)")
+        }
+        let nowhere = URL(fileURLWithPath: "/nonexistent/student/Course/Sources/Coursework")
+        XCTAssertThrowsError(try Course.sources(in: nowhere)) {
+            XCTAssertTrue("\($0)".contains("/nonexistent/student/Course/Sources/Coursework cannot be read"), "\($0)")
+        }
+    }
+
+    /// The JSON a course imports carries every field, a student's NaN or infinite error included
+    /// (as the strings "nan" and "inf", which plain JSON cannot hold as numbers).
+    func testTheJSONReportRoundTripsWithNonFiniteErrors() throws {
+        let outcome = TestOutcome(test: "t", visibility: "visible", points: 0, maxPoints: 2, passed: false,
+                                  largestRelativeError: .infinity, gradientCheck: .nan, message: "m")
+        let report = GradeReport(source: "s", hiddenTests: true, assignments: [
+            AssignmentResult(number: 1, title: "a", status: .completed, detail: "", points: 0, maxPoints: 2, seconds: 0.5, tests: [outcome])])
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = GradeReport.nonConformingFloats.decoding
+        let back = try decoder.decode(GradeReport.self, from: try report.json())
+        XCTAssertEqual(back.points, 0)
+        XCTAssertEqual(back.maxPoints, 2)
+        XCTAssertEqual(back.assignments.first?.tests.first?.largestRelativeError, .infinity)
+        XCTAssertTrue(back.assignments.first?.tests.first?.gradientCheck?.isNaN == true)
+        XCTAssertTrue(String(decoding: try report.json(), as: UTF8.self).contains(#""largestRelativeError" : "inf""#))
     }
 
     func testCoursewareThatDoesNotCompileScoresZeroAndNamesTheStudentsFile() throws {

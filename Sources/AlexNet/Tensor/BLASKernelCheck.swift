@@ -4,12 +4,9 @@
 /// sgemm is compared with the naive product in Double for shapes that exercise what a kernel
 /// can get wrong — every transpose, sizes that fill no register block (1, 7, 13, 33), β = 1
 /// accumulation, and a product large enough (129 × 97 × 300, plain and with both transposes) for
-/// OpenBLAS's blocked and threaded path — each entry within the standard rounding bound of its sum,
-///
-///     |c − exact| ≤ (k + 2)·u·(|α|·Σ_l |a_il|·|b_lj| + |β|·|c⁰_ij|),   u = 2⁻²⁴,
-///
-/// and a convolution by each of the layer's algorithms (im2col, F(2×2, 3×3), F(4×4, 3×3)) is
-/// compared with ``DirectConvolution`` in Double within (C·K·K + 2)·u·Σ|w|·|x|. A correct kernel
+/// OpenBLAS's blocked and threaded path — and a convolution by each of the layer's algorithms
+/// (im2col, F(2×2, 3×3), F(4×4, 3×3)) with ``DirectConvolution`` in Double, each within the
+/// rounding bound of its sums (``RoundingBound``, the same measure the tests apply). A correct kernel
 /// stays inside (0.28–0.30 of the bound for Prescott, Zen, SkylakeX and Cooperlake on this
 /// book's machine); a wrong index or a lost term misses
 /// by orders of magnitude. Run at every start of an executable: `alexnet --version`, check
@@ -58,39 +55,11 @@ public struct BLASKernelCheck: Sendable, CustomStringConvertible {
         return BLASKernelCheck(worst: worst, worstCase: worstCase)
     }
 
-    /// max over entries of |c − exact| / bound for one sgemm call.
+    /// max over entries of |c − exact| / bound for one sgemm call (α = 0.75).
     private static func gemmError(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float,
                                   _ g: inout RandomGenerator) -> Double {
-        let a = Tensor<Float>.normal(shape: [m * k], standardDeviation: 1, generator: &g).scalars
-        let b = Tensor<Float>.normal(shape: [k * n], standardDeviation: 1, generator: &g).scalars
-        let c0 = Tensor<Float>.normal(shape: [m * n], standardDeviation: 1, generator: &g).scalars
-        let alpha: Float = 0.75
-        var c = c0
-        let (lda, ldb) = (transposeA ? m : k, transposeB ? k : n)
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    Float.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                               a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: beta, c: c.baseAddress!, ldc: n)
-                }
-            }
-        }
-        let u = Double(Float.ulpOfOne) / 2
-        var worst = 0.0
-        for i in 0..<m {
-            for j in 0..<n {
-                var exact = 0.0, magnitude = 0.0
-                for l in 0..<k {
-                    let x = Double(transposeA ? a[l * m + i] : a[i * k + l]), y = Double(transposeB ? b[j * k + l] : b[l * n + j])
-                    exact += x * y
-                    magnitude += abs(x * y)
-                }
-                exact = Double(alpha) * exact + Double(beta) * Double(c0[i * n + j])
-                let bound = Double(k + 2) * u * (Double(alpha) * magnitude + Double(beta) * abs(Double(c0[i * n + j])))
-                worst = max(worst, abs(Double(c[i * n + j]) - exact) / max(bound, .leastNormalMagnitude))
-            }
-        }
-        return worst
+        RoundingBound.matrixProduct(Float.self, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                    alpha: 0.75, beta: Double(beta), generator: &g, multiply: Float.gemm)
     }
 
     /// max over outputs of |y − exact| / bound for one convolution (16 → 8 channels, 3×3, padding 1).
@@ -99,14 +68,8 @@ public struct BLASKernelCheck: Sendable, CustomStringConvertible {
                                       weightStandardDeviation: 0.2, biasValue: 0.5, generator: &g)
         conv.algorithm = algorithm
         let x = Tensor<Float>.normal(shape: [2, 16, size, size], standardDeviation: 1, generator: &g)
-        let y = conv.forward(x)
-        let (xd, wd, bd) = (x.converted(to: Double.self), conv.weight.value.converted(to: Double.self), conv.bias.value.converted(to: Double.self))
-        let exact = DirectConvolution.forward(xd, weight: wd, bias: bd, stride: 1, padding: 1, groups: 1)
-        let magnitude = DirectConvolution.forward(Tensor(shape: xd.shape, scalars: xd.scalars.map(abs)),
-                                                  weight: Tensor(shape: wd.shape, scalars: wd.scalars.map(abs)),
-                                                  bias: Tensor(shape: bd.shape, scalars: bd.scalars.map(abs)), stride: 1, padding: 1, groups: 1)
-        let bound = Double(16 * 9 + 2) * Double(Float.ulpOfOne) / 2
-        return (0..<y.count).map { abs(Double(y.scalars[$0]) - exact.scalars[$0]) / (bound * magnitude.scalars[$0]) }.max() ?? 0
+        return RoundingBound.convolution(conv.forward(x), input: x, weight: conv.weight.value, bias: conv.bias.value,
+                                         stride: 1, padding: 1, groups: 1).ofBound
     }
 }
 
