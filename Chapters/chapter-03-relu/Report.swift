@@ -19,7 +19,7 @@ func speedUpTable(relu: ComparisonPlan.ArmResult, tanh: ComparisonPlan.ArmResult
     for t in thresholds {
         let (r, h) = (relu.steps(toReach: t), tanh.steps(toReach: t))
         let (rs, hs) = (Spread(r), Spread(h))
-        let ratio = RatioOfMedians(r, h, method: legacyInterval)
+        let ratio = RatioOfMedians(r, h)
         table.append([t, rs.median, rs.minimum, rs.maximum, hs.median, hs.minimum, hs.maximum,
                       linear.map { Spread($0.steps(toReach: t)).median } ?? .nan,
                       ratio.ratio, ratio.low, ratio.high].map { String($0) } + [String(ratio.insideTheNoise)])
@@ -64,7 +64,7 @@ func summaryTable(_ s: Setting, plan: ComparisonPlan, arms: [ComparisonPlan.ArmR
 
 /// ReLU's speed-up over tanh to `threshold`: the ratio of medians and its 90% interval.
 func appendSpeedUp(to summary: inout CSVTable, prefix: String, relu: ComparisonPlan.ArmResult, tanh: ComparisonPlan.ArmResult, threshold: Double) {
-    let ratio = RatioOfMedians(relu.steps(toReach: threshold), tanh.steps(toReach: threshold), method: legacyInterval)
+    let ratio = RatioOfMedians(relu.steps(toReach: threshold), tanh.steps(toReach: threshold))
     summary.append(["\(prefix)speedup", String(format: "%.2f", ratio.ratio)])
     summary.append(["\(prefix)speedup_low", String(format: "%.2f", ratio.low)])
     summary.append(["\(prefix)speedup_high", String(format: "%.2f", ratio.high)])
@@ -120,7 +120,7 @@ func finish(_ s: Setting, plan: ComparisonPlan, arms: [ComparisonPlan.ArmResult]
         print("\n\(label): steps to each threshold (median, range over seeds), ReLU's speed-up and its 90% interval")
         printTable([table.header] + table.rows.map { $0.map { Double($0).map { String(format: "%.3g", $0) } ?? $0 } })
         let (r, t) = (relu.steps(toReach: threshold), tanh.steps(toReach: threshold))
-        let ratio = RatioOfMedians(r, t, method: legacyInterval)
+        let ratio = RatioOfMedians(r, t)
         print("to \(Int((threshold * 100).rounded()))%: ReLU \(Spread(r).formatted(0)) steps, tanh \(Spread(t).formatted(0));"
               + " speed-up \(ratio.formatted), \(ratio.verdict). The paper: 6× on CIFAR-10 to 25%.")
     }

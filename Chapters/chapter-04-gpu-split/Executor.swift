@@ -14,7 +14,7 @@ struct ExecutorTiming {
     var groupedSeconds: Double { Spread(groupedTimes).median }
     var parallelSeconds: Double { Spread(parallelTimes).median }
     /// median(parallel)/median(grouped), with its bootstrap interval: inside the noise when it contains 1.
-    var ratio: RatioOfMedians { RatioOfMedians(groupedTimes, parallelTimes, method: legacyInterval) }
+    var ratio: RatioOfMedians { RatioOfMedians(groupedTimes, parallelTimes) }
     var statistics: TowerExchangeStatistics
     var steps: Int
     var arithmeticBytesPerImage: Int

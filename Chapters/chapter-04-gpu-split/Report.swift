@@ -17,7 +17,7 @@ struct Report {
     var started: Date
 
     func write(_ options: ChapterOptions) throws {
-        let difference = differenceRows(two, one, key: "one_tower_minus_two", method: legacyInterval)
+        let difference = differenceRows(two, one, key: "one_tower_minus_two")
         print(difference.sentence + " — the paper: one tower +\(PaperClaims.text(PaperClaims.oneTowerTop1Points)) points top-1, +\(PaperClaims.text(PaperClaims.oneTowerTop5Points)) top-5 (ImageNet)")
         var summary = CSVTable(header: ["quantity", "value"])
         let rates = Set([two, one].flatMap { $0.sweep.trials.map(\.rate) }).sorted().map { String($0) }.joined(separator: " ")

@@ -18,7 +18,7 @@ struct LRNReport {
     func write(_ options: ChapterOptions) throws {
         let data = setting.data
         let (none, lrn) = (arms[0], arms[1])
-        let difference = differenceRows(none, lrn, key: "lrn_minus_none", method: legacyInterval)
+        let difference = differenceRows(none, lrn, key: "lrn_minus_none")
         let (without, with) = (PaperClaims.cifar10ErrorWithoutLRN * 100, PaperClaims.cifar10ErrorWithLRN * 100)
         print(difference.sentence + String(format: " — the paper: %.0f%% → %.0f%% on CIFAR-10 (%+.0f points); %+.1f top-1, %+.1f top-5 on ImageNet",
                                            without, with, with - without, PaperClaims.lrnTop1Points, PaperClaims.lrnTop5Points))
@@ -37,7 +37,7 @@ struct LRNReport {
         ] { summary.append(row) }
         for row in arms.flatMap(\.summaryRows) + difference.rows { summary.append(row) }
         if arms.count > 2 {
-            for row in differenceRows(lrn, arms[2], key: "alpha_over_n_minus_paper_alpha", method: legacyInterval).rows { summary.append(row) }
+            for row in differenceRows(lrn, arms[2], key: "alpha_over_n_minus_paper_alpha").rows { summary.append(row) }
         }
 
         // LRN's effect on the activations, on 512 test images through each arm's first trained network.

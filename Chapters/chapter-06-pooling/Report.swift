@@ -10,7 +10,7 @@ import ToolSupport
 /// curves, and the train–test gap against the step.
 func writePoolingReport(data: Dataset, crop: Int, comparison: HeldOutComparison, overlapping: HeldOutComparison.ArmResult,
                         plain: HeldOutComparison.ArmResult, parameters: [Int], started: Date, options: ChapterOptions) throws {
-    let difference = differenceRows(overlapping, plain, key: "plain_minus_overlapping", method: legacyInterval)
+    let difference = differenceRows(overlapping, plain, key: "plain_minus_overlapping")
     print(difference.sentence + " — the paper: plain pooling +\(PaperClaims.text(PaperClaims.plainPoolingTop1Points)) points top-1, +\(PaperClaims.text(PaperClaims.plainPoolingTop5Points)) top-5, and easier to overfit")
     var summary = CSVTable(header: ["quantity", "value"])
     let rates = Set([overlapping, plain].flatMap { $0.sweep.trials.map(\.rate) }).sorted().map { String($0) }.joined(separator: " ")

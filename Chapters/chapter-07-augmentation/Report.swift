@@ -41,12 +41,12 @@ struct AugmentationReport {
         for row in rows { summary.append(row) }
         for arm in arms { for row in arm.summaryRows { summary.append(row) } }
         for arm in arms.dropFirst() {
-            let difference = differenceRows(arm, arms[0], key: "\(arms[0].key)_minus_\(arm.key)", method: legacyInterval)
+            let difference = differenceRows(arm, arms[0], key: "\(arms[0].key)_minus_\(arm.key)")
             print(difference.sentence)
             for row in difference.rows { summary.append(row) }
         }
         if arms.count == 3 {
-            let difference = differenceRows(arms[2], arms[1], key: "\(arms[1].key)_minus_\(arms[2].key)", method: legacyInterval)
+            let difference = differenceRows(arms[2], arms[1], key: "\(arms[1].key)_minus_\(arms[2].key)")
             print(difference.sentence + " — the paper: lighting lowers top-1 error by over \(PaperClaims.text(PaperClaims.lightingTop1GainPoints)) point (ImageNet)")
             for row in difference.rows { summary.append(row) }
         }

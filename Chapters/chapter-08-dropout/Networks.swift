@@ -99,11 +99,11 @@ struct Convergence {
         var rows: [Row] = []
         for δ in margins {
             let d = withinMargin(validation(dropout), δ), n = withinMargin(validation(none), δ)
-            rows.append(Row(criterion: "validation_within", value: δ, dropout: d, none: n, ratio: RatioOfMedians(n, d, method: legacyInterval)))
+            rows.append(Row(criterion: "validation_within", value: δ, dropout: d, none: n, ratio: RatioOfMedians(n, d)))
         }
         for t in thresholds {
             let d = reaching(dropout, t), n = reaching(none, t)
-            rows.append(Row(criterion: "training_reaches", value: t, dropout: d, none: n, ratio: RatioOfMedians(n, d, method: legacyInterval)))
+            rows.append(Row(criterion: "training_reaches", value: t, dropout: d, none: n, ratio: RatioOfMedians(n, d)))
         }
         self.rows = rows
         func improving(_ curves: [Curve]) -> Int { curves.filter { $0.points.last!.y <= $0.minimum! }.count }

@@ -32,7 +32,7 @@ struct DropoutReport {
         ]
         for row in rows { summary.append(row) }
         for row in dropout.summaryRows + none.summaryRows { summary.append(row) }
-        let difference = differenceRows(dropout, none, key: "no_dropout_minus_dropout", method: legacyInterval)
+        let difference = differenceRows(dropout, none, key: "no_dropout_minus_dropout")
         print(difference.sentence + " — the paper: without dropout, substantial overfitting")
         for row in difference.rows { summary.append(row) }
 

@@ -21,7 +21,7 @@ runTool("chapter-08-dropout") {
     let a = Arguments(CommandLine.arguments.dropFirst(), command: "chapter-08-dropout",
                       summary: "Chapter 8: dropout against none, weight scaling against sampled thinned networks, real ensembles.")
     let options = ChapterOptions(a)
-    let heldOut = HeldOutArguments(a, steps: (normal: 500, full: 1_500), lowestRate: 0.01, seeds: (quick: 2, normal: 4, full: 7),
+    let heldOut = HeldOutArguments(a, steps: (normal: 500, full: 1_500), lowestRate: 0.01, seeds: (quick: 2, normal: 5, full: 7),
                                    trainImages: (quick: 2_000, normal: 2_000, full: 5_000))
     let samples = a.integer("--samples", default: 256, help: "the largest number of thinned networks averaged (powers of 2 up to it; --quick 8)", range: 1...65_536)
     let sampledNets = a.optionalInteger("--sampled-nets", help: "dropout networks whose thinned networks are sampled (default 2; --full all)")

@@ -208,8 +208,8 @@ struct LearningReport {
         }
         let paper = recipeArms[0]
         for other in recipeArms.dropFirst() {
-            let train = DifferenceOfMedians(paper.final("train"), other.final("train"), method: legacyInterval)
-            let test = DifferenceOfMedians(paper.final("test"), other.final("test"), method: legacyInterval)
+            let train = DifferenceOfMedians(paper.final("train"), other.final("train"))
+            let test = DifferenceOfMedians(paper.final("test"), other.final("test"))
             let key = "\(other.key)_minus_paper"
             summary.append(["\(key)_train_error_difference", String(train.difference)])
             summary.append(["\(key)_train_error_difference_low", String(train.low)])
@@ -273,7 +273,7 @@ struct LearningReport {
         try rates.write(to: options.path("chapter-09-learning-rates.csv"))
         let plateau = scheduleArms[0]
         for other in scheduleArms.dropFirst() where plateau.name == "divide on plateau" {
-            let rows = differenceRows(plateau, other, key: "\(other.key)_minus_plateau", method: legacyInterval)
+            let rows = differenceRows(plateau, other, key: "\(other.key)_minus_plateau")
             for row in rows.rows { summary.append(row) }
             print(rows.sentence)
         }

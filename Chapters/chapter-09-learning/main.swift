@@ -21,7 +21,7 @@ runTool("chapter-09-learning") {
     let a = Arguments(CommandLine.arguments.dropFirst(), command: "chapter-09-learning",
                       summary: "Chapter 9: initialisation and the start of training, momentum, weight decay, the learning-rate schedule.")
     let options = ChapterOptions(a)
-    let heldOut = HeldOutArguments(a, steps: (normal: 250, full: 2_000), lowestRate: 0.04, seeds: (quick: 2, normal: 3, full: 5),
+    let heldOut = HeldOutArguments(a, steps: (normal: 250, full: 2_000), lowestRate: 0.04, seeds: (quick: 2, normal: 5, full: 7),
                                    trainImages: (quick: 2_000, normal: 5_000, full: nil), rateCount: 3)
     let firstSteps = a.integer("--first-steps", default: 100, help: "steps recorded one by one from each initialisation (--quick 20)", range: 1...100_000)
     let startSteps = a.optionalInteger("--start-steps", help: "the longest run of each initialisation waiting for its training error to leave chance (default 0: none; --full 3000)", range: 0...1_000_000)

@@ -15,6 +15,10 @@ import AlexNetTraining
 ///
 /// The test split is measured only in step 2 and chooses nothing; the train–test gap at a step
 /// is test error minus training-probe error, both measured with the weights of that step.
+///
+/// A reported run's end point is the median of the measurements in its ``endWindow`` (by
+/// default five, over the last 5% of its steps), never its last step alone; the sweep's trials
+/// are scored at their last step.
 public struct HeldOutComparison: Sendable {
     public var sweep: RateSweep
     public var selectionSeeds: [UInt64]
@@ -39,6 +43,10 @@ public struct HeldOutComparison: Sendable {
     /// Whether the reported runs measure the test split at every measurement (its curve), or
     /// only at the end (cheaper, when only the final error is reported).
     public var measuresTestCurve = true
+    /// The measurements a reported run's end point is the median of (nil: its last step alone).
+    public var endWindow: ProbedRun.EndWindow?
+    /// The default window: five measurements over the last 5% of `steps`.
+    public static func defaultEndWindow(steps: Int) -> ProbedRun.EndWindow { .last(5, over: 0.05, of: steps) }
 
     public init(sweep: RateSweep, selectionSeeds: [UInt64], reportedSeeds: [UInt64], steps: Int, measureEvery: Int) {
         precondition(Set(selectionSeeds).isDisjoint(with: reportedSeeds), "HeldOutComparison: a seed both selects and reports")
@@ -49,6 +57,7 @@ public struct HeldOutComparison: Sendable {
         self.reportedSeeds = reportedSeeds
         self.steps = steps
         self.measureEvery = measureEvery
+        self.endWindow = Self.defaultEndWindow(steps: steps)
     }
 
     /// What one arm gave: its sweep (each trial's validation error) and its reported runs.
@@ -59,18 +68,32 @@ public struct HeldOutComparison: Sendable {
         public var runs: [(seed: UInt64, result: ProbedRun.Result)]
         /// What the sweep's scores are: validation or training-probe errors.
         public var selection = Selection.validationError
+        /// The first step of the reported runs' end window (their last step when there is none).
+        public var endWindowStart = Int.max
 
-        /// Each reported run's last measurement on `split` ("train" for the training probe,
-        /// "validation" or "test"); ∞ for a run that diverged.
+        /// The measurements of a run on `split` ("train" for the training probe, "validation"
+        /// or "test") in the end window.
+        func window(_ result: ProbedRun.Result, _ split: String) -> [Curve.Point] {
+            let curve = split == "train" ? result.curve : result.heldOut[split]!
+            let inWindow = curve.points.filter { $0.x >= Double(endWindowStart) }
+            return inWindow.isEmpty ? [curve.points.last!] : inWindow
+        }
+        /// Each reported run's end point on `split`: the median of its measurements in the end
+        /// window; ∞ for a run that diverged.
         public func final(_ split: String) -> [Double] {
             runs.map { run in
-                guard !run.result.diverged else { return .infinity }
-                let curve = split == "train" ? run.result.curve : run.result.heldOut[split]!
-                return curve.last!.y
+                run.result.diverged ? .infinity : Spread(window(run.result, split).map(\.y)).median
             }
         }
-        /// Test error minus training-probe error at the end of each reported run.
-        public var gaps: [Double] { zip(final("test"), final("train")).map { $0 - $1 } }
+        /// Each reported run's train–test gap at its end: the median over the end window of test
+        /// error minus training-probe error at the same step.
+        public var gaps: [Double] {
+            runs.map { run in
+                guard !run.result.diverged else { return .nan }
+                let train = Dictionary(window(run.result, "train").map { ($0.x, $0.y) }, uniquingKeysWith: { a, _ in a })
+                return Spread(window(run.result, "test").compactMap { p in train[p.x].map { p.y - $0 } }).median
+            }
+        }
         /// Median seconds per reported run.
         public var medianSeconds: Double { Spread(runs.map(\.result.seconds)).median }
     }
@@ -104,9 +127,10 @@ public struct HeldOutComparison: Sendable {
         var runs: [(seed: UInt64, result: ProbedRun.Result)] = []
         for (k, seed) in reportedSeeds.enumerated() {
             let network = try arm.build(seed)
-            let result = configured(outcome.chosen, seed, every: measureEvery,
-                                    label: "run \(arm.name) ε = \(outcome.chosen), seed \(seed) (\(k + 1) of \(reportedSeeds.count))")
-                .train(network, on: data.train, probe: probe,
+            var reported = configured(outcome.chosen, seed, every: measureEvery,
+                                      label: "run \(arm.name) ε = \(outcome.chosen), seed \(seed) (\(k + 1) of \(reportedSeeds.count))")
+            reported.endWindow = endWindow
+            let result = reported.train(network, on: data.train, probe: probe,
                        heldOut: [("validation", validation), ("test", data.test)], normalization: arm.normalization)
             runs.append((seed, result))
             trained?(seed, network)
@@ -114,7 +138,8 @@ public struct HeldOutComparison: Sendable {
                 + (result.diverged ? "diverged" : "test error \(result.heldOut["test"]!.last!.y), training error \(result.curve.last!.y)")
                 + " (\(Int(result.seconds)) s)")
         }
-        return ArmResult(name: arm.name, sweep: outcome, runs: runs, selection: selection)
+        return ArmResult(name: arm.name, sweep: outcome, runs: runs, selection: selection,
+                         endWindowStart: endWindow?.start(steps: steps) ?? steps)
     }
 }
 

@@ -29,9 +29,37 @@ public struct ProbedRun: Sendable {
     /// has not improved for `patience` measurements. The schedule's "epoch" here is one
     /// measurement interval of `probeEvery` steps.
     public var schedule = LearningRateSchedule.Kind.constant
-    /// Held-out splits measured only at the last step (e.g. a large test split whose curve is
-    /// not needed): their curves hold one point.
+    /// Held-out splits measured only in the end window (at the last step when there is none; e.g.
+    /// a large test split whose curve is not needed).
     public var measuredAtEndOnly: Set<String> = []
+    /// Extra measurements before the last step, so that a run's end point can be the median of
+    /// several (``EndWindow``); nil: the regular probes only.
+    public var endWindow: EndWindow?
+
+    /// The last `count` measurements of a run, `spacing` steps apart and ending at its last
+    /// step: steps T − (count − 1)·spacing, …, T − spacing, T, measured besides the regular
+    /// probes. They take no part in a schedule (its "epochs" are the regular intervals), and an
+    /// end point reported as their median moves less with the batches of the last few steps than
+    /// the last step alone.
+    public struct EndWindow: Sendable, Equatable {
+        public var count: Int, spacing: Int
+        public init(count: Int, spacing: Int) {
+            precondition(count >= 1 && spacing >= 1, "EndWindow: count \(count), spacing \(spacing)")
+            (self.count, self.spacing) = (count, spacing)
+        }
+        /// The window of a run of `steps` steps measured `count` times over its last `fraction`
+        /// (spacing at least one step; fewer points when the run is too short for them).
+        public static func last(_ count: Int, over fraction: Double, of steps: Int) -> EndWindow {
+            let spacing = max(1, Int((Double(steps) * fraction / Double(max(1, count - 1))).rounded()))
+            return EndWindow(count: min(count, steps / spacing + 1), spacing: spacing)
+        }
+        /// The first step of the window in a run of `steps` steps (never below 0).
+        public func start(steps: Int) -> Int { max(0, steps - (count - 1) * spacing) }
+        /// Whether `step` is one of the window's measurements.
+        public func contains(_ step: Int, steps: Int) -> Bool {
+            step >= start(steps: steps) && step <= steps && (steps - step) % spacing == 0
+        }
+    }
     /// Which run this is, in the progress line on standard error (e.g. "sweep ReLU ε = 0.02, seed 101").
     public var label = "run"
     /// Whether the run shows its step and time left on standard error as it goes: redrawn in a
@@ -86,7 +114,9 @@ public struct ProbedRun: Sendable {
         if case .plateau = self.schedule {
             precondition(heldOut.contains { $0.name == "validation" }, "ProbedRun: the plateau schedule needs a held-out split named validation")
         }
-        func measure(_ step: Int) -> Bool {
+        /// A measurement at `step`; `regular`: one of the probes every `probeEvery` steps (the
+        /// schedule counts those, not the end window's).
+        func measure(_ step: Int, regular: Bool = true) -> Bool {
             observe?(step, network)
             func error(_ split: DatasetSplit) -> Double {
                 Evaluation(network: network, split: split, normalization: normalization, augmentation: augmentation,
@@ -94,12 +124,13 @@ public struct ProbedRun: Sendable {
             }
             let probeError = error(probe)
             curve.append(x: Double(step), y: probeError)
-            for (name, split) in heldOut where step == steps || !measuredAtEndOnly.contains(name) {
+            let atEnd = step == steps || endWindow?.contains(step, steps: steps) == true
+            for (name, split) in heldOut where atEnd || !measuredAtEndOnly.contains(name) {
                 let e = error(split)
                 heldOutCurves[name, default: Curve()].append(x: Double(step), y: e)
-                if name == "validation" && step > 0 { schedule.record(validationError: e) }
+                if name == "validation" && step > 0 && regular { schedule.record(validationError: e) }
             }
-            if step > 0 { measurements += 1 }
+            if step > 0 && regular { measurements += 1 }
             rates.append(x: Double(step), y: schedule.rate(epoch: measurements))
             return stopAtError.map { probeError <= $0 } ?? false
         }
@@ -132,6 +163,8 @@ public struct ProbedRun: Sendable {
                 show()
                 if step % probeEvery == 0 || step == steps {
                     if measure(step) { return result(diverged: false) }
+                } else if endWindow?.contains(step, steps: steps) == true {
+                    if measure(step, regular: false) { return result(diverged: false) }
                 }
                 if step == steps { break }
             }

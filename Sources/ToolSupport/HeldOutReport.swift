@@ -24,13 +24,14 @@ extension HeldOutComparison.ArmResult {
                      ["\(key)_\(quantity)_max", String(s.maximum)]]
         }
         rows.append(["\(key)_seconds_per_run", String(format: "%.1f", medianSeconds)])
+        rows.append(["\(key)_end_window_from_step", String(endWindowStart)])
         return rows
     }
 }
 
 /// How `b`'s test error (and gap) differs from `a`'s: rows for the summary and a sentence.
 package func differenceRows(_ a: HeldOutComparison.ArmResult, _ b: HeldOutComparison.ArmResult,
-                            key: String, method: IntervalMethod) -> (rows: [[String]], sentence: String) {
+                            key: String, method: IntervalMethod = .exactShift) -> (rows: [[String]], sentence: String) {
     let test = DifferenceOfMedians(a.final("test"), b.final("test"), method: method)
     let gap = DifferenceOfMedians(a.gaps, b.gaps, method: method)
     let rows = [
@@ -115,8 +116,3 @@ extension Spread {
         return count == 1 ? f(median) + "%" : "\(f(median))% (\(f(minimum))–\(f(maximum)))"
     }
 }
-
-/// The interval method the chapters' committed figures were made with — the percentile bootstrap —
-/// kept until each chapter is rerun with the book's method, ``IntervalMethod/exactShift``, and its
-/// remarks rewritten against the new intervals: a chapter's code, CSVs and text change together.
-package let legacyInterval = IntervalMethod.percentileBootstrap

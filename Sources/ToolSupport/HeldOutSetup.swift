@@ -14,7 +14,7 @@ package struct HeldOutArguments {
 
     /// `trainImages` nil: the chapter trains on every training image and has no `--train-images`.
     package init(_ a: Arguments, steps: (normal: Int, full: Int), lowestRate: Double,
-                 seeds defaultSeeds: (quick: Int, normal: Int, full: Int) = (2, 3, 5),
+                 seeds defaultSeeds: (quick: Int, normal: Int, full: Int) = (2, 5, 7),
                  trainImages defaultTrainImages: (quick: Int, normal: Int, full: Int?)? = nil, rateCount: Int = 4) {
         defaultSteps = steps
         self.defaultSeeds = defaultSeeds

@@ -171,6 +171,27 @@ import TestSupport
                                   probe: data.train.prefix(48), normalization: .meanImage(of: data.train))
         #expect(diverged.diverged && diverged.curve.last!.x < 50)
     }
+
+    @Test func theEndWindowAddsMeasurementsBeforeTheLastStepOnly() {
+        // Five over the last 5% of 800 steps: 760, 770, …, 800; a short run gets what fits.
+        let w = ProbedRun.EndWindow.last(5, over: 0.05, of: 800)
+        #expect(w == .init(count: 5, spacing: 10) && w.start(steps: 800) == 760)
+        #expect(w.contains(770, steps: 800) && !w.contains(765, steps: 800) && !w.contains(750, steps: 800))
+        #expect(ProbedRun.EndWindow.last(5, over: 0.05, of: 12) == .init(count: 5, spacing: 1))
+        #expect(ProbedRun.EndWindow.last(5, over: 0.5, of: 3).start(steps: 3) == 0)
+        let (data, normalization) = setUp()
+        var run = ProbedRun(steps: 30, probeEvery: 10, learningRate: 0.01, seed: 2)
+        run.batchSize = 16
+        run.endWindow = .init(count: 3, spacing: 2)
+        run.measuredAtEndOnly = ["test"]
+        run.schedule = .plateau(patience: 1, maximumReductions: 3)
+        let net = LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: 1)
+        let result = run.train(net, on: data.train, probe: data.train.prefix(48),
+                               heldOut: [("validation", data.train.prefix(24)), ("test", data.test)], normalization: normalization)
+        #expect(result.curve.x == [0, 10, 20, 26, 28, 30])
+        #expect(result.heldOut["validation"]!.x == [0, 10, 20, 26, 28, 30])
+        #expect(result.heldOut["test"]!.x == [26, 28, 30])
+    }
 }
 
 @Suite struct ComparisonPlanTests {
@@ -249,6 +270,7 @@ import TestSupport
         var comparison = HeldOutComparison(sweep: RateSweep(lowest: 0.001, ratio: 4, count: 3), selectionSeeds: [10],
                                            reportedSeeds: [1, 2], steps: 12, measureEvery: 4)
         comparison.batchSize = 16
+        comparison.endWindow = nil
         let arm = Arm("linear", normalization: .standardizing(base.train)) { seed in
             LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: seed)
         }
@@ -268,5 +290,29 @@ import TestSupport
         #expect(rows.allSatisfy { $0.count == HeldOutComparison.ArmResult.csvHeader.count })
         #expect(rows.filter { $0[0] == "report" }.count == 2 * 3 * 4)
         #expect(rows.filter { $0[0] == "sweep" }.count == result.sweep.trials.count)
+    }
+
+    /// A reported run's end point is the median of its end window, and its gap the median of the
+    /// window's step-by-step differences, not the last step's.
+    @Test func endPointsAreMediansOfTheEndWindow() throws {
+        let base = syntheticDataset(count: 96)
+        let data = base.holdingOutValidation(24, seed: 3)
+        var comparison = HeldOutComparison(sweep: RateSweep(rates: [0.01], ratio: 4, maximumExtensions: 0), selectionSeeds: [10],
+                                           reportedSeeds: [1, 2, 3], steps: 20, measureEvery: 10)
+        comparison.batchSize = 16
+        comparison.endWindow = .init(count: 4, spacing: 3)
+        let arm = Arm("linear", normalization: .standardizing(base.train)) { seed in
+            LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: seed)
+        }
+        let result = try comparison.run(arm, on: data, probe: base.train.prefix(32))
+        #expect(result.endWindowStart == 11)
+        func median(_ v: [Double]) -> Double { let s = v.sorted(); return (s[1] + s[2]) / 2 }
+        for (k, run) in result.runs.enumerated() {
+            let test = run.result.heldOut["test"]!, train = run.result.curve
+            #expect(test.x == [0, 10, 11, 14, 17, 20])
+            #expect(result.final("test")[k] == median(Array(test.y.suffix(4))))
+            #expect(result.final("train")[k] == median(Array(train.y.suffix(4))))
+            #expect(result.gaps[k] == median(zip(test.y.suffix(4), train.y.suffix(4)).map { $0 - $1 }))
+        }
     }
 }
