@@ -46,7 +46,7 @@ runTool("chapter-02-gradients") {
         sweep.append(numbers: [h, median(d), d.max()!, median(f), f.max()!])
     }
     try sweep.write(to: options.path("chapter-02-gradients.csv"))
-    var chart = LineChart(title: "Gradient check of 12 layers: relative error against the step h",
+    var chart = LineChart(title: "Gradient check of \(doubles.count) layers: relative error against the step h",
                           xLabel: "finite-difference step h", yLabel: "relative error")
     for (i, s) in series.enumerated() {
         let color = Color.palette[i]
@@ -57,7 +57,6 @@ runTool("chapter-02-gradients") {
     }
     chart.xScale = .logarithmic
     chart.yScale = .logarithmic
-    chart.legend = .bottomLeft
     chart.yRange = 1e-12...10
     chart.referenceLines = [ReferenceLine(.horizontal, at: 1e-6, label: "the tests' tolerance, 1e-6")]
     try chart.write(to: options.path("chapter-02-gradients.png"))

@@ -70,13 +70,17 @@ struct Report {
     /// Seconds per step of each net on each executor, the tower-parallel bar split into the
     /// towers' mean time computing, copying and waiting.
     func executorChart() -> BarChart {
-        var chart = BarChart(title: "One training step, grouped on \(Threading.threadCount) threads against two tower workers",
+        var chart = BarChart(title: "One training step, grouped on \(Threading.threadCount) threads against two tower workers (medians; whiskers: half the range)",
                              yLabel: "seconds per step, relative to grouped", categories: timings.map { "\($0.net) net, batch \($0.batch)" })
         let n = timings.map { Double($0.steps) }
         func relative(_ f: (ExecutorTiming, Double) -> Double) -> [Double] { zip(timings, n).map { f($0, $1) / $0.groupedSeconds } }
+        // Whiskers: half the range of the timed steps, relative to the grouped median.
+        func halfRange(_ times: (ExecutorTiming) -> [Double]) -> [Double] {
+            timings.map { t in (times(t).max()! - times(t).min()!) / 2 / t.groupedSeconds }
+        }
         chart.groups = [
-            .init("grouped", values: relative { t, _ in t.groupedSeconds }),
-            .init("tower-parallel", values: relative { t, _ in t.parallelSeconds }),
+            .init("grouped", values: relative { t, _ in t.groupedSeconds }, errors: halfRange(\.groupedTimes)),
+            .init("tower-parallel", values: relative { t, _ in t.parallelSeconds }, errors: halfRange(\.parallelTimes)),
             .init("of which waiting (mean of the towers)", values: relative { t, n in t.statistics.waitingSeconds.reduce(0, +) / 2 / n }),
             .init("of which copying (mean of the towers)", values: relative { t, n in t.statistics.exchangeSeconds.reduce(0, +) / 2 / n }),
         ]

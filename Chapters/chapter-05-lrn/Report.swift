@@ -108,7 +108,6 @@ struct LRNReport {
             chart.series.append(.init(label, x: sorted.indices.map(Double.init), y: sorted, color: Color.palette[i], dashed: s.place == "pool1" && s.arm != "no LRN"))
         }
         chart.yRange = 0...(chart.series.flatMap(\.y).max() ?? 1) * 1.1
-        chart.legend = .topLeft
         return chart
     }
 }

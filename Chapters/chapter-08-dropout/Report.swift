@@ -155,6 +155,7 @@ func ensembleChart(_ trained: TrainedNetworks, arms: [HeldOutComparison.ArmResul
                    thinned: [(seed: UInt64, result: ThinnedNetworkAverage)]) -> LineChart {
     var chart = LineChart(title: "Ensembles of independently trained networks", xLabel: "networks averaged",
                           yLabel: "test error (top-1)")
+    chart.xIntegers = true
     for (i, arm) in arms.enumerated() {
         let sizes = trained.ensembles(of: arm.name)
         chart.series.append(.init(arm.name, x: sizes.map { Double($0.size) }, y: sizes.map { Spread($0.errors).median },
@@ -165,7 +166,6 @@ func ensembleChart(_ trained: TrainedNetworks, arms: [HeldOutComparison.ArmResul
         let errors = thinned.map { $0.result.points.last!.arithmeticTop1 }
         chart.referenceLines = [ReferenceLine(.horizontal, at: Spread(errors).median,
                                               label: "one dropout net, \(last.samples) thinned nets averaged")]
-        chart.legend = .bottomLeft
     }
     return chart
 }

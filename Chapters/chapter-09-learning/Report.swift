@@ -108,7 +108,6 @@ struct LearningReport {
                                       color: Color.palette[i], band: (ys.map { $0.min()! }, ys.map { $0.max()! })))
         }
         chart.referenceLines = [ReferenceLine(.horizontal, at: log(Double(data.classes)), label: "ln \(data.classes): chance")]
-        chart.legend = .bottomLeft
         return chart
     }
 
@@ -136,7 +135,7 @@ struct LearningReport {
             }
         }
         if gradients { chart.yScale = .logarithmic } else { chart.yRange = 0...1 }
-        chart.legend = gradients ? .bottomLeft : .topLeft
+        chart.xIntegers = true
         return chart
     }
 
@@ -175,7 +174,6 @@ struct LearningReport {
         } else {
             chart.yRange = 0...1
         }
-        chart.legend = gradients ? .bottomRight : .topLeft
         return chart
     }
 
@@ -192,7 +190,6 @@ struct LearningReport {
         chart.xRange = 0...horizon
         chart.yRange = 0...1
         chart.referenceLines = [ReferenceLine(.horizontal, at: StartOfTraining.startedBelow, label: "started")]
-        chart.legend = .bottomLeft
         return chart
     }
 
@@ -300,7 +297,6 @@ struct LearningReport {
             }
         }
         rateChart.yScale = .logarithmic
-        rateChart.legend = .bottomLeft
         try chart.write(to: options.path("chapter-09-learning-schedule.png"))
         try rateChart.write(to: options.path("chapter-09-learning-rates.png"))
     }

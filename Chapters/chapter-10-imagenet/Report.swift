@@ -162,6 +162,7 @@ struct ImageNetReport {
         // Figures.
         var chart = LineChart(title: "The recipe on \(source.isImageNet ? "ImageNet" : "the converted tree (not ImageNet)"): \(n) nets, epoch by epoch",
                               xLabel: "epoch", yLabel: "top-1 error")
+        chart.xIntegers = true
         for (i, net) in outcome.nets.enumerated() {
             let x = net.records.map { Double($0.epoch) }
             chart.series.append(.init(i == 0 ? "reported split" : "", x: x, y: net.records.map(\.testTop1), color: Color.palette[0], markers: true))

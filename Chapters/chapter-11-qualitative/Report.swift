@@ -82,8 +82,8 @@ struct QualitativeReport {
         chart.series = [.init("by fc7 vectors", x: ks, y: n.agreement.map(\.fc7), color: Color.palette[0], markers: true),
                         .init("by raw pixels", x: ks, y: n.agreement.map(\.pixels), color: Color.palette[1], markers: true)]
         chart.xScale = .logarithmic
+        chart.xIntegers = true
         chart.yRange = 0...1
-        chart.legend = .bottomLeft
         try chart.write(to: options.path("chapter-11-qualitative-agreement.png"))
         // Figure 3: the first-layer kernels, each tower's block apart.
         let (conv1, towers) = (trained.network.conv1, trained.network.configuration.towers)

@@ -8,6 +8,9 @@ public struct Axis: Sendable, Equatable {
 
     public var minimum: Double, maximum: Double
     public var scale: Scale
+    /// Whether the axis counts things (networks, layers, neighbours): ticks only at whole
+    /// numbers, never at 1.5.
+    public var integers = false
 
     public init(minimum: Double, maximum: Double, scale: Scale = .linear) {
         precondition(minimum.isFinite && maximum.isFinite, "Axis: range must be finite")
@@ -66,7 +69,8 @@ public struct Axis: Sendable, Equatable {
     public func ticks(target: Int = 6) -> [Double] {
         switch scale {
         case .linear:
-            let (m, e) = Self.niceStepParts((maximum - minimum) / Double(max(1, target - 1)))
+            var (m, e) = Self.niceStepParts((maximum - minimum) / Double(max(1, target - 1)))
+            if integers && e < 0 { (m, e) = (1, 0) }
             let step = Self.value(m, e)
             var values: [Double] = []
             var k = (minimum / step - 1e-9).rounded(.up)
@@ -85,6 +89,7 @@ public struct Axis: Sendable, Equatable {
                     if v >= minimum * (1 - 1e-12) && v <= maximum * (1 + 1e-12) { values.append(v) }
                 }
             }
+            if integers { values = values.filter { $0 == $0.rounded() } }
             // Too many decades: keep every second or third power so labels do not collide.
             let stride = multipliers.count > 1 ? 1 : (values.count + target - 1) / max(1, target)
             return stride <= 1 ? values : values.enumerated().filter { $0.offset % stride == 0 }.map(\.element)

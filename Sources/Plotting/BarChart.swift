@@ -92,7 +92,7 @@ public struct BarChart: Sendable {
             }
         }
         f.drawReferenceLines(referenceLines, on: &canvas)
-        f.drawLegend(groups.map(\.label), position: legend, on: &canvas) { canvas, i, x, y in
+        f.drawLegend(groups.map(\.label), position: legend == .automatic ? .topRight : legend, on: &canvas) { canvas, i, x, y in
             canvas.fill(left: x + 6, top: y - 8, right: x + 30, bottom: y + 8, color: color(ofGroup: i))
         }
         return canvas

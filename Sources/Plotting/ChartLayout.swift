@@ -16,8 +16,9 @@ public struct ReferenceLine: Sendable {
     }
 }
 
-/// Where the legend box sits inside the plot area.
-public enum LegendPosition: Sendable { case topRight, topLeft, bottomRight, bottomLeft, none }
+/// Where the legend box sits inside the plot area; `automatic`: the corner that covers least of
+/// the data.
+public enum LegendPosition: Sendable { case topRight, topLeft, bottomRight, bottomLeft, none, automatic }
 
 /// The rectangle of a chart where data is drawn, and the axes that map into it.
 struct PlotFrame {
@@ -112,15 +113,37 @@ struct PlotFrame {
         }
     }
 
-    /// A legend box: a swatch drawn by `swatch` and a label per entry.
-    func drawLegend(_ labels: [String], position: LegendPosition, on canvas: inout Canvas,
-                    swatch: (inout Canvas, Int, Double, Double) -> Void) {
-        guard position != .none, !labels.isEmpty else { return }
-        let s = Self.textScale
-        let textWidth = labels.map { Canvas.textSize($0, scale: s).width }.max() ?? 0
+    /// The legend's rectangle for `labels` in a corner.
+    struct Box {
+        var left: Double, top: Double, right: Double, bottom: Double
+        func contains(_ p: (x: Double, y: Double)) -> Bool { p.x >= left && p.x <= right && p.y >= top && p.y <= bottom }
+    }
+
+    func legendBox(_ labels: [String], position: LegendPosition) -> Box {
+        let textWidth = labels.map { Canvas.textSize($0, scale: Self.textScale).width }.max() ?? 0
         let boxWidth = Double(12 + 36 + 10 + textWidth + 12), boxHeight = Double(10 + labels.count * (Self.lineHeight + 6) + 4)
         let boxLeft = position == .topLeft || position == .bottomLeft ? left + 12 : right - 12 - boxWidth
         let boxTop = position == .topLeft || position == .topRight ? top + 12 : bottom - 12 - boxHeight
+        return Box(left: boxLeft, top: boxTop, right: boxLeft + boxWidth, bottom: boxTop + boxHeight)
+    }
+
+    /// The corner whose legend box covers the fewest of `points` (top right first on a tie).
+    func clearestCorner(for labels: [String], avoiding points: [(x: Double, y: Double)]) -> LegendPosition {
+        let corners: [LegendPosition] = [.topRight, .topLeft, .bottomRight, .bottomLeft]
+        let counts = corners.map { corner in
+            let box = legendBox(labels, position: corner)
+            return points.filter { box.contains($0) }.count
+        }
+        return corners[counts.firstIndex(of: counts.min()!)!]
+    }
+
+    /// A legend box: a swatch drawn by `swatch` and a label per entry.
+    func drawLegend(_ labels: [String], position: LegendPosition, on canvas: inout Canvas,
+                    swatch: (inout Canvas, Int, Double, Double) -> Void) {
+        guard position != .none, position != .automatic, !labels.isEmpty else { return }
+        let s = Self.textScale
+        let box = legendBox(labels, position: position)
+        let (boxLeft, boxTop, boxWidth, boxHeight) = (box.left, box.top, box.right - box.left, box.bottom - box.top)
         canvas.fill(left: boxLeft, top: boxTop, right: boxLeft + boxWidth, bottom: boxTop + boxHeight, color: .white, alpha: 0.9)
         canvas.stroke([(boxLeft, boxTop), (boxLeft + boxWidth, boxTop), (boxLeft + boxWidth, boxTop + boxHeight),
                        (boxLeft, boxTop + boxHeight), (boxLeft, boxTop)], width: 1, color: .grid)

@@ -35,7 +35,11 @@ public struct LineChart: Sendable {
     public var xScale: Axis.Scale = .linear, yScale: Axis.Scale = .linear
     /// Fixed axis ranges; nil fits the data (and the reference lines) with round ends.
     public var xRange: ClosedRange<Double>?, yRange: ClosedRange<Double>?
-    public var legend: LegendPosition = .topRight
+    /// Where the legend goes; `.automatic` (the default) takes the corner of the plot whose box
+    /// covers the fewest points of the curves.
+    public var legend: LegendPosition = .automatic
+    /// Axes that count things: ticks at whole numbers only (``Axis/integers``).
+    public var xIntegers = false, yIntegers = false
     public var width = 960, height = 600
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series] = []) {
@@ -55,10 +59,11 @@ public struct LineChart: Sendable {
         let xs = series.flatMap(\.x), ys = series.flatMap { $0.y + ($0.band?.lower ?? []) + ($0.band?.upper ?? []) }
         let refX = referenceLines.filter { $0.orientation == .vertical }.map(\.value)
         let refY = referenceLines.filter { $0.orientation == .horizontal }.map(\.value)
-        let x = xRange.map { Axis(minimum: $0.lowerBound, maximum: $0.upperBound, scale: xScale) }
+        var x = xRange.map { Axis(minimum: $0.lowerBound, maximum: $0.upperBound, scale: xScale) }
             ?? Axis.fitting(xs, including: refX, scale: xScale)
-        let y = yRange.map { Axis(minimum: $0.lowerBound, maximum: $0.upperBound, scale: yScale) }
+        var y = yRange.map { Axis(minimum: $0.lowerBound, maximum: $0.upperBound, scale: yScale) }
             ?? Axis.fitting(ys, including: refY, scale: yScale)
+        (x.integers, y.integers) = (xIntegers, yIntegers)
         return PlotFrame(width: width, height: height, title: title, xLabel: xLabel, yLabel: yLabel, x: x, y: y,
                          yTickLabels: y.ticks().map { Axis.label($0, scale: yScale) },
                          xTickLabels: x.ticks().map { Axis.label($0, scale: xScale) })
@@ -99,12 +104,49 @@ public struct LineChart: Sendable {
         }
         // A series with an empty label (a second seed, a companion curve) stays out of the legend.
         let listed = series.indices.filter { !series[$0].label.isEmpty }
-        f.drawLegend(listed.map { series[$0].label }, position: legend, on: &canvas) { canvas, row, x, y in
+        let labels = listed.map { series[$0].label }
+        f.drawLegend(labels, position: legend == .automatic ? f.clearestCorner(for: labels, avoiding: curvePixels(f)) : legend,
+                     on: &canvas) { canvas, row, x, y in
             let i = listed[row]
             canvas.stroke([(x, y), (x + 36, y)], width: 2.5, color: color(ofSeries: i), dash: series[i].dashed ? (10, 6) : nil)
             if series[i].markers { canvas.disc(x: x + 18, y: y, radius: 4, color: color(ofSeries: i)) }
         }
         return canvas
+    }
+
+    /// Points along every drawn curve, a few pixels apart, for placing the legend off them.
+    func curvePixels(_ f: PlotFrame) -> [(x: Double, y: Double)] {
+        var pixels: [(x: Double, y: Double)] = []
+        for s in series {
+            let points = clip(s.x.indices.filter { s.x[$0].isFinite && s.y[$0].isFinite && (xScale == .linear || s.x[$0] > 0)
+                                                   && (yScale == .linear || s.y[$0] > 0) }
+                                .map { (x: f.px(s.x[$0]), y: f.py(s.y[$0])) }, f)
+            pixels += points
+            for (a, b) in zip(points, points.dropFirst()) {
+                let n = Int((hypot(b.x - a.x, b.y - a.y) / 4).rounded(.up))
+                for k in stride(from: 1, to: max(1, n), by: 1) {
+                    let t = Double(k) / Double(n)
+                    pixels.append((a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)))
+                }
+            }
+        }
+        return pixels
+    }
+
+    /// The legend's corner: the one `.automatic` picks, or the one set.
+    public var legendCorner: LegendPosition {
+        guard legend == .automatic else { return legend }
+        let f = frame()
+        return f.clearestCorner(for: series.map(\.label).filter { !$0.isEmpty }, avoiding: curvePixels(f))
+    }
+
+    /// How many sampled points of the curves the legend box covers (0 for a legend off the data).
+    public var legendCoveredPoints: Int {
+        let f = frame()
+        let labels = series.map(\.label).filter { !$0.isEmpty }
+        guard legendCorner != .none, !labels.isEmpty else { return 0 }
+        let box = f.legendBox(labels, position: legendCorner)
+        return curvePixels(f).filter { box.contains($0) }.count
     }
 
     /// Keeps points inside the plot area (clamped), so that nothing is drawn over the margins.

@@ -102,6 +102,20 @@ import TestSupport
         #expect(fitted.minimum == 1e-7 && fitted.maximum == 0.1)
     }
 
+    /// A count axis (networks averaged, layers) has ticks at whole numbers only.
+    @Test func aCountingAxisHasWholeNumberTicks() {
+        #expect(Axis(minimum: 1, maximum: 4).ticks() == [1, 1.5, 2, 2.5, 3, 3.5, 4])
+        var counts = Axis(minimum: 1, maximum: 4)
+        counts.integers = true
+        #expect(counts.ticks() == [1, 2, 3, 4])
+        var wide = Axis(minimum: 0, maximum: 50)
+        wide.integers = true
+        #expect(wide.ticks() == [0, 10, 20, 30, 40, 50])
+        var logarithmic = Axis(minimum: 0.2, maximum: 5, scale: .logarithmic)
+        logarithmic.integers = true
+        #expect(logarithmic.ticks() == [1, 2, 5])
+    }
+
     @Test func labels() {
         #expect(Axis.label(0.25) == "0.25")
         #expect(Axis.label(1000) == "1,000")
@@ -144,6 +158,28 @@ import TestSupport
         #expect(swatch(row: 0) == chart.color(ofSeries: 0))
         #expect(swatch(row: 1) == chart.color(ofSeries: 2))
         #expect(swatch(row: 2) == .white)                   // no third row
+    }
+
+    /// The automatic legend goes to the corner the curves leave free, and covers none of them;
+    /// a fixed corner over a curve is counted as covering it.
+    @Test func theLegendGoesWhereTheCurvesAreNot() {
+        var chart = LineChart(title: "t", xLabel: "x", yLabel: "y")
+        // Falling curves: the top right and the bottom left are free, the top left is not.
+        chart.series = [.init("falling fast", x: [0, 1, 2, 10], y: [1, 0.3, 0.1, 0.05]),
+                        .init("falling slowly", x: [0, 5, 10], y: [1, 0.5, 0.2])]
+        (chart.xRange, chart.yRange) = (0...10, 0...1)
+        #expect(chart.legendCorner == .topRight && chart.legendCoveredPoints == 0)
+        // Rising curves fill the top right: the legend moves to the top left.
+        chart.series = [.init("rising", x: [0, 5, 10], y: [0.05, 0.6, 1]), .init("flat high", x: [5, 10], y: [0.95, 0.95])]
+        #expect(chart.legendCorner == .topLeft && chart.legendCoveredPoints == 0)
+        chart.legend = .topRight
+        #expect(chart.legendCorner == .topRight && chart.legendCoveredPoints > 0)
+        // What is drawn is the automatic choice: the top left's swatch in the first series' colour.
+        chart.legend = .automatic
+        let canvas = Canvas(chart.render())
+        let corner = chart.pixel(x: 0, y: 1)
+        let y = corner.y + 12 + 10 + Double(7 * PlotFrame.textScale) / 2
+        #expect(canvas.color(x: Int(corner.x) + 12 + 12 + 4, y: Int(y)) == chart.color(ofSeries: 0))
     }
 
     @Test func aReferenceLineAndABandArePresent() {
