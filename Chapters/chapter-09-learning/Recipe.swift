@@ -28,3 +28,30 @@ func runRecipeArms(_ base: HeldOutComparison, data: Dataset, probe: DatasetSplit
         return try comparison.run(arm, on: data, probe: probe, log: log)
     }
 }
+
+/// Weight decay against none at equal rates: both arms at each of the two rates their own sweeps
+/// chose (a run an arm already has at that rate is its own; the other is trained at it with the
+/// same reported seeds). At its own best each arm is in the main comparison; here the rate is
+/// the same on both sides, so what differs is only λ.
+struct EqualRateDecay {
+    var rate: Double
+    var decay: HeldOutComparison.ArmResult, none: HeldOutComparison.ArmResult
+}
+
+func runEqualRateDecay(_ base: HeldOutComparison, recipeArms arms: [HeldOutComparison.ArmResult], data: Dataset, probe: DatasetSplit,
+                       normalization: Normalization, log: (String) -> Void) throws -> [EqualRateDecay] {
+    guard let decay = arms.first(where: { $0.name == recipeArms[0].name }),
+          let none = arms.first(where: { $0.name == recipeArms[3].name }) else { return [] }
+    func train(_ recipe: (name: String, momentum: Double, weightDecay: Double), at rate: Double) throws -> HeldOutComparison.ArmResult {
+        var comparison = base
+        (comparison.momentum, comparison.weightDecay) = (recipe.momentum, recipe.weightDecay)
+        let arm = Arm("\(recipe.name) at ε = \(rate)", normalization: normalization) { seed in
+            try AlexNetModel<Float>(chapterNetwork(data, initialisation: .he, seed: seed))
+        }
+        return try comparison.run(arm, on: data, probe: probe, rate: rate, log: log)
+    }
+    return try Set([decay.rate, none.rate]).sorted().map { rate in
+        EqualRateDecay(rate: rate, decay: decay.rate == rate ? decay : try train(recipeArms[0], at: rate),
+                       none: none.rate == rate ? none : try train(recipeArms[3], at: rate))
+    }
+}

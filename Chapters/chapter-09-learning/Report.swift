@@ -12,7 +12,8 @@ import ToolSupport
 struct LearningReport {
     var data: Dataset, scheduleData: Dataset
     var start: StartOfTraining
-    var recipe: HeldOutComparison, recipeArms: [HeldOutComparison.ArmResult]
+    var regime: HeldOutComparison, regimeArms: [HeldOutComparison.ArmResult]
+    var recipe: HeldOutComparison, recipeArms: [HeldOutComparison.ArmResult], equalRates: [EqualRateDecay]
     var schedule: HeldOutComparison, scheduleArms: [HeldOutComparison.ArmResult], patience: Int
     var started: Date
 
@@ -27,9 +28,11 @@ struct LearningReport {
             summary.append(row)
         }
         if !start.firstSteps.isEmpty { try writeStart(options, &summary) }
+        if !regimeArms.isEmpty { try writeRegime(options, &summary) }
         if !recipeArms.isEmpty { try writeRecipe(options, &summary) }
         if !scheduleArms.isEmpty { try writeSchedule(options, &summary) }
-        try heldOutRunsTable(recipeArms + scheduleArms).write(to: options.path("chapter-09-learning-runs.csv"))
+        let equalRateArms = equalRates.flatMap { [$0.decay, $0.none] }.filter { arm in !recipeArms.contains { $0.name == arm.name } }
+        try heldOutRunsTable(regimeArms + recipeArms + equalRateArms + scheduleArms).write(to: options.path("chapter-09-learning-runs.csv"))
         summary.append(["blas_kernel", BLASKernel.current])
         summary.append(["minutes", String(format: "%.1f", Date().timeIntervalSince(started) / 60)])
         try summary.write(to: options.path("chapter-09-learning.csv"))
@@ -193,6 +196,38 @@ struct LearningReport {
         return chart
     }
 
+    // MARK: The paper's regime
+
+    func writeRegime(_ options: ChapterOptions, _ summary: inout CSVTable) throws {
+        summary.append(["regime_steps", String(regime.steps)])
+        summary.append(["regime_epochs", String(format: "%.1f", Double(regime.steps * regime.batchSize) / Double(data.train.count))])
+        summary.append(["regime_reported_seeds", String(regime.reportedSeeds.count)])
+        summary.append(["regime_lowest_rate", String(regime.sweep.grid[0])])
+        for (arm, initialisation) in zip(regimeArms, regimeInitialisations) {
+            let key = "raw_\(initialisation.key)"
+            for row in arm.summaryRows { summary.append([row[0].replacingOccurrences(of: arm.key, with: key), row[1]]) }
+            let starts = arm.startSteps
+            let tried = arm.sweep.results
+            summary.append(["\(key)_sweep_rates", tried.map { String($0.rate) }.joined(separator: " ")])
+            summary.append(["\(key)_sweep_best_train_error", String(tried.map(\.score.primary).min() ?? .nan)])
+            summary.append(["\(key)_runs_started", String(starts.filter(\.isFinite).count)])
+            summary.append(["\(key)_start_step_median", String(Spread(starts).median)])
+            print("\(arm.name): ε = \(arm.rate), \(starts.filter(\.isFinite).count) of \(starts.count) runs below 50% training error, median step \(Spread(starts).formatted(0))")
+        }
+        // The bias of 1 against 0, literal and with the gains: training error at the end.
+        for (one, zero, key) in [(0, 1, "raw_paper_literal_bias_1_minus_0"), (2, 3, "raw_paper_gains_bias_1_minus_0")]
+        where regimeArms.count == regimeInitialisations.count {
+            let d = DifferenceOfMedians(regimeArms[zero].final("train"), regimeArms[one].final("train"))
+            summary.append(["\(key)_train_error_difference", String(d.difference)])
+            summary.append(["\(key)_train_error_difference_low", String(d.low)])
+            summary.append(["\(key)_train_error_difference_high", String(d.high)])
+            summary.append(["\(key)_train_verdict", d.verdict])
+            print("\(regimeArms[one].name) against \(regimeArms[zero].name): training error \(d.formattedPoints), \(d.verdict)")
+        }
+        try curveChart(regimeArms, title: "The paper's initialisations on raw pixels: training error (solid), validation (dashed)")
+            .write(to: options.path("chapter-09-learning-regime.png"))
+    }
+
     // MARK: Momentum and weight decay
 
     func writeRecipe(_ options: ChapterOptions, _ summary: inout CSVTable) throws {
@@ -217,6 +252,19 @@ struct LearningReport {
             summary.append(["\(key)_train_verdict", train.verdict])
             summary.append(["\(key)_test_verdict", test.verdict])
             print("\(other.name) against the paper's recipe: training error \(train.formattedPoints), \(train.verdict)"
+                  + "; test error \(test.formattedPoints), \(test.verdict)")
+        }
+        for equal in equalRates {
+            let train = DifferenceOfMedians(equal.decay.final("train"), equal.none.final("train"))
+            let test = DifferenceOfMedians(equal.decay.final("test"), equal.none.final("test"))
+            let key = "no_weight_decay_minus_paper_at_\(String(equal.rate).replacingOccurrences(of: ".", with: "_"))"
+            summary.append(["\(key)_train_error_difference", String(train.difference)])
+            summary.append(["\(key)_train_error_difference_low", String(train.low)])
+            summary.append(["\(key)_train_error_difference_high", String(train.high)])
+            summary.append(["\(key)_train_verdict", train.verdict])
+            summary.append(["\(key)_test_error_difference", String(test.difference)])
+            summary.append(["\(key)_test_verdict", test.verdict])
+            print("no weight decay against decay, both at ε = \(equal.rate): training error \(train.formattedPoints), \(train.verdict)"
                   + "; test error \(test.formattedPoints), \(test.verdict)")
         }
         try curveChart(recipeArms, title: "Momentum and weight decay: training error (solid), validation (dashed)")

@@ -101,7 +101,10 @@ public struct HeldOutComparison: Sendable {
     /// Runs the sweep and the reported runs of `arm` on `data` (which must hold a validation
     /// split), measuring the training error on `probe`. `log` hears one line per run; `trained`
     /// is handed each reported run's network when it has finished (e.g. to draw its kernels).
-    public func run(_ arm: Arm, on data: Dataset, probe: DatasetSplit, log: (String) -> Void = { _ in },
+    /// With `rate`, no sweep: the reported runs train at that rate (another arm's choice, for a
+    /// comparison at equal rates), and the outcome says it was not bracketed.
+    public func run(_ arm: Arm, on data: Dataset, probe: DatasetSplit, rate fixedRate: Double? = nil,
+                    log: (String) -> Void = { _ in },
                     trained: ((UInt64, any Network<Float>) -> Void)? = nil) throws -> ArmResult {
         guard let validation = data.validation else { preconditionFailure("HeldOutComparison: \(data.name) has no validation split") }
         func configured(_ rate: Double, _ seed: UInt64, every: Int, label: String) -> ProbedRun {
@@ -111,7 +114,7 @@ public struct HeldOutComparison: Sendable {
             run.measuredAtEndOnly = measuresTestCurve ? [] : ["test"]
             return run
         }
-        let outcome = try sweep.run(seeds: selectionSeeds) { rate, seed in
+        let outcome = try fixedRate.map { RateSweep.Outcome(trials: [], chosen: $0, bracketed: false) } ?? sweep.run(seeds: selectionSeeds) { rate, seed in
             let result = configured(rate, seed, every: schedule == .constant ? steps : measureEvery, label: "sweep \(arm.name) ε = \(rate), seed \(seed)")
                 .train(try arm.build(seed), on: data.train, probe: probe, heldOut: [("validation", validation)],
                        normalization: arm.normalization)
