@@ -1,5 +1,6 @@
 import AlexNet
 import AlexNetData
+import AlexNetExperiments
 import AlexNetTraining
 import Foundation
 import Plotting
@@ -11,6 +12,8 @@ struct QualitativeReport {
     var data: Dataset
     var trained: TrainedNetwork
     var neighbours: NeighbourStudy
+    /// Every network counted (the first is `trained`): its seed, test error and label agreement.
+    var networks: [(seed: UInt64, test: Evaluation, agreement: [(k: Int, fc7: Double, pixels: Double)])]
     var started: Date
 
     func write(_ options: ChapterOptions) throws {
@@ -39,6 +42,25 @@ struct QualitativeReport {
         }
         for a in n.agreement {
             rows += [["same_label_share_fc7_k\(a.k)", String(a.fc7)], ["same_label_share_pixels_k\(a.k)", String(a.pixels)]]
+        }
+        // Over the networks: the fc7 share's median and range at each k, how many networks beat
+        // the pixels (the pixel share is the same for all), and the sign test's one-sided chance
+        // of that many or more if each network were as likely to fall below the pixels as above.
+        rows.append(["networks", String(networks.count)])
+        rows.append(["networks_test_top1_median", String(Spread(networks.map(\.test.top1)).median)])
+        rows.append(["networks_test_top1_min", String(Spread(networks.map(\.test.top1)).minimum)])
+        rows.append(["networks_test_top1_max", String(Spread(networks.map(\.test.top1)).maximum)])
+        for (i, k) in NeighbourStudy.ks.enumerated() {
+            let shares = networks.map { $0.agreement[i].fc7 }, pixels = networks[0].agreement[i].pixels
+            let above = shares.filter { $0 > pixels }.count
+            let tail = (above...shares.count).map { binomial(shares.count, $0) }.reduce(0, +) / pow(2, Double(shares.count))
+            rows += [["networks_fc7_share_k\(k)_median", String(Spread(shares).median)],
+                     ["networks_fc7_share_k\(k)_min", String(Spread(shares).minimum)],
+                     ["networks_fc7_share_k\(k)_max", String(Spread(shares).maximum)],
+                     ["networks_fc7_minus_pixels_k\(k)_median", String(Spread(shares).median - pixels)],
+                     ["networks_fc7_above_pixels_k\(k)", String(above)],
+                     ["networks_fc7_above_pixels_k\(k)_sign_test", String(tail)]]
+            print("k = \(k): fc7 share \(Spread(shares).percent) over \(shares.count) networks against \(String(format: "%.1f", pixels * 100))% by pixels; \(above) of \(shares.count) above (sign test, one-sided: \(String(format: "%.3f", tail)))")
         }
         for row in rows { summary.append(row) }
 
@@ -106,4 +128,9 @@ struct QualitativeReport {
     }
 
     func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+}
+
+/// n choose k, as a Double.
+func binomial(_ n: Int, _ k: Int) -> Double {
+    (0..<k).reduce(1.0) { $0 * Double(n - $1) / Double($1 + 1) }
 }

@@ -33,6 +33,23 @@ struct TrainedNetwork {
         return "convolutions \(c.convolutions.map(\.kernels)), fc \(c.hiddenWidths), \(c.inputChannels)×\(c.inputSize)×\(c.inputSize) input, \(c.classes) classes"
     }
 
+    /// Trains the chapter's network from `seed` for `steps` steps at `rate` with the paper's
+    /// momentum and weight decay, measured on a probe of 2,000 training images and the
+    /// validation split as it goes.
+    static func train(_ data: Dataset, normalization: Normalization, rate: Double, seed: UInt64, steps: Int) throws -> TrainedNetwork {
+        let configuration = configuration(data, seed: seed)
+        let network = try AlexNetModel<Float>(configuration)
+        let probe = data.train.subset(Array(stride(from: 0, to: data.train.count, by: max(1, data.train.count / 2_000))))
+        var run = ProbedRun(steps: steps, probeEvery: max(1, steps / 8), learningRate: rate, seed: seed)
+        (run.weightDecay, run.label) = (0.0005, "run ε = \(rate), seed \(seed)")
+        let curve = run.train(network, on: data.train, probe: probe, heldOut: [("validation", data.validation!)], normalization: normalization)
+        guard !curve.diverged else { throw UsageError("training diverged at ε = \(rate); try --steps or another --seed") }
+        return TrainedNetwork(network: network, configuration: configuration, normalization: normalization, rate: rate, steps: steps,
+                              loaded: false, sweep: nil, curve: curve,
+                              validation: Evaluation(network: network, split: data.validation!, normalization: normalization, augmentation: .none),
+                              test: Evaluation(network: network, split: data.test, normalization: normalization, augmentation: .none))
+    }
+
     /// Loads the network from `checkpoint` when that file exists; otherwise chooses the rate by a
     /// sweep of `sweepSteps`-step trials on the validation split (a seed of its own), trains
     /// `steps` steps with the paper's momentum and weight decay, and saves it to `checkpoint`.
@@ -75,10 +92,8 @@ struct TrainedNetwork {
             return RateSweep.Score(error, tieBreak: result.diverged ? .infinity : result.curve.last!.y)
         }
         log("Training \(steps) steps at ε = \(sweep.chosen)" + (sweep.bracketed ? "" : " (the sweep did not bracket it)"))
-        let curve = run(sweep.chosen, seed, steps: steps, label: "run ε = \(sweep.chosen), seed \(seed)")
-            .train(network, on: data.train, probe: probe, heldOut: [("validation", data.validation!)], normalization: normalization)
-        guard !curve.diverged else { throw UsageError("training diverged at ε = \(sweep.chosen); try --steps or another --seed") }
-        let trained = evaluated(rate: sweep.chosen, steps: steps, loaded: false, sweep: sweep, curve: curve, normalization: normalization)
+        var trained = try train(data, normalization: normalization, rate: sweep.chosen, seed: seed, steps: steps)
+        trained.sweep = sweep
         if let checkpoint {
             var state = TrainingState(schedule: .constant(sweep.chosen))
             state.step = steps
