@@ -16,9 +16,9 @@ import AlexNetTraining
 /// The test split is measured only in step 2 and chooses nothing; the train–test gap at a step
 /// is test error minus training-probe error, both measured with the weights of that step.
 ///
-/// A reported run's end point is the median of the measurements in its ``endWindow`` (by
-/// default five, over the last 5% of its steps), never its last step alone; the sweep's trials
-/// are scored at their last step.
+/// A reported run's end point is the median of its measurements in the span of its
+/// ``endWindow`` (by default five over the last 5% of its steps, and a regular probe that falls
+/// in that span), never its last step alone; the sweep's trials are scored at their last step.
 public struct HeldOutComparison: Sendable {
     public var sweep: RateSweep
     public var selectionSeeds: [UInt64]
@@ -72,7 +72,8 @@ public struct HeldOutComparison: Sendable {
         public var endWindowStart = Int.max
 
         /// The measurements of a run on `split` ("train" for the training probe, "validation"
-        /// or "test") in the end window.
+        /// or "test") from the end window's first step on: the window's own and any regular
+        /// probe between them.
         func window(_ result: ProbedRun.Result, _ split: String) -> [Curve.Point] {
             let curve = split == "train" ? result.curve : result.heldOut[split]!
             let inWindow = curve.points.filter { $0.x >= Double(endWindowStart) }
