@@ -36,6 +36,14 @@ public struct BarChart: Sendable {
         self.groups = groups
     }
 
+    /// A bar's printed value: three significant digits (29.2 days, 947 days, 0.181), never
+    /// more decimals than they need.
+    public static func valueLabel(_ value: Double) -> String {
+        guard value != 0, value.isFinite else { return Axis.label(value) }
+        let scale = pow(10, Double(2 - Int(log10(abs(value)).rounded(.down))))
+        return Axis.label((value * scale).rounded() / scale)
+    }
+
     public func color(ofGroup i: Int) -> Color { groups[i].color ?? Color.palette[i % Color.palette.count] }
 
     func frame() -> PlotFrame {
@@ -86,7 +94,7 @@ public struct BarChart: Sendable {
                     labelTop = hi
                 }
                 if showsValues {
-                    canvas.text(Axis.label((group.values[c] * 1000).rounded() / 1000), x: Int((b.left + b.right) / 2),
+                    canvas.text(Self.valueLabel(group.values[c]), x: Int((b.left + b.right) / 2),
                                 y: Int(labelTop) - PlotFrame.lineHeight, scale: s, alignment: .center)
                 }
             }

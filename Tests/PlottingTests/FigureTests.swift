@@ -116,6 +116,14 @@ import TestSupport
         #expect(logarithmic.ticks() == [1, 2, 5])
     }
 
+    @Test func barValuesHaveThreeSignificantDigits() {
+        #expect(BarChart.valueLabel(29.2134) == "29.2")
+        #expect(BarChart.valueLabel(946.543) == "947")
+        #expect(BarChart.valueLabel(0.181134) == "0.181")
+        #expect(BarChart.valueLabel(1.5) == "1.5")
+        #expect(BarChart.valueLabel(12_345) == "12,300")
+    }
+
     @Test func labels() {
         #expect(Axis.label(0.25) == "0.25")
         #expect(Axis.label(1000) == "1,000")
