@@ -8,8 +8,9 @@
 #
 #     Scripts/reproduce.sh chapter-03-relu [chapter options, e.g. --quick]
 #
-# The rerun goes into a temporary directory; Figures/ is not touched. Run it on a quiet machine:
-# the chapters' timings are part of some summaries, never of a verdict.
+# The rerun goes into a temporary directory; Figures/ is not touched (set REPRODUCE_KEEP=DIR to
+# keep the rerun's files in DIR). Run it on a quiet machine: the chapters' timings are part of
+# some summaries, never of a verdict.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chapter=${1:?usage: Scripts/reproduce.sh CHAPTER [options]}
@@ -18,7 +19,7 @@ shift
 book="Figures/$chapter.csv"
 [ -f "$book" ] || { echo "reproduce.sh: the book has no $book" >&2; exit 2; }
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap 'if [ -n "${REPRODUCE_KEEP:-}" ]; then mkdir -p "$REPRODUCE_KEEP" && cp -R "$out"/. "$REPRODUCE_KEEP"/; fi; rm -rf "$out"' EXIT
 swift build -c release --product "$chapter" >&2
 echo "rerunning $chapter $* into $out (its progress on standard error)" >&2
 ".build/release/$chapter" --out "$out" "$@" > "$out/stdout.log"
