@@ -113,6 +113,23 @@ struct PlotFrame {
         }
     }
 
+    /// Where each visible reference line's label is drawn (see ``drawReferenceLines``).
+    func referenceLabelBoxes(_ lines: [ReferenceLine]) -> [Box] {
+        lines.compactMap { line in
+            let w = Double(Canvas.textSize(line.label, scale: Self.textScale).width)
+            switch line.orientation {
+            case .horizontal:
+                guard y.fraction(line.value) >= 0 && y.fraction(line.value) <= 1 else { return nil }
+                let yy = py(line.value)
+                return Box(left: right - 10 - w, top: yy - Double(Self.lineHeight) - 2, right: right, bottom: yy)
+            case .vertical:
+                guard x.fraction(line.value) >= 0 && x.fraction(line.value) <= 1 else { return nil }
+                let xx = px(line.value)
+                return Box(left: xx + 3, top: top + 4, right: xx + 9 + w, bottom: top + 4 + Double(Self.lineHeight))
+            }
+        }
+    }
+
     /// The legend's rectangle for `labels` in a corner.
     struct Box {
         var left: Double, top: Double, right: Double, bottom: Double

@@ -114,9 +114,15 @@ public struct LineChart: Sendable {
         return canvas
     }
 
-    /// Points along every drawn curve, a few pixels apart, for placing the legend off them.
+    /// Points along every drawn curve, a few pixels apart, and over every reference line's label,
+    /// for placing the legend off them.
     func curvePixels(_ f: PlotFrame) -> [(x: Double, y: Double)] {
         var pixels: [(x: Double, y: Double)] = []
+        for box in f.referenceLabelBoxes(referenceLines) {
+            for x in stride(from: box.left, through: box.right, by: 4) {
+                for y in stride(from: box.top, through: box.bottom, by: 4) { pixels.append((x, y)) }
+            }
+        }
         for s in series {
             let points = clip(s.x.indices.filter { s.x[$0].isFinite && s.y[$0].isFinite && (xScale == .linear || s.x[$0] > 0)
                                                    && (yScale == .linear || s.y[$0] > 0) }

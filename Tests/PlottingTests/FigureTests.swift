@@ -190,6 +190,18 @@ import TestSupport
         #expect(canvas.color(x: Int(corner.x) + 12 + 12 + 4, y: Int(y)) == chart.color(ofSeries: 0))
     }
 
+    /// A reference line's label counts as something the legend must not cover.
+    @Test func theLegendAvoidsAReferenceLinesLabel() {
+        var chart = LineChart(title: "t", xLabel: "x", yLabel: "y")
+        // A falling curve leaves the top right free — until a labelled line runs across it.
+        chart.series = [.init("falling", x: [0, 2, 10], y: [1, 0.2, 0.1])]
+        (chart.xRange, chart.yRange) = (0...10, 0...1)
+        #expect(chart.legendCorner == .topRight)
+        chart.referenceLines = [ReferenceLine(.horizontal, at: 0.9, label: "a long label for a reference line")]
+        #expect(chart.legendCorner != .topRight)
+        #expect(chart.legendCoveredPoints == 0)
+    }
+
     @Test func aReferenceLineAndABandArePresent() {
         var chart = LineChart(title: "", xLabel: "", yLabel: "")
         chart.series = [.init("a", x: [0, 10], y: [0.5, 0.5], band: ([0.3, 0.3], [0.7, 0.7]))]
