@@ -95,7 +95,7 @@ func curvesChart(_ arms: [ComparisonPlan.ArmResult], title: String, thresholds: 
 /// 0 (a run that never reached the threshold makes every smaller ratio possible) says so in the
 /// legend rather than looking like a measured band down to 0.
 func speedUpChart(_ tables: [(label: String, table: CSVTable)], dataset: String) throws -> LineChart {
-    var chart = LineChart(title: "ReLU's speed-up over tanh against the threshold, \(dataset)",
+    var chart = LineChart(title: "ReLU's speed-up over tanh (median, 90% exact interval), \(dataset)",
                           xLabel: "training-error threshold", yLabel: "steps(tanh) / steps(ReLU)")
     let top = 8.0        // room for the legend above the paper's 6; open-ended intervals stop at the edge
     for (i, (label, table)) in tables.enumerated() {
@@ -103,7 +103,7 @@ func speedUpChart(_ tables: [(label: String, table: CSVTable)], dataset: String)
         let low = try table.numbers("speedup_low"), high = try table.numbers("speedup_high")
         let kept = t.indices.filter { s[$0].isFinite && s[$0] > 0 }
         let openBelow = kept.contains { low[$0] == 0 }
-        chart.series.append(.init("\(label): median ratio, 90% exact interval" + (openBelow ? " (down to 0: a ReLU run never reached it)" : ""),
+        chart.series.append(.init(label + (openBelow ? " (to 0: a ReLU run died)" : ""),
                                   x: kept.map { t[$0] }, y: kept.map { s[$0] },
                                   color: Color.palette[i], markers: true, band: (kept.map { low[$0] }, kept.map { min(high[$0], top) })))
     }
