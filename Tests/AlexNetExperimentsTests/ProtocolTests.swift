@@ -292,6 +292,26 @@ import TestSupport
         #expect(rows.filter { $0[0] == "sweep" }.count == result.sweep.trials.count)
     }
 
+    /// At a given rate there is no sweep: no trial, the rate as the choice, not called bracketed,
+    /// and the reported runs train at it.
+    @Test func aFixedRateSkipsTheSweep() throws {
+        let base = syntheticDataset(count: 96)
+        let data = base.holdingOutValidation(24, seed: 3)
+        var comparison = HeldOutComparison(sweep: RateSweep(lowest: 0.001, ratio: 4, count: 3), selectionSeeds: [10],
+                                           reportedSeeds: [1, 2], steps: 8, measureEvery: 4)
+        comparison.batchSize = 16
+        let arm = Arm("linear", normalization: .standardizing(base.train)) { seed in
+            LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: seed)
+        }
+        let fixed = try comparison.run(arm, on: data, probe: base.train.prefix(32), rate: 0.003)
+        #expect(fixed.sweep.trials.isEmpty && fixed.rate == 0.003 && !fixed.sweep.bracketed)
+        #expect(fixed.runs.map(\.seed) == [1, 2])
+        // The same runs as a sweep that could only choose 0.003.
+        comparison.sweep = RateSweep(rates: [0.003], maximumExtensions: 0)
+        let swept = try comparison.run(arm, on: data, probe: base.train.prefix(32))
+        #expect(swept.runs.map(\.result.curve) == fixed.runs.map(\.result.curve))
+    }
+
     /// A reported run's end point is the median of its end window, and its gap the median of the
     /// window's step-by-step differences, not the last step's.
     @Test func endPointsAreMediansOfTheEndWindow() throws {
