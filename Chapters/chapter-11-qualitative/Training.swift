@@ -33,13 +33,18 @@ struct TrainedNetwork {
         return "convolutions \(c.convolutions.map(\.kernels)), fc \(c.hiddenWidths), \(c.inputChannels)×\(c.inputSize)×\(c.inputSize) input, \(c.classes) classes"
     }
 
+    /// About 2,000 training images, evenly spaced: the probe the training error is measured on.
+    static func probe(_ data: Dataset) -> DatasetSplit {
+        data.train.subset(Array(stride(from: 0, to: data.train.count, by: max(1, data.train.count / 2_000))))
+    }
+
     /// Trains the chapter's network from `seed` for `steps` steps at `rate` with the paper's
     /// momentum and weight decay, measured on a probe of 2,000 training images and the
     /// validation split as it goes.
     static func train(_ data: Dataset, normalization: Normalization, rate: Double, seed: UInt64, steps: Int) throws -> TrainedNetwork {
         let configuration = configuration(data, seed: seed)
         let network = try AlexNetModel<Float>(configuration)
-        let probe = data.train.subset(Array(stride(from: 0, to: data.train.count, by: max(1, data.train.count / 2_000))))
+        let probe = Self.probe(data)
         var run = ProbedRun(steps: steps, probeEvery: max(1, steps / 8), learningRate: rate, seed: seed)
         (run.weightDecay, run.label) = (0.0005, "run ε = \(rate), seed \(seed)")
         let curve = run.train(network, on: data.train, probe: probe, heldOut: [("validation", data.validation!)], normalization: normalization)
@@ -76,7 +81,7 @@ struct TrainedNetwork {
                              normalization: saved.normalization)
         }
 
-        let probe = data.train.subset(Array(stride(from: 0, to: data.train.count, by: max(1, data.train.count / 2_000))))
+        let probe = Self.probe(data)
         func run(_ rate: Double, _ seed: UInt64, steps: Int, label: String) -> ProbedRun {
             var run = ProbedRun(steps: steps, probeEvery: max(1, steps / 8), learningRate: rate, seed: seed)
             (run.weightDecay, run.label) = (0.0005, label)
