@@ -144,6 +144,66 @@ import TestSupport
         }
     }
 
+    /// Strided layers through ``StrideFold``: the kernel folded to K' = ⌈K/S⌉ over the input's S²
+    /// phases, then Winograd at stride 1. Outputs that fill no tile and part of a second, padding,
+    /// groups and towers, taps rounded up to S·K' (zero weights), and pixels no output reads.
+    static let foldedCases: [Case] = [
+        Case(N: 2, C: 3, M: 4, H: 23, W: 23, K: 11, S: 4, P: 0, G: 1, T: 2),  // conv1: 11×11 at 4 → 3×3 over 48
+        Case(N: 2, C: 3, M: 4, H: 27, W: 26, K: 11, S: 4, P: 2, G: 1, T: 1),  // torchvision's conv1: padding 2
+        Case(N: 3, C: 4, M: 6, H: 9, W: 10, K: 5, S: 2, P: 2, G: 2, T: 2),    // 5×5 at 2 → 3×3, grouped
+        Case(N: 2, C: 2, M: 3, H: 22, W: 24, K: 9, S: 4, P: 0, G: 1, T: 1),   // rows and columns no output reads
+        Case(N: 2, C: 2, M: 2, H: 12, W: 12, K: 3, S: 1, P: 1, G: 1, T: 1),   // stride 1: no fold, the same path
+    ]
+
+    @Test(arguments: foldedCases, [1, 1 << 18])
+    func foldedWinogradMatchesDirectConvolution(_ c: Case, tileBufferLimit: Int) {
+        for algorithm in [Convolution<Double>.Algorithm.winograd2x2, .winograd4x4] {
+            expectMatchesDirectConvolution(c, seed: 27) { conv in
+                conv.algorithm = algorithm
+                conv.winogradTileBufferLimit = tileBufferLimit
+                }
+        }
+    }
+
+    /// A kernel that folds to 5×5 (9×9 at stride 2) takes F(2×2, 5×5).
+    @Test func foldingToFiveByFiveMatchesDirectConvolution() {
+        expectMatchesDirectConvolution(Case(N: 2, C: 2, M: 3, H: 15, W: 14, K: 9, S: 2, P: 1, G: 1, T: 2), seed: 28) { conv in
+            #expect(conv.winogradKernelSize == 5)
+            conv.algorithm = .winograd2x2
+        }
+    }
+
+    /// The folded weights hold every tap once and zeros where S·K' passes K; the unfolded
+    /// gradient is their adjoint: ⟨fold(w), v⟩ = ⟨w, unfold(v)⟩ for any v.
+    @Test func foldIsItsAdjointsTranspose() {
+        let source = ConvolutionGeometry(C: 2, Cg: 2, H: 23, W: 23, K: 11, S: 4, P: 0, Ho: 4, Wo: 4)
+        let fold = StrideFold(source)
+        #expect(fold.folded.Cg == 32 && fold.folded.K == 3 && fold.folded.S == 1 && fold.folded.P == 0)
+        let (M, n, nf) = (3, 2 * 11 * 11, 32 * 9)
+        let w: Tensor<Double> = randomTensor([M, n], seed: 81), v: Tensor<Double> = randomTensor([M, nf], seed: 82)
+        var folded = [Double](repeating: .nan, count: M * nf), unfolded = [Double](repeating: 0, count: M * n)
+        fold.foldWeights(w.scalars, outputs: M, into: &folded)
+        fold.addUnfoldedGradient(v.scalars, outputs: M, into: &unfolded)
+        #expect(folded.filter { $0 == 0 }.count == M * (nf - n))          // 12² − 11² zero taps a channel
+        #expect(Set(folded.filter { $0 != 0 }) == Set(w.scalars))
+        let left = zip(folded, v.scalars).map(*).reduce(0, +), right = zip(w.scalars, unfolded).map(*).reduce(0, +)
+        #expect(abs(left - right) < 1e-12 * Double(n))
+    }
+
+    /// conv1 of the paper in Float, as training runs it (F(4×4, 3×3) over 48 phase channels, on a map
+    /// where `.winograd` takes the large tiles): every output within a tenth of the rounding bound of
+    /// its 363-term direct sum and within 5e-5 of the largest output — the bound stated for F(4×4).
+    @Test func foldedFirstLayerInFloatStaysInsideTheStatedBound() {
+        var g = RandomGenerator(seed: 63)
+        let conv = Convolution<Float>(inputChannels: 3, outputChannels: 96, kernelSize: 11, stride: 4,
+                                      biasValue: 0, generator: &g)
+        #expect(conv.algorithm == .winograd && conv.winogradKernelSize == 3)
+        let x: Tensor<Float> = randomTensor([1, 3, 71, 71], seed: 64)                // 16×16 outputs
+        let error = RoundingBound.convolution(conv.forward(x), input: x, weight: conv.weight.value, bias: conv.bias.value,
+                                              stride: 4, padding: 0, groups: 1)
+        #expect(error.ofBound < 0.1 && error.ofLargest < 5e-5, "error \(error.ofBound) of the rounding bound, \(error.ofLargest) of the largest output")
+    }
+
     /// In Float the transforms round differently from a direct sum: the four-layer net's conv2
     /// (5×5, 64 channels, the worst case of the two kernel sizes) against the direct sum in Double.
     @Test func winogradInFloatIsCloseToTheDirectSum() {
@@ -227,9 +287,13 @@ import TestSupport
         #expect(make(64, 5, 1, 1) == .winograd)
         #expect(make(64, 3, 1, 2) == .winograd)
         #expect(make(32, 3, 1, 4) == .im2col)        // 8 channels per group: transforms would not pay
-        #expect(make(64, 3, 2, 1) == .im2col)        // stride 2
+        #expect(make(64, 3, 2, 1) == .im2col)        // stride 2: folds to 2×2
         #expect(make(64, 7, 1, 1) == .im2col)
-        #expect(make(3, 5, 1, 1) == .im2col)         // a first layer
+        #expect(make(3, 5, 1, 1) == .im2col)         // a first layer at stride 1
+        #expect(make(3, 11, 4, 1) == .winograd)      // conv1: 3×3 over 48 phase channels
+        #expect(make(3, 5, 2, 1) == .im2col)         // 12 phase channels: too few
+        #expect(make(8, 5, 2, 1) == .winograd)       // 32 phase channels
+        #expect(make(16, 7, 2, 1) == .im2col)        // folds to 4×4
     }
 
     @Test func chunkingDoesNotChangeTheResult() {
@@ -248,6 +312,15 @@ import TestSupport
         let conv = Convolution<Double>(inputChannels: 4, outputChannels: 6, kernelSize: 3, stride: 2, padding: 1,
                                        groups: 2, weightStandardDeviation: 0.5, biasValue: 0.1, generator: &g)
         expectGradientsCorrect(conv, input: randomTensor([2, 4, 7, 7], seed: 12))
+    }
+
+    /// The folded path's gradients, numerically: conv1's 11×11 at stride 4 with padding 1, F(4×4).
+    @Test func gradientCheckFoldedWinograd() {
+        var g = RandomGenerator(seed: 43)
+        let conv = Convolution<Double>(inputChannels: 2, outputChannels: 3, kernelSize: 11, stride: 4, padding: 1,
+                                       weightStandardDeviation: 0.2, biasValue: 0.1, generator: &g)
+        conv.algorithm = .winograd4x4
+        expectGradientsCorrect(conv, input: randomTensor([2, 2, 17, 18], seed: 44))
     }
 
     @Test(arguments: [(3, Convolution<Double>.Algorithm.winograd2x2), (5, .winograd2x2), (3, .winograd4x4)])

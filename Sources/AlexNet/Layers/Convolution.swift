@@ -21,9 +21,11 @@
 /// **Computation.** ``Im2colConvolution`` (im2col + one GEMM per group, the batch split over
 /// the workers) or, for stride 1 with 3×3 or 5×5 kernels and at least 16 input channels per
 /// group, ``WinogradConvolution``: F(2×2, K×K) (2.25× or 2.8× fewer multiplications), or
-/// F(4×4, 3×3) (4×) for 3×3 kernels on maps of 16 pixels or more; all compute the same
-/// function, and the naive seven loops of ``DirectConvolution`` are their tested twin
-/// (``algorithm`` chooses).
+/// F(4×4, 3×3) (4×) for 3×3 kernels on maps of 16 pixels or more. A strided convolution whose
+/// kernel folds into 3×3 or 5×5 over its input's S² phases (``StrideFold``: conv1's 11×11 at
+/// stride 4 becomes 3×3 over 48 phase channels) takes the same path when the phases number at
+/// least 16 per group. All compute the same function, and the naive seven loops of
+/// ``DirectConvolution`` are their tested twin (``algorithm`` chooses).
 public final class Convolution<Scalar: TensorScalar>: Layer {
     /// C, the input channels this layer reads (a tower's view of a grouped layer: its group's).
     public let inputChannels: Int
@@ -43,21 +45,25 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         set { im2col.columnBufferLimit = newValue }
     }
 
-    /// How the layer computes: im2col + GEMM, or Winograd's minimal filtering at stride 1 —
-    /// `.winograd` with the tile that pays for the map (``largeTilesPay(kernelSize:outputHeight:outputWidth:)``),
-    /// or a tile chosen outright: F(2×2, K×K) for 3×3 and 5×5 kernels, F(4×4, 3×3) for 3×3.
+    /// How the layer computes: im2col + GEMM, or Winograd's minimal filtering (at stride 1, or
+    /// on the folded kernel K' = ⌈K/S⌉ of a strided layer) — `.winograd` with the tile that pays
+    /// for the map (``largeTilesPay(kernelSize:outputHeight:outputWidth:)``), or a tile chosen
+    /// outright: F(2×2, K'×K') for K' = 3 or 5, F(4×4, 3×3) for K' = 3.
     public enum Algorithm: Sendable { case im2col, winograd, winograd2x2, winograd4x4 }
 
-    /// `.winograd` by default where it applies (stride 1, K = 3 or 5, C/G ≥ 16), else `.im2col`.
+    /// `.winograd` by default where it applies (K' = 3 or 5, C/G·S² ≥ 16), else `.im2col`.
     /// All compute the same function; choosing a Winograd algorithm where it does not apply is a
     /// programming error.
     public var algorithm: Algorithm {
         didSet {
             precondition(algorithm == .im2col || Self.winogradApplies(kernelSize: kernelSize, stride: stride),
-                         "convolution: Winograd needs stride 1 and a 3×3 or 5×5 kernel")
-            precondition(algorithm != .winograd4x4 || kernelSize == 3, "convolution: F(4×4, 3×3) needs a 3×3 kernel")
+                         "convolution: Winograd needs a kernel of 3×3 or 5×5 at stride 1, or folding into one")
+            precondition(algorithm != .winograd4x4 || winogradKernelSize == 3, "convolution: F(4×4, 3×3) needs a 3×3 kernel")
         }
     }
+
+    /// The kernel side the Winograd path convolves: K at stride 1, K' = ⌈K/S⌉ over the phases of a strided input.
+    var winogradKernelSize: Int { StrideFold.foldedKernelSize(kernelSize: kernelSize, stride: stride) }
 
     /// The Winograd paths made so far, by output tile (2 or 4), kept from pass to pass with their buffers.
     private var winograds: [Int: WinogradConvolution<Scalar>] = [:]
@@ -81,10 +87,10 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         case .im2col: return nil
         case .winograd2x2: tile = 2
         case .winograd4x4: tile = 4
-        case .winograd: tile = Self.largeTilesPay(kernelSize: kernelSize, outputHeight: g.Ho, outputWidth: g.Wo) ? 4 : 2
+        case .winograd: tile = Self.largeTilesPay(kernelSize: winogradKernelSize, outputHeight: g.Ho, outputWidth: g.Wo) ? 4 : 2
         }
         if let path = winograds[tile] { return path }
-        let path = WinogradConvolution<Scalar>(kernelSize: kernelSize, outputTile: tile)
+        let path = WinogradConvolution<Scalar>(kernelSize: winogradKernelSize, outputTile: tile)
         path.tileBufferLimit = winogradTileLimit
         winograds[tile] = path
         return path
@@ -100,8 +106,9 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         }
     }
 
+    /// Whether the Winograd path can compute the layer: its kernel, folded when strided, is 3×3 or 5×5.
     static func winogradApplies(kernelSize: Int, stride: Int) -> Bool {
-        stride == 1 && (kernelSize == 3 || kernelSize == 5)
+        [3, 5].contains(StrideFold.foldedKernelSize(kernelSize: kernelSize, stride: stride))
     }
 
     private var input = Tensor<Scalar>(shape: [0])   // x (N, C, H, W), kept for backward
@@ -137,7 +144,8 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         self.weight = weight
         self.bias = bias
         self.outputRows = outputRows
-        let winogradPays = Self.winogradApplies(kernelSize: kernelSize, stride: stride) && inputChannels / groups >= 16
+        let winogradPays = Self.winogradApplies(kernelSize: kernelSize, stride: stride)
+            && inputChannels / groups * stride * stride >= 16
         algorithm = winogradPays ? .winograd : .im2col
     }
 

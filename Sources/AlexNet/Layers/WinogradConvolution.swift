@@ -1,6 +1,8 @@
 /// The forward and backward passes of a stride-1 convolution by F(m×m, r×r) (the method:
 /// ``WinogradTransform``); owned by a ``Convolution``, which hands it its weight rows as they
-/// lie, one (M, Cg, K, K) block, and uses it for 3×3 and 5×5 kernels at stride 1.
+/// lie, one (M, Cg, K, K) block, and uses it for 3×3 and 5×5 kernels at stride 1 — and for a
+/// strided layer whose kernel folds into one of those over its input's phases (``StrideFold``):
+/// then `packed` holds the phases, U comes from the folded weights, and dW is unfolded.
 ///
 /// Letters: N batch, C input channels, Cg per group, M outputs, Mg per group, K kernel,
 /// m output tile, n = m + K − 1 input tile, T tiles in a chunk of B images. Buffers, kept from step to step, one slice
@@ -24,6 +26,8 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     private let packed = ScratchBuffer<Scalar>(), V = ScratchBuffer<Scalar>(), products = ScratchBuffer<Scalar>()
     private let scratch = ScratchBuffer<Scalar>(), U = ScratchBuffer<Scalar>(), dU = ScratchBuffer<Scalar>()
     private let kernelScratch = ScratchBuffer<Scalar>()
+    /// A strided convolution's folded weights w' (M, Cg·S², K', K'), then their gradient.
+    private let foldedWeights = ScratchBuffer<Scalar>()
 
     /// F(m×m, K×K) with m = `outputTile`.
     init(kernelSize: Int, outputTile: Int = 2) {
@@ -51,9 +55,23 @@ final class WinogradConvolution<Scalar: TensorScalar> {
                       scratch: max((s.n + s.m) * s.m * s.Mg, s.He * s.n * s.g.Cg))
     }
 
-    /// U = G g Gᵀ for the weights w (M, Cg, K, K).
+    /// The tiles of geometry g: of g itself at stride 1, of its ``StrideFold`` at a larger stride.
+    private func tiling(_ g: ConvolutionGeometry, outputs M: Int, groups: Int) -> WinogradTiling {
+        let fold = g.S > 1 ? StrideFold(g) : nil
+        let s = WinogradTiling(g: fold?.folded ?? g, M: M, Mg: M / groups, m: kernels.m, n: kernels.n, fold: fold)
+        precondition(s.g.K == kernels.n - kernels.m + 1, "Winograd: a \(s.g.K)×\(s.g.K) kernel on the path for \(kernels.n - kernels.m + 1)×\(kernels.n - kernels.m + 1)")
+        return s
+    }
+
+    /// U = G g Gᵀ for the weights w (M, Cg, K, K), folded first for a strided convolution.
     private func transformKernels(_ w: UnsafePointer<Scalar>, _ s: WinogradTiling) -> SendablePointer<Scalar> {
         let (M, Cg, K) = (s.M, s.g.Cg, s.g.K)
+        var w = w
+        if let fold = s.fold {
+            let folded = foldedWeights.reserve(M * Cg * K * K).base
+            fold.foldWeights(w, outputs: M, into: folded)
+            w = UnsafePointer(folded)
+        }
         let U = U.reserve(s.n * s.n * Cg * M)
         kernels.transformKernels(w, M: M, Cg: Cg, K: K, into: U.base,
                                  scratch: kernelScratch.reserve(Cg * K * K * M + s.n * K * M).base)
@@ -65,9 +83,9 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ x: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>,
-                 geometry g: ConvolutionGeometry, outputs M: Int, groups: Int, batch N: Int,
+                 geometry source: ConvolutionGeometry, outputs M: Int, groups: Int, batch N: Int,
                  into y: UnsafeMutablePointer<Scalar>) {
-        let s = WinogradTiling(g: g, M: M, Mg: M / groups, m: kernels.m, n: kernels.n)
+        let s = tiling(source, outputs: M, groups: groups), g = s.g
         let (runs, chunk) = plan(s, batch: N)
         let size = slices(s, chunk: chunk), workers = runs.count
         let (nn, Cg, Mg, k) = (s.n * s.n, g.Cg, s.Mg, kernels)
@@ -101,10 +119,10 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func backward(_ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, weights w: UnsafePointer<Scalar>,
-                  geometry g: ConvolutionGeometry, outputs M: Int, groups: Int, batch N: Int,
+                  geometry source: ConvolutionGeometry, outputs M: Int, groups: Int, batch N: Int,
                   dWeight: UnsafeMutablePointer<Scalar>, dBias: UnsafeMutablePointer<Scalar>,
                   dx: UnsafeMutablePointer<Scalar>?) {
-        let s = WinogradTiling(g: g, M: M, Mg: M / groups, m: kernels.m, n: kernels.n)
+        let s = tiling(source, outputs: M, groups: groups), g = s.g
         let (runs, chunk) = plan(s, batch: N)
         let size = slices(s, chunk: chunk), workers = runs.count
         let (nn, Cg, Mg, k, HoWo) = (s.n * s.n, g.Cg, s.Mg, kernels, g.Ho * g.Wo)
@@ -152,7 +170,13 @@ final class WinogradConvolution<Scalar: TensorScalar> {
             for q in 0..<gradientSize { total[q] += part[q] }
         }
         for m in 0..<M { dBias[m] += partial.base[nn * Cg * M + m] }
-        kernels.addKernelGradient(partial.base, M: M, Cg: Cg, K: g.K, into: dWeight,
-                                  scratch: kernelScratch.reserve(Cg * g.K * g.K * M + s.n * g.K * M).base)
+        let kernelRows = kernelScratch.reserve(Cg * g.K * g.K * M + s.n * g.K * M).base
+        guard let fold = s.fold else {
+            return kernels.addKernelGradient(partial.base, M: M, Cg: Cg, K: g.K, into: dWeight, scratch: kernelRows)
+        }
+        let folded = foldedWeights.reserve(M * Cg * g.K * g.K).base
+        folded.update(repeating: 0, count: M * Cg * g.K * g.K)
+        kernels.addKernelGradient(partial.base, M: M, Cg: Cg, K: g.K, into: folded, scratch: kernelRows)
+        fold.addUnfoldedGradient(folded, outputs: M, into: dWeight)
     }
 }

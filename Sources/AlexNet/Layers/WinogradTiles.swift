@@ -187,9 +187,12 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
 
 /// How a geometry is cut into m×m output tiles.
 struct WinogradTiling: Sendable {
+    /// The stride-1 geometry the tiles cover (a strided convolution's folded one).
     let g: ConvolutionGeometry
     /// Outputs in all and per group, the output tile m and the input tile n = m + K − 1.
     let M: Int, Mg: Int, m: Int, n: Int
+    /// For a strided convolution, how its input is read as the phases `g` convolves (``StrideFold``).
+    var fold: StrideFold? = nil
     /// Tiles per image down and across.
     var TH: Int { (g.Ho + m - 1) / m }
     var TW: Int { (g.Wo + m - 1) / m }
@@ -202,10 +205,12 @@ struct WinogradTiling: Sendable {
 
     /// packed[b][ye][xe][c] = x[n0 + b][c0 + c][ye − P][xe − P], zero outside the image, for
     /// the group's channels c0 = group·Cg ..< c0 + Cg; x is (N, C, H, W), packed (B, He, We, Cg).
+    /// A folded convolution packs its input's phases instead (``StrideFold/pack(_:images:count:group:He:We:into:)``).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func pack<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, images n0: Int, count B: Int, group: Int,
                                     into packed: UnsafeMutablePointer<Scalar>) {
+        if let fold { return fold.pack(x, images: n0, count: B, group: group, He: He, We: We, into: packed) }
         let (Cg, H, W, P) = (g.Cg, g.H, g.W, g.P)
         packed.update(repeating: 0, count: B * He * We * Cg)
         for b in 0..<B {
@@ -225,6 +230,7 @@ struct WinogradTiling: Sendable {
     @_specialize(where Scalar == Double)
     func unpack<Scalar: TensorScalar>(_ dpacked: UnsafePointer<Scalar>, images n0: Int, count B: Int, group: Int,
                                       into dx: UnsafeMutablePointer<Scalar>) {
+        if let fold { return fold.unpack(dpacked, images: n0, count: B, group: group, He: He, We: We, into: dx) }
         let (Cg, H, W, P) = (g.Cg, g.H, g.W, g.P)
         for b in 0..<B {
             for c in 0..<Cg {
