@@ -21,7 +21,8 @@
 /// **Computation.** ``Im2colConvolution`` (im2col + one GEMM per group, the batch split over
 /// the workers) or, for stride 1 with 3×3 or 5×5 kernels and at least 16 input channels per
 /// group, ``WinogradConvolution``: F(2×2, K×K) (2.25× or 2.8× fewer multiplications), or
-/// F(4×4, 3×3) (4×) for 3×3 kernels on maps of 16 pixels or more. A strided convolution whose
+/// F(4×4, 3×3) (4×) for 3×3 kernels on maps of 16 pixels or more and F(3×3, 5×5) (4.6×) for
+/// 5×5 kernels on maps of 24 or more. A strided convolution whose
 /// kernel folds into 3×3 or 5×5 over its input's S² phases (``StrideFold``: conv1's 11×11 at
 /// stride 4 becomes 3×3 over 48 phase channels) takes the same path when the phases number at
 /// least 16 per group. All compute the same function, and the naive seven loops of
@@ -48,8 +49,8 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     /// How the layer computes: im2col + GEMM, or Winograd's minimal filtering (at stride 1, or
     /// on the folded kernel K' = ⌈K/S⌉ of a strided layer) — `.winograd` with the tile that pays
     /// for the map (``largeTilesPay(kernelSize:outputHeight:outputWidth:)``), or a tile chosen
-    /// outright: F(2×2, K'×K') for K' = 3 or 5, F(4×4, 3×3) for K' = 3.
-    public enum Algorithm: Sendable { case im2col, winograd, winograd2x2, winograd4x4 }
+    /// outright: F(2×2, K'×K') for K' = 3 or 5, F(4×4, 3×3) for K' = 3, F(3×3, 5×5) for K' = 5.
+    public enum Algorithm: Sendable { case im2col, winograd, winograd2x2, winograd4x4, winograd3x3 }
 
     /// `.winograd` by default where it applies (K' = 3 or 5, C/G·S² ≥ 16), else `.im2col`.
     /// All compute the same function; choosing a Winograd algorithm where it does not apply is a
@@ -59,6 +60,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
             precondition(algorithm == .im2col || Self.winogradApplies(kernelSize: kernelSize, stride: stride),
                          "convolution: Winograd needs a kernel of 3×3 or 5×5 at stride 1, or folding into one")
             precondition(algorithm != .winograd4x4 || winogradKernelSize == 3, "convolution: F(4×4, 3×3) needs a 3×3 kernel")
+            precondition(algorithm != .winograd3x3 || winogradKernelSize == 5, "convolution: F(3×3, 5×5) needs a 5×5 kernel")
         }
     }
 
@@ -70,15 +72,26 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     /// The path the last forward pass took, for its backward pass.
     private var lastWinograd: WinogradConvolution<Scalar>?
 
-    /// F(4×4, 3×3) where it pays: a 3×3 kernel on an output map of at least 16 pixels each way.
+    /// The larger tile where it pays: F(4×4, 3×3) for a 3×3 kernel on an output map of at least
+    /// 16 pixels each way, F(3×3, 5×5) for a 5×5 kernel on one of at least 24.
     /// `alexnet-bench --winograd-tiles` (256 → 256 channels, forward and backward, this book's
-    /// 2-core machine) measured it 1.23–1.28× faster than F(2×2, 3×3) on 27×27 and 1.35–1.57× on 55×55,
+    /// 2-core machine) measured F(4×4, 3×3) 1.23–1.28× faster than F(2×2, 3×3) on 27×27 and 1.35–1.57× on 55×55,
     /// but 0.67–0.94× on 13×13, where the last row and column of 4×4 tiles are three quarters
-    /// outside the map (16² tile outputs for 13² real ones, against 14² with 2×2 tiles). Its
-    /// error in Float stays inside the bound the tests hold it to (``WinogradTransform``).
+    /// outside the map (16² tile outputs for 13² real ones, against 14² with 2×2 tiles).
+    /// F(3×3, 5×5) takes 49 products per 9 outputs against F(2×2)'s 36 per 4, and tiles the
+    /// paper's 27×27 conv2 exactly (81 tiles against 196 covering 28×28); on smaller maps it is
+    /// left to F(2×2), which every chapter's trained nets keep. Both larger tiles' errors in
+    /// Float stay inside the bounds the tests hold them to (``WinogradTransform``).
     public static func largeTilesPay(kernelSize: Int, outputHeight: Int, outputWidth: Int) -> Bool {
-        kernelSize == 3 && outputHeight >= 16 && outputWidth >= 16
+        switch kernelSize {
+        case 3: outputHeight >= 16 && outputWidth >= 16
+        case 5: outputHeight >= 24 && outputWidth >= 24
+        default: false
+        }
     }
+
+    /// The output tile m of the larger tiles for a K'×K' kernel: 4 for 3×3, 3 for 5×5.
+    static func largeTile(kernelSize: Int) -> Int { kernelSize == 3 ? 4 : 3 }
 
     /// The Winograd path for geometry `g`, nil for im2col.
     private func winogradPath(for g: ConvolutionGeometry) -> WinogradConvolution<Scalar>? {
@@ -87,7 +100,9 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         case .im2col: return nil
         case .winograd2x2: tile = 2
         case .winograd4x4: tile = 4
-        case .winograd: tile = Self.largeTilesPay(kernelSize: winogradKernelSize, outputHeight: g.Ho, outputWidth: g.Wo) ? 4 : 2
+        case .winograd3x3: tile = 3
+        case .winograd: tile = Self.largeTilesPay(kernelSize: winogradKernelSize, outputHeight: g.Ho, outputWidth: g.Wo)
+                              ? Self.largeTile(kernelSize: winogradKernelSize) : 2
         }
         if let path = winograds[tile] { return path }
         let path = WinogradConvolution<Scalar>(kernelSize: winogradKernelSize, outputTile: tile)
