@@ -27,7 +27,7 @@ struct StrideFold: Sendable {
     let source: ConvolutionGeometry
     /// The stride S, and the folded kernel's side K' = ⌈K/S⌉.
     var S: Int { source.S }
-    var foldedKernelSize: Int { (source.K + S - 1) / S }
+    var foldedKernelSize: Int { Self.foldedKernelSize(kernelSize: source.K, stride: S) }
 
     init(_ source: ConvolutionGeometry) {
         precondition(source.S > 1, "stride fold: stride \(source.S) needs no fold")
