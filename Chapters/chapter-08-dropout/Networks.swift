@@ -73,6 +73,10 @@ func subsets(of n: Int, size: Int) -> [[Int]] {
 /// on each reported run's curves, each against its free choice:
 /// - the step at which the validation error first comes within δ of the run's own best, for
 ///   several δ (a run whose best is its last measurement may not have converged: flagged);
+/// - the same on the validation curve smoothed by a running median of `smoothing` measurements
+///   (``Curve/runningMedian(width:)``), so that one lucky probe of a dense, noisy curve neither
+///   sets the best nor reaches it (a run whose smoothed best is among its last `smoothing`
+///   measurements is flagged);
 /// - the step at which the training-probe error first reaches a threshold T, for several T.
 /// Each as the ratio of the dropout arm's median to the other's, with a bootstrap interval.
 struct Convergence {
@@ -84,9 +88,13 @@ struct Convergence {
     var rows: [Row]
     /// Reported runs whose best validation error is their last measurement, per arm.
     var stillImproving: (dropout: Int, none: Int)
+    /// Reported runs whose smoothed best is among their last `smoothing` measurements, per arm.
+    var smoothedStillImproving: (dropout: Int, none: Int)
+    /// The running median's width, in measurements.
+    var smoothing: Int
 
     init(dropout: HeldOutComparison.ArmResult, none: HeldOutComparison.ArmResult,
-         margins: [Double] = [0.02, 0.01, 0.005], thresholds: [Double] = [0.10, 0.05, 0.02]) {
+         margins: [Double] = [0.02, 0.01, 0.005], thresholds: [Double] = [0.10, 0.05, 0.02], smoothing: Int = 5) {
         func validation(_ arm: HeldOutComparison.ArmResult) -> [Curve] {
             arm.runs.filter { !$0.result.diverged }.map { $0.result.heldOut["validation"]! }
         }
@@ -96,10 +104,16 @@ struct Convergence {
         func reaching(_ arm: HeldOutComparison.ArmResult, _ t: Double) -> [Double] {
             arm.runs.filter { !$0.result.diverged }.map { $0.result.curve.firstCrossing(below: t) ?? .infinity }
         }
+        self.smoothing = smoothing
         var rows: [Row] = []
         for δ in margins {
             let d = withinMargin(validation(dropout), δ), n = withinMargin(validation(none), δ)
             rows.append(Row(criterion: "validation_within", value: δ, dropout: d, none: n, ratio: RatioOfMedians(n, d)))
+        }
+        func smoothed(_ arm: HeldOutComparison.ArmResult) -> [Curve] { validation(arm).map { $0.runningMedian(width: smoothing) } }
+        for δ in margins {
+            let d = withinMargin(smoothed(dropout), δ), n = withinMargin(smoothed(none), δ)
+            rows.append(Row(criterion: "smoothed_validation_within", value: δ, dropout: d, none: n, ratio: RatioOfMedians(n, d)))
         }
         for t in thresholds {
             let d = reaching(dropout, t), n = reaching(none, t)
@@ -108,5 +122,9 @@ struct Convergence {
         self.rows = rows
         func improving(_ curves: [Curve]) -> Int { curves.filter { $0.points.last!.y <= $0.minimum! }.count }
         stillImproving = (improving(validation(dropout)), improving(validation(none)))
+        func lateBest(_ curves: [Curve]) -> Int {
+            curves.filter { c in c.points.suffix(smoothing).contains { $0.y <= c.minimum! } }.count
+        }
+        smoothedStillImproving = (lateBest(smoothed(dropout)), lateBest(smoothed(none)))
     }
 }

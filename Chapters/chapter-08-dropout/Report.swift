@@ -46,11 +46,15 @@ struct DropoutReport {
             summary.append(["\(key)_ratio_low", String(row.ratio.low)])
             summary.append(["\(key)_ratio_high", String(row.ratio.high)])
             let reached = Spread(row.dropout).median.isFinite || Spread(row.none).median.isFinite
-            print("steps until \(row.criterion == "validation_within" ? "validation error within \(row.value * 100) points of its best" : "training error ≤ \(row.value * 100)%"): dropout \(Spread(row.dropout).formatted(0)), none \(Spread(row.none).formatted(0))"
+            print("steps until \(row.criterion == "training_reaches" ? "training error ≤ \(row.value * 100)%" : "\(row.criterion == "validation_within" ? "" : "smoothed ")validation error within \(row.value * 100) points of its best"): dropout \(Spread(row.dropout).formatted(0)), none \(Spread(row.none).formatted(0))"
                   + (reached ? ", ratio \(row.ratio.formatted)" : ", reached by neither"))
         }
         summary.append(["dropout_runs_best_at_last_measurement", String(convergence.stillImproving.dropout)])
         summary.append(["no_dropout_runs_best_at_last_measurement", String(convergence.stillImproving.none)])
+        summary.append(["validation_smoothing_measurements", String(convergence.smoothing)])
+        summary.append(["dropout_runs_smoothed_best_late", String(convergence.smoothedStillImproving.dropout)])
+        summary.append(["no_dropout_runs_smoothed_best_late", String(convergence.smoothedStillImproving.none)])
+        summary.append(["measure_every", String(comparison.measureEvery)])
 
         // Weight scaling against k sampled thinned networks.
         let thinned = trained.thinned

@@ -40,6 +40,21 @@ public struct Curve: Sendable, Equatable {
         return nil
     }
 
+    /// The curve smoothed by a centred running median: point i becomes the median of the y of
+    /// measurements i − h … i + h, h = (`width` − 1)/2, the half-width shrunk near either end so
+    /// that the window stays centred (the first and last points are their own). The x stay.
+    /// A median, unlike a mean, ignores one outlying probe in `width` — what a dense, noisy
+    /// validation curve needs before its best point and the step it is first approached mean
+    /// anything. `width` must be odd; 1 is the curve itself.
+    public func runningMedian(width: Int) -> Curve {
+        precondition(width >= 1 && width % 2 == 1, "Curve.runningMedian: width \(width) is not odd and positive")
+        let h = width / 2, y = self.y
+        return Curve(points.indices.map { i in
+            let r = min(h, i, y.count - 1 - i)
+            return Point(x: points[i].x, y: Spread(Array(y[(i - r)...(i + r)])).median)
+        })
+    }
+
     /// The smallest y measured (NaN points ignored), nil for an empty curve.
     public var minimum: Double? { points.map(\.y).filter { !$0.isNaN }.min() }
 }

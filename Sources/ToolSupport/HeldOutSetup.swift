@@ -5,6 +5,8 @@ import AlexNetExperiments
 /// comparison they make: `--seeds`, `--steps`, `--lowest-rate`, `--rate-count`.
 package struct HeldOutArguments {
     package let seeds: Int?, steps: Int?
+    /// `--measurements`: regular measurements of each reported run after step 0 (nil: the chapter's).
+    package let measurements: Int?
     package let lowestRate: Double, rateCount: Int
     let defaultSteps: (normal: Int, full: Int)
     let defaultSeeds: (quick: Int, normal: Int, full: Int)
@@ -24,12 +26,14 @@ package struct HeldOutArguments {
         }
         seeds = a.optionalInteger("--seeds", help: "reported seeds per arm (default \(defaultSeeds.normal); --quick \(defaultSeeds.quick); --full \(defaultSeeds.full))")
         self.steps = a.optionalInteger("--steps", help: "training steps of batch 128 per run (default \(steps.normal); --quick 30; --full \(steps.full))")
+        measurements = a.optionalInteger("--measurements", help: "regular measurements of each reported run after step 0, besides its end window (default: the chapter's; --quick 3)")
         self.lowestRate = a.double("--lowest-rate", default: lowestRate, help: "the sweep's lowest learning rate; the grid doubles from it", range: 1e-9...10)
         self.rateCount = a.integer("--rate-count", default: rateCount, help: "rates in the sweep's starting grid (extended while the best is on an edge)")
     }
 
     /// The protocol: a sweep from `--lowest-rate` (`quickLowest` on `--quick`) on one selection
-    /// seed, then the reported seeds, each run measured `measurements` times after step 0. Its
+    /// seed, then the reported seeds, each run measured `measurements` times after step 0 (or
+    /// `--measurements` times). Its
     /// horizon is `--steps`, or `--epochs` passes over `trainingImages` in batches of 128, or the
     /// chapter's default; both options at once are refused.
     package func comparison(_ options: ChapterOptions, trainingImages: Int, quickLowest: Double,
@@ -38,11 +42,15 @@ package struct HeldOutArguments {
         let fromEpochs = options.epochs.map { max(1, $0 * trainingImages / 128) }
         let steps = self.steps ?? fromEpochs ?? options.budget(quick: 30, normal: defaultSteps.normal, full: defaultSteps.full)
         guard steps >= 1 else { throw UsageError("--steps must be at least 1, got \(steps)") }
+        if let m = self.measurements, !(1...steps).contains(m) {
+            throw UsageError("--measurements must be from 1 to the run's \(steps) steps, got \(m)")
+        }
+        let count = self.measurements ?? options.budget(quick: 3, normal: measurements.normal, full: measurements.full)
         return HeldOutComparison(
             sweep: RateSweep(lowest: options.quick ? quickLowest : lowestRate, count: options.quick ? 3 : rateCount, maximumExtensions: 4),
             selectionSeeds: [options.seed + 100],
             reportedSeeds: (0..<UInt64(seeds ?? options.budget(quick: defaultSeeds.quick, normal: defaultSeeds.normal, full: defaultSeeds.full))).map { options.seed + $0 },
-            steps: steps, measureEvery: max(1, steps / options.budget(quick: 3, normal: measurements.normal, full: measurements.full)))
+            steps: steps, measureEvery: max(1, steps / count))
     }
 }
 

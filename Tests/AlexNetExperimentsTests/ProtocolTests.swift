@@ -16,6 +16,19 @@ import TestSupport
         // A NaN (a diverged run) never counts as reaching a threshold.
         #expect(Curve(x: [0, 1], y: [0.9, .nan]).firstCrossing(below: 0.5) == nil)
     }
+
+    /// The running median keeps the x, removes a lone outlier, keeps the ends their own, and
+    /// shrinks its window near them so that it stays centred.
+    @Test func theRunningMedianIgnoresOneOutlyingProbe() {
+        let noisy = Curve(x: [0, 10, 20, 30, 40, 50, 60], y: [0.9, 0.5, 0.4, 0.1, 0.35, 0.3, 0.32])
+        let smooth = noisy.runningMedian(width: 5)
+        #expect(smooth.x == noisy.x)
+        // i = 0 and 6: themselves; i = 1: median(0.9, 0.5, 0.4); i = 2: median of the first five;
+        // i = 3: median(0.5 … 0.3) = 0.35; i = 5: median(0.35, 0.3, 0.32).
+        #expect(smooth.y == [0.9, 0.5, 0.4, 0.35, 0.32, 0.32, 0.32])
+        #expect(noisy.minimum == 0.1 && smooth.minimum == 0.32)   // the dip at step 30 was one probe
+        #expect(noisy.runningMedian(width: 1) == noisy)
+    }
 }
 
 @Suite struct SpreadTests {

@@ -67,6 +67,17 @@ import TestSupport
         #expect(throws: UsageError.self) { try both.comparison(o4, trainingImages: 1_000, quickLowest: 0.01, measurements: (3, 6)) }
     }
 
+    /// `--measurements` sets how often a reported run is measured, and must fit the horizon.
+    @Test func measurementsSetTheProbeInterval() throws {
+        let (byDefault, o1) = try setup([])
+        #expect(try byDefault.comparison(o1, trainingImages: 1_000, quickLowest: 0.01, measurements: (3, 6)).measureEvery == 100)
+        let (dense, o2) = try setup(["--measurements", "60"])
+        #expect(try dense.comparison(o2, trainingImages: 1_000, quickLowest: 0.01, measurements: (3, 6)).measureEvery == 5)
+        #expect(throws: (any Error).self) { try setup(["--measurements", "0"]) }
+        let (tooMany, o3) = try setup(["--measurements", "301"])                // more than the 300 steps
+        #expect(throws: UsageError.self) { try tooMany.comparison(o3, trainingImages: 1_000, quickLowest: 0.01, measurements: (3, 6)) }
+    }
+
     /// `--train-images` exists only where the chapter declares a default, cuts the training split
     /// (after the validation split is held out, which it leaves alone), and refuses 0.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: FashionMNIST.defaultDirectory)))
