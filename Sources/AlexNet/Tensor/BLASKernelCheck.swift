@@ -5,7 +5,9 @@
 /// can get wrong — every transpose, sizes that fill no register block (1, 7, 13, 33), β = 1
 /// accumulation, and a product large enough (129 × 97 × 300, plain and with both transposes) for
 /// OpenBLAS's blocked and threaded path — and a convolution by each of the layer's algorithms
-/// (im2col, F(2×2, 3×3), F(4×4, 3×3)) with ``DirectConvolution`` in Double, each within the
+/// (im2col, F(2×2, 3×3), F(4×4, 3×3), F(3×3, 5×5) on a 5×5 kernel, and both 3×3 tiles on a
+/// stride-2 6×6 kernel folded over its input's phases by ``StrideFold``, as conv1 is) with
+/// ``DirectConvolution`` in Double, each within the
 /// rounding bound of its sums (``RoundingBound``, the same measure the tests apply). A correct kernel
 /// stays inside (0.28–0.30 of the bound for Prescott, Zen, SkylakeX and Cooperlake on this
 /// book's machine); a wrong index or a lost term misses
@@ -49,8 +51,13 @@ public struct BLASKernelCheck: Sendable, CustomStringConvertible {
             record(gemmError(m: c.m, n: c.n, k: c.k, transposeA: c.transposeA, transposeB: c.transposeB, beta: c.beta, &g),
                    "sgemm \(c.m)×\(c.n)×\(c.k)\(c.transposeA ? " Aᵀ" : "")\(c.transposeB ? " Bᵀ" : "")\(c.beta == 1 ? " β=1" : "")")
         }
-        for (algorithm, size) in [(Convolution<Float>.Algorithm.im2col, 9), (.winograd2x2, 9), (.winograd4x4, 9)] {
-            record(convolutionError(algorithm, size: size, &g), "convolution by \(algorithm)")
+        for algorithm in [Convolution<Float>.Algorithm.im2col, .winograd2x2, .winograd4x4] {
+            record(convolutionError(algorithm, ConvolutionCase(), &g), "convolution by \(algorithm)")
+        }
+        record(convolutionError(.winograd3x3, ConvolutionCase(kernel: 5, padding: 2), &g), "5×5 convolution by winograd3x3")
+        for algorithm in [Convolution<Float>.Algorithm.winograd2x2, .winograd4x4] {
+            record(convolutionError(algorithm, ConvolutionCase(inputChannels: 4, kernel: 6, stride: 2, padding: 1, size: 14), &g),
+                   "6×6 stride-2 convolution folded into \(algorithm)")
         }
         return BLASKernelCheck(worst: worst, worstCase: worstCase)
     }
@@ -62,14 +69,20 @@ public struct BLASKernelCheck: Sendable, CustomStringConvertible {
                                     alpha: 0.75, beta: Double(beta), generator: &g, multiply: Float.gemm)
     }
 
-    /// max over outputs of |y − exact| / bound for one convolution (16 → 8 channels, 3×3, padding 1).
-    private static func convolutionError(_ algorithm: Convolution<Float>.Algorithm, size: Int, _ g: inout RandomGenerator) -> Double {
-        let conv = Convolution<Float>(inputChannels: 16, outputChannels: 8, kernelSize: 3, padding: 1,
-                                      weightStandardDeviation: 0.2, biasValue: 0.5, generator: &g)
+    /// A layer the check convolves: by default 16 → 8 channels, 3×3, padding 1, on two 9×9 images.
+    private struct ConvolutionCase {
+        var inputChannels = 16, kernel = 3, stride = 1, padding = 1, size = 9
+    }
+
+    /// max over outputs of |y − exact| / bound for one convolution.
+    private static func convolutionError(_ algorithm: Convolution<Float>.Algorithm, _ c: ConvolutionCase,
+                                         _ g: inout RandomGenerator) -> Double {
+        let conv = Convolution<Float>(inputChannels: c.inputChannels, outputChannels: 8, kernelSize: c.kernel, stride: c.stride,
+                                      padding: c.padding, weightStandardDeviation: 0.2, biasValue: 0.5, generator: &g)
         conv.algorithm = algorithm
-        let x = Tensor<Float>.normal(shape: [2, 16, size, size], standardDeviation: 1, generator: &g)
+        let x = Tensor<Float>.normal(shape: [2, c.inputChannels, c.size, c.size], standardDeviation: 1, generator: &g)
         return RoundingBound.convolution(conv.forward(x), input: x, weight: conv.weight.value, bias: conv.bias.value,
-                                         stride: 1, padding: 1, groups: 1).ofBound
+                                         stride: c.stride, padding: c.padding, groups: 1).ofBound
     }
 }
 
