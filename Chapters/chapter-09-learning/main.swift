@@ -29,7 +29,7 @@ runTool("chapter-09-learning") {
     let firstSteps = a.integer("--first-steps", default: 100, help: "steps recorded one by one from each initialisation (--quick 20)", range: 1...100_000)
     let startSteps = a.optionalInteger("--start-steps", help: "the longest run of each initialisation waiting for its training error to leave chance (default 0: none; --full 3000)", range: 0...1_000_000)
     let scheduleSteps = a.optionalInteger("--schedule-steps", help: "steps of each schedule run (default 300; --quick 40; --full 1500)")
-    let patience = a.integer("--patience", default: 2, help: "measurements (20 steps apart) without a better validation error before the plateau rule divides the rate", range: 1...1_000)
+    let patience = a.integer("--patience", default: 2, help: "measurements (20 steps apart, or steps / --measurements) without a better validation error before the plateau rule divides the rate", range: 1...1_000)
     let scheduleChoice = a.string("--schedules", default: "plateau,constant,fixed", help: "which schedules to run: plateau, constant, fixed (comma-separated)")
     let regimeSteps = a.optionalInteger("--regime-steps", help: "steps of each run of the paper's initialisations on raw pixels (default 500; --quick 30; --full 1500)")
     let scheduleImages = a.integer("--schedule-images", default: 2_000, help: "training images of the schedule runs (more epochs, so that the validation error can level off)")
@@ -62,7 +62,7 @@ runTool("chapter-09-learning") {
     var regime = recipe, regimeResults: [HeldOutComparison.ArmResult] = []
     if parts.contains("regime") {
         regime.steps = regimeSteps ?? options.budget(quick: 30, normal: 500, full: 1_500)
-        regime.measureEvery = max(1, regime.steps / options.budget(quick: 3, normal: 20, full: 30))
+        regime.measureEvery = max(1, regime.steps / (heldOut.measurements ?? options.budget(quick: 3, normal: 20, full: 30)))
         regime.endWindow = HeldOutComparison.defaultEndWindow(steps: regime.steps)
         regime.sweep = RateSweep(lowest: options.quick ? 0.005 : 0.0025, count: options.quick ? 3 : 4, maximumExtensions: options.quick ? 1 : 4)
         print("The paper's initialisations on raw pixels less the mean image: \(regime.steps) steps of 128, each with its own sweep from ε = \(regime.sweep.grid[0])")
@@ -88,7 +88,7 @@ runTool("chapter-09-learning") {
     if parts.contains("schedule") {
         scheduleData.train = data.train.prefix(scheduleImages)
         schedule.steps = scheduleSteps ?? options.budget(quick: 40, normal: 300, full: 1_500)
-        schedule.measureEvery = options.quick ? 10 : 20
+        schedule.measureEvery = heldOut.measurements.map { max(1, schedule.steps / $0) } ?? (options.quick ? 10 : 20)
         print("The schedule: \(scheduleData.train.count) training images, \(schedule.steps) steps of 128, validation every \(schedule.measureEvery) steps")
         let chosen = Set(scheduleChoice.split(separator: ",").map(String.init))
         guard chosen.isSubset(of: ["plateau", "constant", "fixed"]), !chosen.isEmpty else { throw UsageError("--schedules: plateau, constant, fixed") }
