@@ -50,6 +50,8 @@ func depthExperiment(_ s: Setting, plan: ComparisonPlan) throws {
     var summary = summaryTable(s, plan: plan, arms: results)
     appendSpeedUp(to: &summary, prefix: "four_layer_", relu: results[0], tanh: results[1], threshold: plan.selectionThreshold)
     appendSpeedUp(to: &summary, prefix: "eight_layer_", relu: results[2], tanh: results[3], threshold: plan.selectionThreshold)
+    appendFinalErrorDifference(to: &summary, prefix: "four_layer_", relu: results[0], tanh: results[1])
+    appendFinalErrorDifference(to: &summary, prefix: "eight_layer_", relu: results[2], tanh: results[3])
     // The largest saturated fraction of any layer, at the start and at the end of the run.
     for layers in ["4", "8"] {
         let rows = saturation.rows.filter { $0[0] == layers }
@@ -66,7 +68,7 @@ func depthExperiment(_ s: Setting, plan: ComparisonPlan) throws {
     try summary.write(to: s.options.path("chapter-03-relu-depth.csv"))
     try curvesChart(results, title: "Depth 4 and 8, \(data.name), scaled pixels (\(plan.reportedSeeds.count) seeds each)",
                     thresholds: [plan.selectionThreshold]).write(to: s.options.path("chapter-03-relu-depth.png"))
-    try speedUpChart([("four layers", four), ("eight layers", eight)], dataset: data.name).write(to: s.options.path("chapter-03-relu-depth-speedup.png"))
+    try speedUpChart([("four layers", four, results[0].stayedAtChance > 0), ("eight layers", eight, results[2].stayedAtChance > 0)], dataset: data.name).write(to: s.options.path("chapter-03-relu-depth-speedup.png"))
     try finish(s, plan: plan, arms: results, comparisons: [("four layers", results[0], results[1], four), ("eight layers", results[2], results[3], eight)],
                files: ["chapter-03-relu-depth.png", "chapter-03-relu-depth-speedup.png"])
 }

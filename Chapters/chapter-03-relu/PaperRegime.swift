@@ -60,6 +60,7 @@ func paperExperiment(_ s: Setting, plan: ComparisonPlan) throws {
     let speedUps = speedUpTable(relu: relu, tanh: tanh, linear: baseline, thresholds: s.thresholds)
     var summary = summaryTable(s, plan: plan, arms: [relu, tanh, baseline])
     appendSpeedUp(to: &summary, prefix: "", relu: relu, tanh: tanh, threshold: plan.selectionThreshold)
+    appendFinalErrorDifference(to: &summary, prefix: "", relu: relu, tanh: tanh)
     let lastStep = saturation.rows.filter { $0[0] == "paper" }.map { Int($0[1])! }.max()!
     for row in saturation.rows where row[0] != "paper" || Int(row[1]) == lastStep {
         summary.append(["tanh_saturated_\(row[2])_" + ["paper": "end", "paper init": "init_raw", "scaled init": "init_scaled"][row[0]]!, row[3]])
@@ -71,6 +72,6 @@ func paperExperiment(_ s: Setting, plan: ComparisonPlan) throws {
     try summary.write(to: s.options.path("chapter-03-relu.csv"))
     try curvesChart([relu, tanh, baseline], title: "Figure 1, \(data.name), the paper's regime (\(plan.reportedSeeds.count) seeds each)",
                     thresholds: [plan.selectionThreshold]).write(to: s.options.path("chapter-03-relu.png"))
-    try speedUpChart([("four-layer net, paper's regime", speedUps)], dataset: data.name).write(to: s.options.path("chapter-03-relu-speedup.png"))
+    try speedUpChart([("four-layer net, paper's regime", speedUps, relu.stayedAtChance > 0)], dataset: data.name).write(to: s.options.path("chapter-03-relu-speedup.png"))
     try finish(s, plan: plan, arms: [relu, tanh, baseline], comparisons: [("four-layer net, the paper's regime", relu, tanh, speedUps)], files: ["chapter-03-relu.png", "chapter-03-relu-speedup.png"])
 }

@@ -39,7 +39,14 @@ func equalRateTable(relu: ComparisonPlan.ArmResult, tanh: ComparisonPlan.ArmResu
     return table
 }
 
-/// The settings and, per arm, its rate, whether the sweep bracketed it, and its last error.
+extension ComparisonPlan.ArmResult {
+    /// The reported runs that died: still at chance (above 85% training error) at their last probe.
+    var stayedAtChance: Int { runs.filter { $0.result.curve.last!.y > 0.85 }.count }
+}
+
+/// The settings and, per arm, its rate, whether the sweep bracketed it, and its end point: each
+/// run's median probe error over its end window (the last 5% of its steps), median and range over
+/// the runs.
 func summaryTable(_ s: Setting, plan: ComparisonPlan, arms: [ComparisonPlan.ArmResult]) -> CSVTable {
     var summary = CSVTable(header: ["quantity", "value"])
     for (key, value) in [
@@ -48,18 +55,30 @@ func summaryTable(_ s: Setting, plan: ComparisonPlan, arms: [ComparisonPlan.ArmR
         ("selection_seeds", String(plan.selectionSeeds.count)), ("reported_seeds", String(plan.reportedSeeds.count)),
         ("rates_tried", Set(arms.flatMap { $0.sweep.trials.map(\.rate) }).sorted().map { String($0) }.joined(separator: " ")),
         ("paper_speedup", "6"), ("minutes", String(format: "%.1f", Date().timeIntervalSince(s.started) / 60)),
+        ("end_window_from_step", String(arms.first.map(\.endWindowStart) ?? plan.steps)),
     ] { summary.append([key, value]) }
     for arm in arms {
         let key = arm.name.lowercased().replacingOccurrences(of: " ", with: "_")
-        let last = Spread(arm.runs.map { $0.result.curve.last!.y })
+        let last = Spread(arm.finalErrors)
         summary.append(["\(key)_learning_rate", String(arm.rate)])
         summary.append(["\(key)_rate_bracketed", String(arm.sweep.bracketed)])
-        summary.append(["\(key)_runs_that_stayed_at_chance", String(arm.runs.filter { $0.result.curve.last!.y > 0.85 }.count)])
+        summary.append(["\(key)_runs_that_stayed_at_chance", String(arm.stayedAtChance)])
         for (statistic, value) in [("median", last.median), ("min", last.minimum), ("max", last.maximum)] {
             summary.append(["\(key)_final_error_\(statistic)", String(value)])
         }
     }
     return summary
+}
+
+/// How much higher tanh's end point lies than ReLU's: the difference of the median end points
+/// (fractions) with its 90% exact interval and the book's verdict.
+func appendFinalErrorDifference(to summary: inout CSVTable, prefix: String, relu: ComparisonPlan.ArmResult, tanh: ComparisonPlan.ArmResult) {
+    let difference = DifferenceOfMedians(relu.finalErrors, tanh.finalErrors)
+    summary.append(["\(prefix)tanh_minus_relu_final_error_difference", String(difference.difference)])
+    summary.append(["\(prefix)tanh_minus_relu_final_error_difference_low", String(difference.low)])
+    summary.append(["\(prefix)tanh_minus_relu_final_error_difference_high", String(difference.high)])
+    summary.append(["\(prefix)tanh_minus_relu_final_error_inside_the_noise", String(difference.insideTheNoise)])
+    summary.append(["\(prefix)tanh_minus_relu_final_error_verdict", difference.verdict])
 }
 
 /// ReLU's speed-up over tanh to `threshold`: the ratio of medians and its 90% interval.
@@ -93,17 +112,20 @@ func curvesChart(_ arms: [ComparisonPlan.ArmResult], title: String, thresholds: 
 /// The result against its free choice: ReLU's speed-up over tanh at each threshold both reached,
 /// with its exact interval, 1 (no difference) and the paper's 6. An interval whose lower end is
 /// 0 (a run that never reached the threshold makes every smaller ratio possible) says so in the
-/// legend rather than looking like a measured band down to 0.
-func speedUpChart(_ tables: [(label: String, table: CSVTable)], dataset: String) throws -> LineChart {
+/// legend rather than looking like a measured band down to 0, and says why: a ReLU run that died
+/// (stayed at chance, ``ComparisonPlan/ArmResult/stayedAtChance``), or one that was still above
+/// the threshold when the horizon ended.
+func speedUpChart(_ tables: [(label: String, table: CSVTable, reluDied: Bool)], dataset: String) throws -> LineChart {
     var chart = LineChart(title: "ReLU's speed-up over tanh (median, 90% exact interval), \(dataset)",
                           xLabel: "training-error threshold", yLabel: "steps(tanh) / steps(ReLU)")
     let top = 8.0        // room for the legend above the paper's 6; open-ended intervals stop at the edge
-    for (i, (label, table)) in tables.enumerated() {
+    for (i, (label, table, reluDied)) in tables.enumerated() {
         let t = try table.numbers("threshold"), s = try table.numbers("speedup")
         let low = try table.numbers("speedup_low"), high = try table.numbers("speedup_high")
         let kept = t.indices.filter { s[$0].isFinite && s[$0] > 0 }
         let openBelow = kept.contains { low[$0] == 0 }
-        chart.series.append(.init(label + (openBelow ? " (to 0: a ReLU run died)" : ""),
+        let why = reluDied ? "a ReLU run died" : "a ReLU run did not get there in time"
+        chart.series.append(.init(label + (openBelow ? " (to 0: \(why))" : ""),
                                   x: kept.map { t[$0] }, y: kept.map { s[$0] },
                                   color: Color.palette[i], markers: true, band: (kept.map { low[$0] }, kept.map { min(high[$0], top) })))
     }
@@ -127,6 +149,9 @@ func finish(_ s: Setting, plan: ComparisonPlan, arms: [ComparisonPlan.ArmResult]
         let ratio = RatioOfMedians(r, t)
         print("to \(Int((threshold * 100).rounded()))%: ReLU \(Spread(r).formatted(0)) steps, tanh \(Spread(t).formatted(0));"
               + " speed-up \(ratio.formatted), \(ratio.verdict). The paper: 6× on CIFAR-10 to 25%.")
+        let difference = DifferenceOfMedians(relu.finalErrors, tanh.finalErrors)
+        print("at the end (each run's median from step \(relu.endWindowStart)): ReLU \(Spread(relu.finalErrors).formatted(3)),"
+              + " tanh \(Spread(tanh.finalErrors).formatted(3)); tanh minus ReLU \(difference.formattedPoints), \(difference.verdict)")
     }
     for arm in arms where !arm.sweep.bracketed {
         let message = "the sweep did not bracket \(arm.name)'s best rate (\(arm.rate) is at the edge of \(arm.sweep.results.map(\.rate)))"

@@ -24,7 +24,7 @@ runTool("chapter-03-relu") {
     let options = ChapterOptions(a)
     let experiment = a.choice("--experiment", default: "paper", choices: ["paper", "depth"],
                               help: "the four-layer net in the paper's regime, or four against eight layers with scaled inputs (--quick runs both)")
-    let seeds = a.optionalInteger("--seeds", help: "reported seeds per arm (default: paper 5, depth 3; --quick 2)")
+    let seeds = a.optionalInteger("--seeds", help: "reported seeds per arm (default: 5; --quick 2)")
     let selectionSeeds = a.optionalInteger("--selection-seeds", help: "seeds per rate in the sweep (default: 1; --full 2)")
     let stepsOption = a.optionalInteger("--steps", help: "training steps of batch 128 per run, sweep included (default: paper 600, depth 250; --quick 60; --full 2,000; --epochs E: E passes over the training images)")
     let lowest = a.double("--lowest-rate", default: 0.005, help: "the sweep's lowest learning rate; the grid doubles from it", range: 1e-9...10)
@@ -41,12 +41,12 @@ runTool("chapter-03-relu") {
     /// The protocol for one experiment: its horizon, seeds and grid.
     // --epochs, as every chapter takes it, counts passes over the training images in steps of 128.
     let stepsOfEpochs = options.epochs.map { $0 * ((data.train.count + 127) / 128) }
-    func plan(steps: Int, sweepSteps: Int, reportedSeeds: Int) -> ComparisonPlan {
+    func plan(steps: Int, sweepSteps: Int) -> ComparisonPlan {
         let steps = stepsOption ?? stepsOfEpochs ?? options.budget(quick: 60, normal: steps, full: 2_000)
         return ComparisonPlan(
             sweep: RateSweep(lowest: options.quick ? 0.01 : lowest, count: options.quick ? 4 : rateCount, maximumExtensions: 4),
             selectionSeeds: (0..<UInt64(selectionSeeds ?? options.budget(quick: 1, normal: 1, full: 2))).map { options.seed + 100 + $0 },
-            reportedSeeds: (0..<UInt64(seeds ?? options.budget(quick: 2, normal: reportedSeeds, full: 5))).map { options.seed + $0 },
+            reportedSeeds: (0..<UInt64(seeds ?? options.budget(quick: 2, normal: 5, full: 5))).map { options.seed + $0 },
             selectionThreshold: options.quick ? 0.6 : 0.25,
             sweepSteps: stepsOption ?? stepsOfEpochs ?? options.budget(quick: 60, normal: sweepSteps, full: 2_000), steps: steps,
             probeEvery: options.budget(quick: 10, normal: 25, full: 50))
@@ -57,9 +57,9 @@ runTool("chapter-03-relu") {
 
     // Train and plot: one experiment, or both on the --quick budget.
     if experiment == "paper" || options.quick {
-        try paperExperiment(setting, plan: plan(steps: 600, sweepSteps: 400, reportedSeeds: 5))
+        try paperExperiment(setting, plan: plan(steps: 600, sweepSteps: 400))
     }
     if experiment == "depth" || options.quick {
-        try depthExperiment(setting, plan: plan(steps: 250, sweepSteps: 200, reportedSeeds: 3))
+        try depthExperiment(setting, plan: plan(steps: 250, sweepSteps: 200))
     }
 }

@@ -22,7 +22,9 @@ public struct Arm {
 ///    by the steps its probe error needs to reach `selectionThreshold` (then by its last error),
 ///    trials stopping at the threshold or after `sweepSteps`;
 /// 2. for each arm at its rate, one ``ProbedRun`` of `steps` steps per reported seed — seeds
-///    that took no part in the selection.
+///    that took no part in the selection — measured besides its regular probes in an
+///    ``endWindow`` (five times over the last 5% of its steps), so that its end point is the
+///    median of several measurements, never one step.
 ///
 /// The same grid serves every arm. Nothing here sees a test set.
 public struct ComparisonPlan: Sendable {
@@ -34,6 +36,9 @@ public struct ComparisonPlan: Sendable {
     public var steps: Int
     public var probeEvery: Int
     public var batchSize = 128
+    /// The reported runs' end window (``HeldOutComparison/defaultEndWindow(steps:)`` unless set);
+    /// nil: the end point is the last probe.
+    public var endWindow: ProbedRun.EndWindow?
 
     public init(sweep: RateSweep, selectionSeeds: [UInt64], reportedSeeds: [UInt64], selectionThreshold: Double,
                 sweepSteps: Int, steps: Int, probeEvery: Int) {
@@ -46,6 +51,7 @@ public struct ComparisonPlan: Sendable {
         self.sweepSteps = sweepSteps
         self.steps = steps
         self.probeEvery = probeEvery
+        self.endWindow = HeldOutComparison.defaultEndWindow(steps: steps)
     }
 
     /// What one arm gave: its sweep, its chosen rate and one curve per reported seed.
@@ -55,6 +61,19 @@ public struct ComparisonPlan: Sendable {
         public var sweepCurves: [(rate: Double, seed: UInt64, curve: Curve)]
         public var rate: Double { sweep.chosen }
         public var runs: [(seed: UInt64, result: ProbedRun.Result)]
+        /// The first step of the reported runs' end window (their last probe when there is none).
+        public var endWindowStart = Int.max
+
+        /// Each reported run's end point: the median of its probe errors from `endWindowStart`
+        /// on (the window's measurements and any regular probe among them); ∞ for a run that
+        /// diverged.
+        public var finalErrors: [Double] {
+            runs.map { run in
+                guard !run.result.diverged else { return .infinity }
+                let window = run.result.curve.points.filter { $0.x >= Double(endWindowStart) }
+                return Spread((window.isEmpty ? [run.result.curve.last!] : window).map(\.y)).median
+            }
+        }
 
         /// Steps each reported run needed to reach `threshold` (∞ when it did not).
         public func steps(toReach threshold: Double) -> [Double] {
@@ -83,6 +102,7 @@ public struct ComparisonPlan: Sendable {
         for (k, seed) in reportedSeeds.enumerated() {
             var run = ProbedRun(steps: steps, probeEvery: probeEvery, learningRate: outcome.chosen, seed: seed)
             run.batchSize = batchSize
+            run.endWindow = endWindow
             run.label = "run \(arm.name) ε = \(outcome.chosen), seed \(seed) (\(k + 1) of \(reportedSeeds.count))"
             let result = run.train(try arm.build(seed), on: split, probe: probe, normalization: arm.normalization) { step, network in
                 observe?(seed, step, network)
@@ -90,7 +110,8 @@ public struct ComparisonPlan: Sendable {
             runs.append((seed, result))
             log("  run \(arm.name) ε = \(outcome.chosen), seed \(seed): error \(result.curve.last!.y) after \(Int(result.curve.last!.x)) steps")
         }
-        return ArmResult(name: arm.name, sweep: outcome, sweepCurves: sweepCurves, runs: runs)
+        return ArmResult(name: arm.name, sweep: outcome, sweepCurves: sweepCurves, runs: runs,
+                         endWindowStart: endWindow?.start(steps: steps) ?? steps)
     }
 }
 

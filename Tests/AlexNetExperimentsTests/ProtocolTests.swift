@@ -227,13 +227,38 @@ import TestSupport
         #expect(result.sweep.trials.allSatisfy { $0.seed == 10 })
         #expect(result.sweep.results.contains { $0.rate == result.rate })
         #expect(result.runs.map(\.seed) == [1, 2])
-        #expect(result.runs.allSatisfy { $0.result.curve.x == [0, 6, 12, 18, 24] })
+        // The regular probes and, by default, five over the last 5% of the steps (one apart here).
+        #expect(result.runs.allSatisfy { $0.result.curve.x == [0, 6, 12, 18, 20, 21, 22, 23, 24] })
+        #expect(result.endWindowStart == 20)
         #expect(result.steps(toReach: -1) == [.infinity, .infinity])       // never reached: ∞, not a number of steps
         let rows = result.csvRows
         #expect(rows.allSatisfy { $0.count == ComparisonPlan.ArmResult.csvHeader.count })
-        #expect(rows.filter { $0[0] == "report" }.count == 10)
+        #expect(rows.filter { $0[0] == "report" }.count == 18)
         #expect(rows.filter { $0[0] == "sweep" }.count == result.sweepCurves.reduce(0) { $0 + $1.curve.points.count })
         #expect(lines.count == result.sweep.trials.count + 2)
+    }
+
+    /// A reported run's end point is the median of its probes in the end window, never the last
+    /// probe alone; without a window it is the last probe.
+    @Test func finalErrorsAreMediansOfTheEndWindow() throws {
+        let data = syntheticDataset(count: 96)
+        let arm = Arm("linear", normalization: .standardizing(data.train)) { seed in
+            LinearClassifier<Float>(inputShape: [3, 15, 15], classes: 3, weightInitialization: .lecun, seed: seed)
+        }
+        var windowed = plan(reported: [1, 2, 3])
+        windowed.endWindow = .init(count: 3, spacing: 4)          // steps 16, 20, 24, and the probe at 18
+        let result = try windowed.run(arm, on: data.train, probe: data.train.prefix(48))
+        #expect(result.endWindowStart == 16)
+        for (k, run) in result.runs.enumerated() {
+            #expect(run.result.curve.x == [0, 6, 12, 16, 18, 20, 24])
+            let window = run.result.curve.y.suffix(4).sorted()
+            #expect(result.finalErrors[k] == (window[1] + window[2]) / 2)
+        }
+        var unwindowed = plan(reported: [1])
+        unwindowed.endWindow = nil
+        let last = try unwindowed.run(arm, on: data.train, probe: data.train.prefix(48))
+        #expect(last.runs[0].result.curve.x == [0, 6, 12, 18, 24])
+        #expect(last.finalErrors == [last.runs[0].result.curve.y.last!])
     }
 
     @Test func aSeedThatBothSelectsAndReportsIsRefused() async {
