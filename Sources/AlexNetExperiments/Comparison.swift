@@ -65,13 +65,11 @@ public struct ComparisonPlan: Sendable {
         public var endWindowStart = Int.max
 
         /// Each reported run's end point: the median of its probe errors from `endWindowStart`
-        /// on (the window's measurements and any regular probe among them); ∞ for a run that
-        /// diverged.
+        /// on (``Curve/window(from:)``: the window's measurements and any regular probe among
+        /// them); ∞ for a run that diverged.
         public var finalErrors: [Double] {
             runs.map { run in
-                guard !run.result.diverged else { return .infinity }
-                let window = run.result.curve.points.filter { $0.x >= Double(endWindowStart) }
-                return Spread((window.isEmpty ? [run.result.curve.last!] : window).map(\.y)).median
+                run.result.diverged ? .infinity : Spread(run.result.curve.window(from: endWindowStart).map(\.y)).median
             }
         }
 

@@ -55,6 +55,13 @@ public struct Curve: Sendable, Equatable {
         })
     }
 
+    /// The measurements of a run's end window, the points from step `start` on; the last point
+    /// alone when none is that late (a run without a window). A run's end point is their median.
+    public func window(from start: Int) -> [Point] {
+        let late = points.filter { $0.x >= Double(start) }
+        return late.isEmpty ? points.suffix(1) : late
+    }
+
     /// The smallest y measured (NaN points ignored), nil for an empty curve.
     public var minimum: Double? { points.map(\.y).filter { !$0.isNaN }.min() }
 }

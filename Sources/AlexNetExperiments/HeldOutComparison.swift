@@ -75,9 +75,7 @@ public struct HeldOutComparison: Sendable {
         /// or "test") from the end window's first step on: the window's own and any regular
         /// probe between them.
         func window(_ result: ProbedRun.Result, _ split: String) -> [Curve.Point] {
-            let curve = split == "train" ? result.curve : result.heldOut[split]!
-            let inWindow = curve.points.filter { $0.x >= Double(endWindowStart) }
-            return inWindow.isEmpty ? [curve.points.last!] : inWindow
+            (split == "train" ? result.curve : result.heldOut[split]!).window(from: endWindowStart)
         }
         /// Each reported run's end point on `split`: the median of its measurements in the end
         /// window; ∞ for a run that diverged.

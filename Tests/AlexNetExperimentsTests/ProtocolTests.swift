@@ -29,6 +29,16 @@ import TestSupport
         #expect(noisy.minimum == 0.1 && smooth.minimum == 0.32)   // the dip at step 30 was one probe
         #expect(noisy.runningMedian(width: 1) == noisy)
     }
+
+    /// An end window is the points from its first step on, the probe at that step included;
+    /// a window later than every point falls back to the last point alone.
+    @Test func theEndWindowIsThePointsFromItsFirstStep() {
+        let curve = Curve(x: [0, 10, 16, 18, 20], y: [0.9, 0.5, 0.4, 0.45, 0.3])
+        #expect(curve.window(from: 16).map(\.x) == [16, 18, 20])
+        #expect(curve.window(from: 17).map(\.y) == [0.45, 0.3])
+        #expect(curve.window(from: Int.max).map(\.x) == [20])
+        #expect(Curve().window(from: 0).isEmpty)
+    }
 }
 
 @Suite struct SpreadTests {
