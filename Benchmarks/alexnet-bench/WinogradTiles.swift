@@ -34,4 +34,34 @@ func winogradTilesBenchmark(_ options: Options) {
                   + String(format: "%10.1f  %11.1f  %8.0f", 1e3 * f, 1e3 * b, flops / (f + b) / 1e9))
         }
     }
+    fiveByFiveTiles(options)
+}
+
+/// A 5×5 convolution (stride 1, padding 2, one group) by im2col, F(2×2, 5×5) and F(3×3, 5×5):
+/// the four-layer net's conv2 (64 → 64 on 11×11, batch 128) and one tower of the paper's conv2
+/// (48 → 128 on 27×27, batch 32).
+func fiveByFiveTiles(_ options: Options) {
+    print("5×5 convolution, \(options.threads) threads, median of \(options.steps)")
+    print("map  batch  C → M     algorithm      forward ms  backward ms  GFLOP/s (fwd+bwd)")
+    for (size, batch, C, M) in [(11, 128, 64, 64), (27, 32, 48, 128)] {
+        var g = RandomGenerator(seed: 1)
+        let x = Tensor<Float>.normal(shape: [batch, C, size, size], standardDeviation: 1, generator: &g)
+        let dy = Tensor<Float>.normal(shape: [batch, M, size, size], standardDeviation: 1, generator: &g)
+        let flops = 3 * 2.0 * Double(batch * M * size * size * C * 25)     // forward, dW and dx
+        for (name, algorithm) in [("im2col", Convolution<Float>.Algorithm.im2col), ("F(2×2, 5×5)", .winograd2x2), ("F(3×3, 5×5)", .winograd3x3)] {
+            var h = RandomGenerator(seed: 2)
+            let conv = Convolution<Float>(inputChannels: C, outputChannels: M, kernelSize: 5, padding: 2, generator: &h)
+            conv.algorithm = algorithm
+            _ = conv.forward(x)
+            _ = conv.backward(dy)
+            var forward: [Double] = [], backward: [Double] = []
+            for _ in 0..<options.steps {
+                forward.append(seconds { _ = conv.forward(x) })
+                backward.append(seconds { _ = conv.backward(dy) })
+            }
+            let (f, b) = (median(forward), median(backward))
+            print(String(format: "%3d  %5d  %3d → %3d  ", size, batch, C, M) + name.padding(toLength: 13, withPad: " ", startingAt: 0)
+                  + String(format: "%10.1f  %11.1f  %8.0f", 1e3 * f, 1e3 * b, flops / (f + b) / 1e9))
+        }
+    }
 }

@@ -52,7 +52,7 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     private func slices(_ s: WinogradTiling, chunk B: Int) -> Slices {
         let T = B * s.TH * s.TW, nn = s.n * s.n
         return Slices(packed: B * s.He * s.We * s.g.Cg, V: nn * T * s.g.Cg, products: nn * T * s.Mg,
-                      scratch: max((s.n + s.m) * s.m * s.Mg, s.He * s.n * s.g.Cg))
+                      scratch: max(kernels.untransformScratch(s), s.He * s.n * s.g.Cg))
     }
 
     /// The tiles of geometry g: of g itself at stride 1, of its ``StrideFold`` at a larger stride.

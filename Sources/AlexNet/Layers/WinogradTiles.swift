@@ -123,63 +123,83 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
 
     /// y[n0 + b][m0 + o][m·ty + oy][m·tx + ox] = bias[m0 + o] + Σ_ξy Σ_ξx Aᵀ[oy][ξy] Aᵀ[ox][ξx] · P[ξy·n + ξx][t][o]
     /// for the outputs inside the image; P is n² matrices (T, Mg), y is (N, M, Ho, Wo).
-    /// `scratch` holds (n + m)·m·Mg scalars.
+    /// A row of tiles is untransformed channel-last into `line` (m, m·TW, Mg), then written out
+    /// one channel at a time, each output row contiguous: writing straight from a tile would
+    /// scatter its Mg channels a plane apart. `scratch` holds ``untransformScratch`` scalars.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func untransformTiles(_ P: UnsafePointer<Scalar>, _ s: WinogradTiling, images n0: Int, count B: Int, group: Int,
                           bias: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>,
                           scratch: UnsafeMutablePointer<Scalar>) {
         let (Mg, T, Ho, Wo) = (s.Mg, B * s.TH * s.TW, s.g.Ho, s.g.Wo), m0 = group * Mg
-        let (rows, out) = (scratch, scratch + n * m * Mg)            // rows[ξy][ox], out[oy][ox]
-        for t in 0..<T {
-            let (b, ty, tx) = s.tile(t)
-            // rows[ξy][ox] = Σ_ξx Aᵀ[ox][ξx] · P[ξy·n + ξx][t]
-            for ξy in 0..<n {
-                applyRows(AT, outputs: m, P + (ξy * n * T + t) * Mg, inStride: T * Mg, rows + ξy * m * Mg, outStride: Mg,
-                          count: Mg, accumulate: false)
-            }
-            // out[oy][ox] = Σ_ξy Aᵀ[oy][ξy] · rows[ξy][ox]
-            for ox in 0..<m {
-                applyRows(AT, outputs: m, rows + ox * Mg, inStride: m * Mg, out + ox * Mg, outStride: m * Mg,
-                          count: Mg, accumulate: false)
-            }
-            for oy in 0..<m where m * ty + oy < Ho {
-                for ox in 0..<m where m * tx + ox < Wo {
-                    let value = out + (oy * m + ox) * Mg
-                    let target = y + ((n0 + b) * s.M + m0) * Ho * Wo + (m * ty + oy) * Wo + m * tx + ox
-                    for o in 0..<Mg { target[o * Ho * Wo] = value[o] + bias[m0 + o] }
+        let lineWidth = m * s.TW                                       // outputs across a row of tiles
+        let (rows, line) = (scratch, scratch + n * m * Mg)            // rows[ξy][ox], line[oy][x]
+        for b in 0..<B {
+            for ty in 0..<s.TH {
+                for tx in 0..<s.TW {
+                    let t = (b * s.TH + ty) * s.TW + tx
+                    // rows[ξy][ox] = Σ_ξx Aᵀ[ox][ξx] · P[ξy·n + ξx][t]
+                    for ξy in 0..<n {
+                        applyRows(AT, outputs: m, P + (ξy * n * T + t) * Mg, inStride: T * Mg, rows + ξy * m * Mg,
+                                  outStride: Mg, count: Mg, accumulate: false)
+                    }
+                    // line[oy][m·tx + ox] = Σ_ξy Aᵀ[oy][ξy] · rows[ξy][ox]
+                    for ox in 0..<m {
+                        applyRows(AT, outputs: m, rows + ox * Mg, inStride: m * Mg, line + (m * tx + ox) * Mg,
+                                  outStride: lineWidth * Mg, count: Mg, accumulate: false)
+                    }
+                }
+                for oy in 0..<m where m * ty + oy < Ho {
+                    let source = line + oy * lineWidth * Mg
+                    for o in 0..<Mg {
+                        let target = y + (((n0 + b) * s.M + m0 + o) * Ho + m * ty + oy) * Wo
+                        let offset = bias[m0 + o]
+                        for x in 0..<Wo { target[x] = source[x * Mg + o] + offset }
+                    }
                 }
             }
         }
     }
 
+    /// Scalars of scratch that ``untransformTiles`` and ``transformOutputGradients`` need:
+    /// rows (n, m, Mg) and a row of tiles channel-last (m, m·TW, Mg).
+    func untransformScratch(_ s: WinogradTiling) -> Int { (n + m * s.TW) * m * s.Mg }
+
     /// dP[ξy·n + ξx][t] = Σ_oy Σ_ox Aᵀ[oy][ξy] Aᵀ[ox][ξx] · dy[n0 + b][m0 + ·][m·ty + oy][m·tx + ox]
-    /// (zero outside the image): the adjoint of ``untransformTiles``. `scratch` holds (n + m)·m·Mg scalars.
+    /// (zero outside the image): the adjoint of ``untransformTiles``. A row of tiles of dy is
+    /// first read channel-last into `line` (m, m·TW, Mg), each output row contiguously.
+    /// `scratch` holds ``untransformScratch`` scalars.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func transformOutputGradients(_ dy: UnsafePointer<Scalar>, _ s: WinogradTiling, images n0: Int, count B: Int,
                                   group: Int, into dP: UnsafeMutablePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>) {
         let (Mg, T, Ho, Wo) = (s.Mg, B * s.TH * s.TW, s.g.Ho, s.g.Wo), m0 = group * Mg
-        let (rows, tile) = (scratch, scratch + n * m * Mg)           // rows[ξy][ox], tile[oy][ox]
-        for t in 0..<T {
-            let (b, ty, tx) = s.tile(t)
-            for oy in 0..<m {
-                for ox in 0..<m {
-                    let value = tile + (oy * m + ox) * Mg
-                    guard m * ty + oy < Ho, m * tx + ox < Wo else { value.update(repeating: 0, count: Mg); continue }
-                    let source = dy + ((n0 + b) * s.M + m0) * Ho * Wo + (m * ty + oy) * Wo + m * tx + ox
-                    for o in 0..<Mg { value[o] = source[o * Ho * Wo] }
+        let lineWidth = m * s.TW
+        let (rows, line) = (scratch, scratch + n * m * Mg)            // rows[ξy][ox], line[oy][x]
+        for b in 0..<B {
+            for ty in 0..<s.TH {
+                // line[oy][x][o] = dy[n0 + b][m0 + o][m·ty + oy][x], zero outside the image
+                line.update(repeating: 0, count: m * lineWidth * Mg)
+                for oy in 0..<m where m * ty + oy < Ho {
+                    let target = line + oy * lineWidth * Mg
+                    for o in 0..<Mg {
+                        let source = dy + (((n0 + b) * s.M + m0 + o) * Ho + m * ty + oy) * Wo
+                        for x in 0..<Wo { target[x * Mg + o] = source[x] }
+                    }
                 }
-            }
-            // rows[ξy][ox] = Σ_oy Aᵀ[oy][ξy] · tile[oy][ox]
-            for ox in 0..<m {
-                applyRows(ATt, outputs: n, tile + ox * Mg, inStride: m * Mg, rows + ox * Mg, outStride: m * Mg,
-                          count: Mg, accumulate: false)
-            }
-            // dP[ξy·n + ξx][t] = Σ_ox Aᵀ[ox][ξx] · rows[ξy][ox]
-            for ξy in 0..<n {
-                applyRows(ATt, outputs: n, rows + ξy * m * Mg, inStride: Mg, dP + (ξy * n * T + t) * Mg, outStride: T * Mg,
-                          count: Mg, accumulate: false)
+                for tx in 0..<s.TW {
+                    let t = (b * s.TH + ty) * s.TW + tx
+                    // rows[ξy][ox] = Σ_oy Aᵀ[oy][ξy] · line[oy][m·tx + ox]
+                    for ox in 0..<m {
+                        applyRows(ATt, outputs: n, line + (m * tx + ox) * Mg, inStride: lineWidth * Mg, rows + ox * Mg,
+                                  outStride: m * Mg, count: Mg, accumulate: false)
+                    }
+                    // dP[ξy·n + ξx][t] = Σ_ox Aᵀ[ox][ξx] · rows[ξy][ox]
+                    for ξy in 0..<n {
+                        applyRows(ATt, outputs: n, rows + ξy * m * Mg, inStride: Mg, dP + (ξy * n * T + t) * Mg,
+                                  outStride: T * Mg, count: Mg, accumulate: false)
+                    }
+                }
             }
         }
     }
