@@ -1,4 +1,4 @@
-// --winograd-tiles: a 3×3 convolution by im2col, F(2×2, 3×3) and F(4×4, 3×3) at several sizes.
+// --winograd-tiles: a 3×3 convolution by im2col, F(2×2, 3×3) and F(4×4, 3×3) at several sizes, and 5×5 ones by F(2×2) and F(3×3).
 import AlexNet
 import Foundation
 import ToolSupport

@@ -62,7 +62,7 @@ struct Options {
         scaling = arguments.flag("--scaling", help: "train at 1, 2, 4, … threads up to --threads and print the speed-up and efficiency of each count")
         firstConvolution = arguments.flag("--conv1", help: "time the paper's conv1 alone, by im2col and by folded Winograd, beside conv3: forward and backward without dx")
         fullyConnected = arguments.flag("--fully-connected", help: "time fc6, fc7 and fc8 beside bare GEMMs of the same shapes")
-        winogradTiles = arguments.flag("--winograd-tiles", help: "time a 3×3 convolution by im2col, F(2×2, 3×3) and F(4×4, 3×3) on maps of 13, 27 and 55 pixels")
+        winogradTiles = arguments.flag("--winograd-tiles", help: "time a 3×3 convolution by im2col, F(2×2, 3×3) and F(4×4, 3×3) on maps of 13, 27 and 55 pixels, and 5×5 ones by im2col, F(2×2, 5×5) and F(3×3, 5×5)")
         normalisation = arguments.flag("--lrn", help: "time the paper's two LRN layers alone, forward and backward (norm1, norm2)")
         neighbours = arguments.flag("--neighbours", help: "time the nearest-neighbour search of Figure 4 instead (16 queries among 55,000 vectors)")
         dataDirectory = arguments.string("--data-dir", default: FashionMNIST.defaultDirectory, help: "Fashion-MNIST's directory (with --pipeline)")
