@@ -129,6 +129,37 @@ import TestSupport
         }
     }
 
+    /// One transform step (``applyRows``), whose channels go 64, 32 and 16 at a time and then
+    /// one by one, against a plain loop over each channel's terms in order: equal to the last
+    /// bit, for every channel count from 0 to 140 (each block size and each remainder), writing
+    /// and accumulating. F(4×4, 3×3)'s Bᵀ supplies the terms (up to five an output).
+    @Test func transformStepMatchesThePlainLoopExactly() {
+        let BT = WinogradTransform(kernelSize: 3, outputTile: 4).BT, n = 6
+        let rows = SparseRows<Float>(BT, rows: n, columns: n)
+        let inStride = 150, outStride = 147
+        let input: Tensor<Float> = randomTensor([n * inStride], seed: 81)
+        let start: Tensor<Float> = randomTensor([n * outStride], seed: 82)
+        for count in 0...140 {
+            for accumulate in [false, true] {
+                var fast = start.scalars, plain = start.scalars
+                input.scalars.withUnsafeBufferPointer { x in
+                    fast.withUnsafeMutableBufferPointer { y in
+                        applyRows(rows, outputs: n, x.baseAddress!, inStride: inStride, y.baseAddress!, outStride: outStride,
+                                  count: count, accumulate: accumulate)
+                    }
+                }
+                for o in 0..<n {
+                    for c in 0..<count {
+                        var sum: Float = accumulate ? plain[o * outStride + c] : 0
+                        for i in 0..<n where BT[o * n + i] != 0 { sum += Float(BT[o * n + i]) * input.scalars[i * inStride + c] }
+                        plain[o * outStride + c] = sum
+                    }
+                }
+                #expect(fast == plain, "count \(count), accumulate \(accumulate)")
+            }
+        }
+    }
+
     /// F(4×4, 3×3): outputs that fill no tile, one tile and part of a second, in both directions.
     static let largeTileCases: [Case] = winogradCases.filter { $0.K == 3 } + [
         Case(N: 2, C: 3, M: 4, H: 13, W: 13, K: 3, S: 1, P: 1, G: 1, T: 1),   // conv3-like: 13 = 3·4 + 1
