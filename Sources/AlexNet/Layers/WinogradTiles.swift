@@ -220,9 +220,6 @@ struct WinogradTiling: Sendable {
     var He: Int { m * TH + g.K - 1 }
     var We: Int { m * TW + g.K - 1 }
 
-    /// Image, tile row and tile column of tile t of a chunk.
-    @inline(__always) func tile(_ t: Int) -> (b: Int, ty: Int, tx: Int) { (t / (TH * TW), t / TW % TH, t % TW) }
-
     /// packed[b][ye][xe][c] = x[n0 + b][c0 + c][ye − P][xe − P], zero outside the image, for
     /// the group's channels c0 = group·Cg ..< c0 + Cg; x is (N, C, H, W), packed (B, He, We, Cg).
     /// A folded convolution packs its input's phases instead (``StrideFold/pack(_:images:count:group:He:We:into:)``).
@@ -285,10 +282,10 @@ struct SparseRows<Scalar: TensorScalar> {
 
 /// out[o·outStride + c] (+)= Σ_(i, a) in row o  a · in[i·inStride + c], for c in 0..<count.
 /// One step of a transform, vectorised over the channels: 64 channels at a time in four
-/// independent sums (then 32 in two, then 16 in one), each output's sum kept in registers over its terms and stored
-/// once. Each channel's sum takes its terms in the same order whatever the block, so the
-/// blocks change the speed, not the bits: one 16-wide sum waited on its own additions, one
-/// after another, where four keep the adder busy.
+/// independent sums (then 32 in two, then 16 in one), each output's sum kept in registers over
+/// its terms and stored once. Each channel's sum takes its terms in the same order whatever the
+/// block, so the blocks change the speed, not the bits: one 16-wide sum waited on its own
+/// additions, one after another, where four keep the adder busy.
 @inline(__always)
 func applyRows<Scalar: TensorScalar>(
     _ rows: SparseRows<Scalar>, outputs: Int,
