@@ -165,8 +165,11 @@ import TestSupport
         Case(N: 2, C: 3, M: 4, H: 13, W: 13, K: 3, S: 1, P: 1, G: 1, T: 1),   // conv3-like: 13 = 3·4 + 1
         Case(N: 1, C: 4, M: 2, H: 4, W: 3, K: 3, S: 1, P: 1, G: 2, T: 2),     // one partial tile
         Case(N: 3, C: 2, M: 2, H: 10, W: 6, K: 3, S: 1, P: 0, G: 1, T: 1),    // 8×4 outputs: whole tiles
+        Case(N: 18, C: 4, M: 4, H: 13, W: 13, K: 3, S: 1, P: 1, G: 2, T: 2),  // 16 tiles an image: chunks of 8 images and a rest
     ]
 
+    /// With the bound at 1, chunks are as small as ``WinogradConvolution/minimumChunkTiles`` lets
+    /// them be: the whole of a small case, 8 images of the 18-image one.
     @Test(arguments: largeTileCases, [1, 1 << 18])
     func largeTileWinogradMatchesDirectConvolution(_ c: Case, tileBufferLimit: Int) {
         expectMatchesDirectConvolution(c, seed: 26) { conv in
@@ -313,14 +316,16 @@ import TestSupport
     }
 
     /// F(4×4, 3×3) in Float, at the stated bound: every output within a tenth of the rounding
-    /// bound of its direct sum, and within 5e-5 of the largest output, on a map where `.winograd`
-    /// takes the large tiles (the paper's conv3 widths, 256 → 384, on 16×16 outputs).
-    @Test func largeTilesInFloatStayInsideTheStatedBound() {
+    /// bound of its direct sum, and within 5e-5 of the largest output, on maps where `.winograd`
+    /// takes the large tiles (the paper's conv3 widths, 256 → 384, on its own 13×13 outputs,
+    /// whose last tiles are partial, and on 16×16).
+    @Test(arguments: [13, 16])
+    func largeTilesInFloatStayInsideTheStatedBound(size: Int) {
         var g = RandomGenerator(seed: 61)
         let conv = Convolution<Float>(inputChannels: 256, outputChannels: 384, kernelSize: 3, padding: 1,
                                       weightStandardDeviation: 0.03, biasValue: 0.5, generator: &g)
         #expect(conv.algorithm == .winograd)
-        let raw: Tensor<Float> = randomTensor([1, 256, 16, 16], seed: 62)
+        let raw: Tensor<Float> = randomTensor([1, 256, size, size], seed: 62)
         let x = Tensor(shape: raw.shape, scalars: raw.scalars.map { max(0, $0) })          // after a ReLU
         func error() -> (ofBound: Double, ofLargest: Double) {
             RoundingBound.convolution(conv.forward(x), input: x, weight: conv.weight.value, bias: conv.bias.value,
@@ -333,16 +338,18 @@ import TestSupport
         #expect(error().ofLargest < large.ofLargest)
     }
 
-    /// `.winograd` takes F(4×4, 3×3) on maps of 16 or more each way, F(3×3, 5×5) on maps of 24 or
+    /// `.winograd` takes F(4×4, 3×3) on maps of 12 or more each way, F(3×3, 5×5) on maps of 24 or
     /// more, F(2×2) below: the results tell the tiles apart (they round differently), and match
     /// the forced choice.
     @Test func winogradTakesTheTileThatPays() {
         #expect(Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 16, outputWidth: 27))
-        #expect(!Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 13, outputWidth: 13))
-        #expect(!Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 27, outputWidth: 15))
+        #expect(Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 13, outputWidth: 13))
+        #expect(Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 12, outputWidth: 12))
+        #expect(!Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 27, outputWidth: 11))
+        #expect(!Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 9, outputWidth: 9))
         #expect(Convolution<Float>.largeTilesPay(kernelSize: 5, outputHeight: 27, outputWidth: 27))
         #expect(!Convolution<Float>.largeTilesPay(kernelSize: 5, outputHeight: 23, outputWidth: 27))
-        for (K, size, tile) in [(3, 16, Convolution<Float>.Algorithm.winograd4x4), (3, 13, .winograd2x2),
+        for (K, size, tile) in [(3, 13, Convolution<Float>.Algorithm.winograd4x4), (3, 11, .winograd2x2),
                                 (5, 24, .winograd3x3), (5, 23, .winograd2x2)] {
             var g1 = RandomGenerator(seed: 71), g2 = RandomGenerator(seed: 71)
             let automatic = Convolution<Float>(inputChannels: 16, outputChannels: 8, kernelSize: K, padding: K / 2, generator: &g1)
@@ -354,6 +361,24 @@ import TestSupport
             #expect(automatic.backward(dy) == forced.backward(dy))
             #expect(automatic.weight.gradient == forced.weight.gradient)
         }
+    }
+
+    /// A chunk holds as many images as the tile-buffer bound allows, and for F(4×4, 3×3) at
+    /// least 128 tiles while the worker has the images: on the paper's conv3 (256 → 384, 13×13,
+    /// 16 tiles an image, one image under the bound) eight images, fewer only when the worker has
+    /// fewer; F(2×2) on the same layer and F(4×4) on conv1's 55×55 (196 tiles) keep one.
+    @Test func largeTileChunksHoldEnoughTilesForTheirProducts() {
+        let conv3 = ConvolutionGeometry(C: 256, Cg: 256, H: 13, W: 13, K: 3, S: 1, P: 1, Ho: 13, Wo: 13)
+        let large = WinogradConvolution<Float>(kernelSize: 3, outputTile: 4)
+        #expect(large.chunkSize(large.tiling(conv3, outputs: 384, groups: 1), images: 64) == 8)
+        #expect(large.chunkSize(large.tiling(conv3, outputs: 384, groups: 1), images: 5) == 5)
+        let small = WinogradConvolution<Float>(kernelSize: 3, outputTile: 2)
+        #expect(small.chunkSize(small.tiling(conv3, outputs: 384, groups: 1), images: 64) == 1)
+        let wide = ConvolutionGeometry(C: 48, Cg: 48, H: 55, W: 55, K: 3, S: 1, P: 1, Ho: 55, Wo: 55)
+        #expect(large.chunkSize(large.tiling(wide, outputs: 96, groups: 1), images: 64) == 1)
+        // Where the bound alone allows more (few channels), it still decides.
+        let narrow = ConvolutionGeometry(C: 16, Cg: 16, H: 13, W: 13, K: 3, S: 1, P: 1, Ho: 13, Wo: 13)
+        #expect(large.chunkSize(large.tiling(narrow, outputs: 16, groups: 1), images: 64) == (1 << 18) / (36 * 16 * 16))
     }
 
     @Test func winogradIsChosenWhereItApplies() {

@@ -21,7 +21,7 @@
 /// **Computation.** ``Im2colConvolution`` (im2col + one GEMM per group, the batch split over
 /// the workers) or, for stride 1 with 3×3 or 5×5 kernels and at least 16 input channels per
 /// group, ``WinogradConvolution``: F(2×2, K×K) (2.25× or 2.8× fewer multiplications), or
-/// F(4×4, 3×3) (4×) for 3×3 kernels on maps of 16 pixels or more and F(3×3, 5×5) (4.6×) for
+/// F(4×4, 3×3) (4×) for 3×3 kernels on maps of 12 pixels or more and F(3×3, 5×5) (4.6×) for
 /// 5×5 kernels on maps of 24 or more. A strided convolution whose
 /// kernel folds into 3×3 or 5×5 over its input's S² phases (``StrideFold``: conv1's 11×11 at
 /// stride 4 becomes 3×3 over 48 phase channels) takes the same path when the phases number at
@@ -73,18 +73,24 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     private var lastWinograd: WinogradConvolution<Scalar>?
 
     /// The larger tile where it pays: F(4×4, 3×3) for a 3×3 kernel on an output map of at least
-    /// 16 pixels each way, F(3×3, 5×5) for a 5×5 kernel on one of at least 24.
+    /// 12 pixels each way, F(3×3, 5×5) for a 5×5 kernel on one of at least 24.
     /// `alexnet-bench --winograd-tiles` (256 → 256 channels, forward and backward, this book's
-    /// 2-core machine) measured F(4×4, 3×3) 1.23–1.28× faster than F(2×2, 3×3) on 27×27 and 1.35–1.57× on 55×55,
-    /// but 0.67–0.94× on 13×13, where the last row and column of 4×4 tiles are three quarters
-    /// outside the map (16² tile outputs for 13² real ones, against 14² with 2×2 tiles).
+    /// 2-core machine) measured F(4×4, 3×3) 1.23–1.28× faster than F(2×2, 3×3) on 27×27 and
+    /// 1.35–1.57× on 55×55. On 13×13 the last row and column of 4×4 tiles are three quarters
+    /// outside the map (16² tile outputs for 13² real ones, against 14² with 2×2 tiles), yet
+    /// the 36 products per 16 outputs still come to 0.73 of F(2×2)'s multiplications; it was
+    /// 0.67–0.94× as fast while its chunks held one image (16 tiles), and is 1.07–1.26× as fast
+    /// on the paper's conv3–conv5 with chunks of 128 tiles (``WinogradConvolution/minimumChunkTiles``).
+    /// Maps of 12 to 15 pixels waste less of the tiles than 13 does. Below 12 the choice is left
+    /// to F(2×2): the chapters' nets, whose 3×3 layers see 6×6 maps, were trained and
+    /// their numbers measured with it.
     /// F(3×3, 5×5) takes 49 products per 9 outputs against F(2×2)'s 36 per 4, and tiles the
     /// paper's 27×27 conv2 exactly (81 tiles against 196 covering 28×28); on smaller maps it is
     /// left to F(2×2), which every chapter's trained nets keep. Both larger tiles' errors in
     /// Float stay inside the bounds the tests hold them to (``WinogradTransform``).
     public static func largeTilesPay(kernelSize: Int, outputHeight: Int, outputWidth: Int) -> Bool {
         switch kernelSize {
-        case 3: outputHeight >= 16 && outputWidth >= 16
+        case 3: outputHeight >= 12 && outputWidth >= 12
         case 5: outputHeight >= 24 && outputWidth >= 24
         default: false
         }

@@ -22,6 +22,18 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     let kernels: WinogradKernels<Scalar>
     /// Upper bound on a worker's V and products buffers, in scalars: images go through in chunks below it.
     var tileBufferLimit = 1 << 18
+    /// The fewest tiles a chunk holds, the bound notwithstanding (while the worker has the images):
+    /// the rows of each position's GEMM. 128 for F(4×4, 3×3), none for the other tiles.
+    ///
+    /// On a 13×13 map F(4×4) has 16 tiles an image, and the bound, at the paper's widths,
+    /// leaves one image a chunk: 36 GEMMs of 16 rows each, which keep OpenBLAS's kernel mostly
+    /// idle. `alexnet-bench --winograd-tiles` (2 threads, Zen 4, three rounds, medians), the
+    /// paper's conv3, conv4, conv5 on 13×13 at batch 128, F(4×4) with chunks of one image
+    /// against eight (128 tiles): 259 → 346, 295 → 319, 281 → 296 GFLOP/s; inside the paper
+    /// net (`--net paper`, five alternating rounds) 1.24×, 1.13× and 1.07× F(2×2)'s. F(2×2) on the same
+    /// layers (49 tiles an image) gained nothing from the same floor, and F(3×3, 5×5) on the
+    /// paper's conv2 (81 tiles, 48 channels a group) lost by it, so they keep the bound alone.
+    let minimumChunkTiles: Int
 
     private let packed = ScratchBuffer<Scalar>(), V = ScratchBuffer<Scalar>(), products = ScratchBuffer<Scalar>()
     private let scratch = ScratchBuffer<Scalar>(), U = ScratchBuffer<Scalar>(), dU = ScratchBuffer<Scalar>()
@@ -32,16 +44,24 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     /// F(m×m, K×K) with m = `outputTile`.
     init(kernelSize: Int, outputTile: Int = 2) {
         kernels = WinogradKernels(WinogradTransform(kernelSize: kernelSize, outputTile: outputTile))
+        minimumChunkTiles = kernelSize == 3 && outputTile == 4 ? 128 : 0
     }
 
     /// The output tile m.
     var outputTile: Int { kernels.m }
 
-    /// Worker w takes images `runs[w]`, in chunks of `chunk`.
+    /// Worker w takes images `runs[w]`, in chunks of `chunk`: as many images as the bound allows,
+    /// and enough for ``minimumChunkTiles``, at most a worker's run.
     private func plan(_ s: WinogradTiling, batch N: Int) -> (runs: [Range<Int>], chunk: Int) {
         let runs = Threading.runs(N)
-        let perImage = s.n * s.n * s.TH * s.TW * max(s.g.Cg, s.Mg)
-        return (runs, max(1, min(runs.map(\.count).max() ?? 1, tileBufferLimit / perImage)))
+        return (runs, chunkSize(s, images: runs.map(\.count).max() ?? 1))
+    }
+
+    /// Images in a chunk, for a worker with `images` images.
+    func chunkSize(_ s: WinogradTiling, images: Int) -> Int {
+        let tiles = s.TH * s.TW, perImage = s.n * s.n * tiles * max(s.g.Cg, s.Mg)
+        let floor = (minimumChunkTiles + tiles - 1) / tiles
+        return max(1, min(images, max(floor, tileBufferLimit / perImage)))
     }
 
     /// One worker's slices of the buffers, for `workers` workers (sizes in scalars).
@@ -56,7 +76,7 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     }
 
     /// The tiles of geometry g: of g itself at stride 1, of its ``StrideFold`` at a larger stride.
-    private func tiling(_ g: ConvolutionGeometry, outputs M: Int, groups: Int) -> WinogradTiling {
+    func tiling(_ g: ConvolutionGeometry, outputs M: Int, groups: Int) -> WinogradTiling {
         let fold = g.S > 1 ? StrideFold(g) : nil
         let s = WinogradTiling(g: fold?.folded ?? g, M: M, Mg: M / groups, m: kernels.m, n: kernels.n, fold: fold)
         precondition(s.g.K == kernels.n - kernels.m + 1, "Winograd: a \(s.g.K)×\(s.g.K) kernel on the path for \(kernels.n - kernels.m + 1)×\(kernels.n - kernels.m + 1)")
