@@ -160,6 +160,52 @@ import TestSupport
         }
     }
 
+    /// The moves between channel-last pixels and channel-first planes that pack Winograd's input
+    /// and write its output, 16 × 16 at a time through registers, against the plain loops, to the
+    /// last bit and leaving every other scalar alone: pixel counts and channel counts below, at and
+    /// past a block, pixels laid out in rows with gaps between them (13 of every 16, as a row of
+    /// 4×4 tiles over a 13-wide map), with and without a per-channel offset (a negative zero stays
+    /// negative without one).
+    @Test(arguments: [(1, 1), (15, 16), (16, 16), (17, 33), (52, 384), (169, 42)])
+    func channelTransposesMatchThePlainLoopsExactly(count: Int, channels: Int) {
+        let pixel = { (i: Int) in ((i / 13) * 16 + i % 13) * (channels + 2) }
+        let (lastPixel, planeStride) = (pixel(count - 1) + channels, count + 3)
+        var pixels = (randomTensor([lastPixel], seed: 86) as Tensor<Float>).scalars
+        pixels[0] = -0.0
+        var planesIn = (randomTensor([channels * planeStride], seed: 87) as Tensor<Float>).scalars
+        planesIn[0] = -0.0
+        let offsets = (randomTensor([channels], seed: 88) as Tensor<Float>).scalars
+        func differing(_ a: [Float], _ b: [Float]) -> Int { zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count }
+        for offset in [false, true] {
+            var fast = planesIn, plain = planesIn
+            pixels.withUnsafeBufferPointer { x in
+                offsets.withUnsafeBufferPointer { b in
+                    fast.withUnsafeMutableBufferPointer { y in
+                        channelsToPlanes(count: count, channels: channels, x.baseAddress!, pixel: pixel, into: y.baseAddress!,
+                                         planeStride: planeStride, adding: offset ? b.baseAddress! : nil)
+                    }
+                }
+            }
+            for i in 0..<count {
+                for c in 0..<channels {
+                    plain[c * planeStride + i] = offset ? pixels[pixel(i) + c] + offsets[c] : pixels[pixel(i) + c]
+                }
+            }
+            #expect(differing(fast, plain) == 0, "to planes, offset \(offset)")
+        }
+        var fast = pixels, plain = pixels
+        planesIn.withUnsafeBufferPointer { y in
+            fast.withUnsafeMutableBufferPointer { x in
+                planesToChannels(count: count, channels: channels, y.baseAddress!, planeStride: planeStride,
+                                 into: x.baseAddress!, pixel: pixel)
+            }
+        }
+        for i in 0..<count {
+            for c in 0..<channels { plain[pixel(i) + c] = planesIn[c * planeStride + i] }
+        }
+        #expect(differing(fast, plain) == 0, "to channels")
+    }
+
     /// F(4×4, 3×3): outputs that fill no tile, one tile and part of a second, in both directions.
     static let largeTileCases: [Case] = winogradCases.filter { $0.K == 3 } + [
         Case(N: 2, C: 3, M: 4, H: 13, W: 13, K: 3, S: 1, P: 1, G: 1, T: 1),   // conv3-like: 13 = 3·4 + 1

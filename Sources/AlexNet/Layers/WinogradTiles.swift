@@ -149,14 +149,12 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
                                   outStride: lineWidth * Mg, count: Mg, accumulate: false)
                     }
                 }
-                for oy in 0..<m where m * ty + oy < Ho {
-                    let source = line + oy * lineWidth * Mg
-                    for o in 0..<Mg {
-                        let target = y + (((n0 + b) * s.M + m0 + o) * Ho + m * ty + oy) * Wo
-                        let offset = bias[m0 + o]
-                        for x in 0..<Wo { target[x] = source[x * Mg + o] + offset }
-                    }
-                }
+                // y[n0 + b][m0 + o][m·ty + oy][x] = line[oy][x][o] + bias[m0 + o]: the tile row's
+                // output rows lie one after another in each plane
+                channelsToPlanes(count: min(m, Ho - m * ty) * Wo, channels: Mg, UnsafePointer(line),
+                                 pixel: { i in ((i / Wo) * lineWidth + i % Wo) * Mg },
+                                 into: y + ((n0 + b) * s.M + m0) * Ho * Wo + m * ty * Wo, planeStride: Ho * Wo,
+                                 adding: bias + m0)
             }
         }
     }
@@ -180,13 +178,9 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
             for ty in 0..<s.TH {
                 // line[oy][x][o] = dy[n0 + b][m0 + o][m·ty + oy][x], zero outside the image
                 line.update(repeating: 0, count: m * lineWidth * Mg)
-                for oy in 0..<m where m * ty + oy < Ho {
-                    let target = line + oy * lineWidth * Mg
-                    for o in 0..<Mg {
-                        let source = dy + (((n0 + b) * s.M + m0 + o) * Ho + m * ty + oy) * Wo
-                        for x in 0..<Wo { target[x * Mg + o] = source[x] }
-                    }
-                }
+                planesToChannels(count: min(m, Ho - m * ty) * Wo, channels: Mg,
+                                 dy + ((n0 + b) * s.M + m0) * Ho * Wo + m * ty * Wo, planeStride: Ho * Wo,
+                                 into: line, pixel: { i in ((i / Wo) * lineWidth + i % Wo) * Mg })
                 for tx in 0..<s.TW {
                     let t = (b * s.TH + ty) * s.TW + tx
                     // rows[ξy][ox] = Σ_oy Aᵀ[oy][ξy] · line[oy][m·tx + ox]
@@ -231,13 +225,8 @@ struct WinogradTiling: Sendable {
         let (Cg, H, W, P) = (g.Cg, g.H, g.W, g.P)
         packed.update(repeating: 0, count: B * He * We * Cg)
         for b in 0..<B {
-            for c in 0..<Cg {
-                let plane = x + ((n0 + b) * g.C + group * Cg + c) * H * W
-                for y in 0..<H {
-                    let row = packed + ((b * He + y + P) * We + P) * Cg + c
-                    for x in 0..<W { row[x * Cg] = plane[y * W + x] }
-                }
-            }
+            planesToChannels(count: H * W, channels: Cg, x + ((n0 + b) * g.C + group * Cg) * H * W, planeStride: H * W,
+                             into: packed + b * He * We * Cg, pixel: { i in ((i / W + P) * We + i % W + P) * Cg })
         }
     }
 
@@ -250,13 +239,8 @@ struct WinogradTiling: Sendable {
         if let fold { return fold.unpack(dpacked, images: n0, count: B, group: group, He: He, We: We, into: dx) }
         let (Cg, H, W, P) = (g.Cg, g.H, g.W, g.P)
         for b in 0..<B {
-            for c in 0..<Cg {
-                let plane = dx + ((n0 + b) * g.C + group * Cg + c) * H * W
-                for y in 0..<H {
-                    let row = dpacked + ((b * He + y + P) * We + P) * Cg + c
-                    for x in 0..<W { plane[y * W + x] = row[x * Cg] }
-                }
-            }
+            channelsToPlanes(count: H * W, channels: Cg, dpacked + b * He * We * Cg, pixel: { i in ((i / W + P) * We + i % W + P) * Cg },
+                             into: dx + ((n0 + b) * g.C + group * Cg) * H * W, planeStride: H * W)
         }
     }
 }

@@ -1,0 +1,113 @@
+/// Moving pixels between a channel-last layout (each pixel's channels contiguous) and
+/// channel-first planes (each channel's pixels contiguous): how Winograd's path packs its input
+/// and writes its output (``WinogradTiling``, ``WinogradKernels``). A layer's planes are
+/// channel-first; its tiles are transformed channel-last.
+///
+/// Both directions go 16 pixels × 16 channels at a time through registers: 16 loads of one
+/// layout, a 16 × 16 transpose, 16 stores of the other, every load and store 16 contiguous
+/// scalars. Element by element, one side of the copy strides a whole plane or a whole pixel
+/// per element, one cache line per scalar. Pixels and channels left over past the last whole
+/// block go one by one. Only copies, and in ``channelsToPlanes`` one addition per element, so
+/// the results equal those of the plain loops to the last bit.
+///
+/// Pixel i's channels start at `pixel(i)` scalars past the channel-last base; in the planes,
+/// channel c's pixel i is at `c·planeStride + i`.
+
+/// planes[c·planeStride + i] = base[pixel(i) + c] (+ offsets[c] when given), for i < count, c < channels.
+@inline(__always)
+func channelsToPlanes<Scalar: TensorScalar>(count: Int, channels: Int, _ base: UnsafePointer<Scalar>, pixel: (Int) -> Int,
+                                            into planes: UnsafeMutablePointer<Scalar>, planeStride: Int,
+                                            adding offsets: UnsafePointer<Scalar>? = nil) {
+    var i0 = 0
+    while i0 &+ 16 <= count {
+        var at = InlineArray<16, Int>(repeating: 0)
+        for k in 0..<16 { at[k] = pixel(i0 &+ k) }
+        var c0 = 0
+        while c0 &+ 16 <= channels {
+            let offset = offsets.map { loadVector($0 + c0) } ?? .zero
+            var rows = InlineArray<16, SIMD16<Scalar>>(repeating: .zero)
+            for k in 0..<16 {
+                rows[k] = loadVector(base + (at[k] &+ c0))
+                if offsets != nil { rows[k] += offset }
+            }
+            transpose16(&rows)
+            for c in 0..<16 { storeVector(rows[c], planes + ((c0 &+ c) &* planeStride &+ i0)) }
+            c0 &+= 16
+        }
+        for c in c0..<channels {
+            for k in 0..<16 { planes[c &* planeStride &+ i0 &+ k] = element(base[at[k] &+ c], offsets, c) }
+        }
+        i0 &+= 16
+    }
+    for i in i0..<count {
+        let p = pixel(i)
+        for c in 0..<channels { planes[c &* planeStride &+ i] = element(base[p &+ c], offsets, c) }
+    }
+}
+
+/// base[pixel(i) + c] = planes[c·planeStride + i], for i < count, c < channels: the inverse of
+/// ``channelsToPlanes(count:channels:_:pixel:into:planeStride:adding:)`` without offsets.
+@inline(__always)
+func planesToChannels<Scalar: TensorScalar>(count: Int, channels: Int, _ planes: UnsafePointer<Scalar>, planeStride: Int,
+                                            into base: UnsafeMutablePointer<Scalar>, pixel: (Int) -> Int) {
+    var i0 = 0
+    while i0 &+ 16 <= count {
+        var at = InlineArray<16, Int>(repeating: 0)
+        for k in 0..<16 { at[k] = pixel(i0 &+ k) }
+        var c0 = 0
+        while c0 &+ 16 <= channels {
+            var rows = InlineArray<16, SIMD16<Scalar>>(repeating: .zero)
+            for c in 0..<16 { rows[c] = loadVector(planes + ((c0 &+ c) &* planeStride &+ i0)) }
+            transpose16(&rows)
+            for k in 0..<16 { storeVector(rows[k], base + (at[k] &+ c0)) }
+            c0 &+= 16
+        }
+        for c in c0..<channels {
+            for k in 0..<16 { base[at[k] &+ c] = planes[c &* planeStride &+ i0 &+ k] }
+        }
+        i0 &+= 16
+    }
+    for i in i0..<count {
+        let p = pixel(i)
+        for c in 0..<channels { base[p &+ c] = planes[c &* planeStride &+ i] }
+    }
+}
+
+/// rows[j][i] ← rows[i][j]: four rounds of splitting every pair of rows into their even and odd
+/// lanes (row 2k and 2k + 1 give row k its even lanes and row k + 8 its odd ones). After round r
+/// a lane's row index holds the low r bits of its original column, so after four the matrix is
+/// transposed; each split is one shuffle of two registers.
+@inline(__always)
+func transpose16<Scalar: TensorScalar>(_ rows: inout InlineArray<16, SIMD16<Scalar>>) {
+    for _ in 0..<4 {
+        var next = rows
+        for k in 0..<8 {
+            let (a, b) = (rows[2 &* k], rows[2 &* k &+ 1])
+            next[k] = SIMD16(lowHalf: a.evenHalf, highHalf: b.evenHalf)
+            next[k &+ 8] = SIMD16(lowHalf: a.oddHalf, highHalf: b.oddHalf)
+        }
+        rows = next
+    }
+}
+
+@inline(__always)
+private func loadVector<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>) -> SIMD16<Scalar> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Scalar>.self)
+}
+
+@inline(__always)
+private func loadVector<Scalar: TensorScalar>(_ p: UnsafeMutablePointer<Scalar>) -> SIMD16<Scalar> {
+    loadVector(UnsafePointer(p))
+}
+
+@inline(__always)
+private func storeVector<Scalar: TensorScalar>(_ v: SIMD16<Scalar>, _ p: UnsafeMutablePointer<Scalar>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Scalar>.self)
+}
+
+/// x, or x + offsets[c]: one addition, as the vector path does.
+@inline(__always)
+private func element<Scalar: TensorScalar>(_ x: Scalar, _ offsets: UnsafePointer<Scalar>?, _ c: Int) -> Scalar {
+    if let offsets { return x + offsets[c] }
+    return x
+}
