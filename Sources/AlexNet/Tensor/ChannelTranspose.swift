@@ -18,31 +18,18 @@
 func channelsToPlanes<Scalar: TensorScalar>(count: Int, channels: Int, _ base: UnsafePointer<Scalar>, pixel: (Int) -> Int,
                                             into planes: UnsafeMutablePointer<Scalar>, planeStride: Int,
                                             adding offsets: UnsafePointer<Scalar>? = nil) {
-    var i0 = 0
-    while i0 &+ 16 <= count {
-        var at = InlineArray<16, Int>(repeating: 0)
-        for k in 0..<16 { at[k] = pixel(i0 &+ k) }
-        var c0 = 0
-        while c0 &+ 16 <= channels {
-            let offset = offsets.map { loadVector($0 + c0) } ?? .zero
-            var rows = InlineArray<16, SIMD16<Scalar>>(repeating: .zero)
-            for k in 0..<16 {
-                rows[k] = loadVector(base + (at[k] &+ c0))
-                if offsets != nil { rows[k] += offset }
-            }
-            transpose16(&rows)
-            for c in 0..<16 { storeVector(rows[c], planes + ((c0 &+ c) &* planeStride &+ i0)) }
-            c0 &+= 16
+    inBlocks(count: count, channels: channels, pixel: pixel, block: { i0, at, c0 in
+        let offset = offsets.map { loadVector($0 + c0) } ?? .zero
+        var rows = InlineArray<16, SIMD16<Scalar>>(repeating: .zero)
+        for k in 0..<16 {
+            rows[k] = loadVector(base + (at[k] &+ c0))
+            if offsets != nil { rows[k] += offset }
         }
-        for c in c0..<channels {
-            for k in 0..<16 { planes[c &* planeStride &+ i0 &+ k] = element(base[at[k] &+ c], offsets, c) }
-        }
-        i0 &+= 16
-    }
-    for i in i0..<count {
-        let p = pixel(i)
-        for c in 0..<channels { planes[c &* planeStride &+ i] = element(base[p &+ c], offsets, c) }
-    }
+        transpose16(&rows)
+        for c in 0..<16 { storeVector(rows[c], planes + ((c0 &+ c) &* planeStride &+ i0)) }
+    }, single: { i, p, c in
+        planes[c &* planeStride &+ i] = offsets.map { base[p &+ c] + $0[c] } ?? base[p &+ c]
+    })
 }
 
 /// base[pixel(i) + c] = planes[c·planeStride + i], for i < count, c < channels: the inverse of
@@ -50,26 +37,40 @@ func channelsToPlanes<Scalar: TensorScalar>(count: Int, channels: Int, _ base: U
 @inline(__always)
 func planesToChannels<Scalar: TensorScalar>(count: Int, channels: Int, _ planes: UnsafePointer<Scalar>, planeStride: Int,
                                             into base: UnsafeMutablePointer<Scalar>, pixel: (Int) -> Int) {
+    inBlocks(count: count, channels: channels, pixel: pixel, block: { i0, at, c0 in
+        var rows = InlineArray<16, SIMD16<Scalar>>(repeating: .zero)
+        for c in 0..<16 { rows[c] = loadVector(planes + ((c0 &+ c) &* planeStride &+ i0)) }
+        transpose16(&rows)
+        for k in 0..<16 { storeVector(rows[k], base + (at[k] &+ c0)) }
+    }, single: { i, p, c in
+        base[p &+ c] = planes[c &* planeStride &+ i]
+    })
+}
+
+/// The walk both directions share: `block(i0, at, c0)` for each whole block of 16 pixels from i0
+/// (at[k] = pixel(i0 + k)) and 16 channels from c0, then `single(i, pixel(i), c)` for each
+/// pixel and channel left over.
+@inline(__always)
+private func inBlocks(count: Int, channels: Int, pixel: (Int) -> Int,
+                      block: (_ i0: Int, _ at: InlineArray<16, Int>, _ c0: Int) -> Void,
+                      single: (_ i: Int, _ p: Int, _ c: Int) -> Void) {
     var i0 = 0
     while i0 &+ 16 <= count {
         var at = InlineArray<16, Int>(repeating: 0)
         for k in 0..<16 { at[k] = pixel(i0 &+ k) }
         var c0 = 0
         while c0 &+ 16 <= channels {
-            var rows = InlineArray<16, SIMD16<Scalar>>(repeating: .zero)
-            for c in 0..<16 { rows[c] = loadVector(planes + ((c0 &+ c) &* planeStride &+ i0)) }
-            transpose16(&rows)
-            for k in 0..<16 { storeVector(rows[k], base + (at[k] &+ c0)) }
+            block(i0, at, c0)
             c0 &+= 16
         }
         for c in c0..<channels {
-            for k in 0..<16 { base[at[k] &+ c] = planes[c &* planeStride &+ i0 &+ k] }
+            for k in 0..<16 { single(i0 &+ k, at[k], c) }
         }
         i0 &+= 16
     }
     for i in i0..<count {
         let p = pixel(i)
-        for c in 0..<channels { base[p &+ c] = planes[c &* planeStride &+ i] }
+        for c in 0..<channels { single(i, p, c) }
     }
 }
 
@@ -103,11 +104,4 @@ private func loadVector<Scalar: TensorScalar>(_ p: UnsafeMutablePointer<Scalar>)
 @inline(__always)
 private func storeVector<Scalar: TensorScalar>(_ v: SIMD16<Scalar>, _ p: UnsafeMutablePointer<Scalar>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Scalar>.self)
-}
-
-/// x, or x + offsets[c]: one addition, as the vector path does.
-@inline(__always)
-private func element<Scalar: TensorScalar>(_ x: Scalar, _ offsets: UnsafePointer<Scalar>?, _ c: Int) -> Scalar {
-    if let offsets { return x + offsets[c] }
-    return x
 }
