@@ -27,7 +27,7 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     ///
     /// On a 13×13 map F(4×4) has 16 tiles an image, and the bound, at the paper's widths,
     /// leaves one image a chunk: 36 GEMMs of 16 rows each, which keep OpenBLAS's kernel mostly
-    /// idle. `alexnet-bench --winograd-tiles` (2 threads, Zen 4, three rounds, medians), the
+    /// idle. `alexnet-bench --winograd-tiles` (2 threads, Zen 4, OpenBLAS's Cooperlake kernel, three rounds, medians), the
     /// paper's conv3, conv4, conv5 on 13×13 at batch 128, F(4×4) with chunks of one image
     /// against eight (128 tiles): 259 → 346, 295 → 319, 281 → 296 GFLOP/s; inside the paper
     /// net (`--net paper`, five alternating rounds) 1.24×, 1.13× and 1.07× F(2×2)'s. F(2×2) on the same

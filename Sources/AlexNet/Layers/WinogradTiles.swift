@@ -151,8 +151,7 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
                 }
                 // y[n0 + b][m0 + o][m·ty + oy][x] = line[oy][x][o] + bias[m0 + o]: the tile row's
                 // output rows lie one after another in each plane
-                channelsToPlanes(count: min(m, Ho - m * ty) * Wo, channels: Mg, UnsafePointer(line),
-                                 pixel: { i in ((i / Wo) * lineWidth + i % Wo) * Mg },
+                channelsToPlanes(count: min(m, Ho - m * ty) * Wo, channels: Mg, UnsafePointer(line), pixel: s.linePixel,
                                  into: y + ((n0 + b) * s.M + m0) * Ho * Wo + m * ty * Wo, planeStride: Ho * Wo,
                                  adding: bias + m0)
             }
@@ -180,7 +179,7 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
                 line.update(repeating: 0, count: m * lineWidth * Mg)
                 planesToChannels(count: min(m, Ho - m * ty) * Wo, channels: Mg,
                                  dy + ((n0 + b) * s.M + m0) * Ho * Wo + m * ty * Wo, planeStride: Ho * Wo,
-                                 into: line, pixel: { i in ((i / Wo) * lineWidth + i % Wo) * Mg })
+                                 into: line, pixel: s.linePixel)
                 for tx in 0..<s.TW {
                     let t = (b * s.TH + ty) * s.TW + tx
                     // rows[ξy][ox] = Σ_oy Aᵀ[oy][ξy] · line[oy][m·tx + ox]
@@ -214,6 +213,14 @@ struct WinogradTiling: Sendable {
     var He: Int { m * TH + g.K - 1 }
     var We: Int { m * TW + g.K - 1 }
 
+    /// Where input pixel i = y·W + x of an image sits in its packed block (He, We, Cg):
+    /// ((y + P)·We + x + P)·Cg, its channels from there on.
+    func packedPixel(_ i: Int) -> Int { ((i / g.W + g.P) * We + i % g.W + g.P) * g.Cg }
+
+    /// Where output pixel i = oy·Wo + x of a row of tiles sits in the output transform's line
+    /// buffer (m, m·TW, Mg): (oy·m·TW + x)·Mg, its Mg channels from there on.
+    func linePixel(_ i: Int) -> Int { ((i / g.Wo) * m * TW + i % g.Wo) * Mg }
+
     /// packed[b][ye][xe][c] = x[n0 + b][c0 + c][ye − P][xe − P], zero outside the image, for
     /// the group's channels c0 = group·Cg ..< c0 + Cg; x is (N, C, H, W), packed (B, He, We, Cg).
     /// A folded convolution packs its input's phases instead (``StrideFold/pack(_:images:count:group:He:We:into:)``).
@@ -222,11 +229,11 @@ struct WinogradTiling: Sendable {
     func pack<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, images n0: Int, count B: Int, group: Int,
                                     into packed: UnsafeMutablePointer<Scalar>) {
         if let fold { return fold.pack(x, images: n0, count: B, group: group, He: He, We: We, into: packed) }
-        let (Cg, H, W, P) = (g.Cg, g.H, g.W, g.P)
+        let (Cg, H, W) = (g.Cg, g.H, g.W)
         packed.update(repeating: 0, count: B * He * We * Cg)
         for b in 0..<B {
             planesToChannels(count: H * W, channels: Cg, x + ((n0 + b) * g.C + group * Cg) * H * W, planeStride: H * W,
-                             into: packed + b * He * We * Cg, pixel: { i in ((i / W + P) * We + i % W + P) * Cg })
+                             into: packed + b * He * We * Cg, pixel: packedPixel)
         }
     }
 
@@ -237,9 +244,9 @@ struct WinogradTiling: Sendable {
     func unpack<Scalar: TensorScalar>(_ dpacked: UnsafePointer<Scalar>, images n0: Int, count B: Int, group: Int,
                                       into dx: UnsafeMutablePointer<Scalar>) {
         if let fold { return fold.unpack(dpacked, images: n0, count: B, group: group, He: He, We: We, into: dx) }
-        let (Cg, H, W, P) = (g.Cg, g.H, g.W, g.P)
+        let (Cg, H, W) = (g.Cg, g.H, g.W)
         for b in 0..<B {
-            channelsToPlanes(count: H * W, channels: Cg, dpacked + b * He * We * Cg, pixel: { i in ((i / W + P) * We + i % W + P) * Cg },
+            channelsToPlanes(count: H * W, channels: Cg, dpacked + b * He * We * Cg, pixel: packedPixel,
                              into: dx + ((n0 + b) * g.C + group * Cg) * H * W, planeStride: H * W)
         }
     }

@@ -75,9 +75,10 @@ private func inBlocks(count: Int, channels: Int, pixel: (Int) -> Int,
 }
 
 /// rows[j][i] ← rows[i][j]: four rounds of splitting every pair of rows into their even and odd
-/// lanes (row 2k and 2k + 1 give row k its even lanes and row k + 8 its odd ones). After round r
-/// a lane's row index holds the low r bits of its original column, so after four the matrix is
-/// transposed; each split is one shuffle of two registers.
+/// lanes (rows 2k and 2k + 1 give row k their even lanes and row k + 8 their odd ones). A round
+/// moves the element at (row i, lane j) to row (j mod 2)·8 + ⌊i/2⌋, lane (i mod 2)·8 + ⌊j/2⌋:
+/// in 4-bit indices, a rotation of the bits of (i, j) by one place, so four rounds bring it to
+/// (row j, lane i). Each split is one shuffle of two registers.
 @inline(__always)
 func transpose16<Scalar: TensorScalar>(_ rows: inout InlineArray<16, SIMD16<Scalar>>) {
     for _ in 0..<4 {
@@ -94,11 +95,6 @@ func transpose16<Scalar: TensorScalar>(_ rows: inout InlineArray<16, SIMD16<Scal
 @inline(__always)
 private func loadVector<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>) -> SIMD16<Scalar> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Scalar>.self)
-}
-
-@inline(__always)
-private func loadVector<Scalar: TensorScalar>(_ p: UnsafeMutablePointer<Scalar>) -> SIMD16<Scalar> {
-    loadVector(UnsafePointer(p))
 }
 
 @inline(__always)
