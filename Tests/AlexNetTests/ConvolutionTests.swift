@@ -163,10 +163,11 @@ import TestSupport
     /// The moves between channel-last pixels and channel-first planes that pack Winograd's input
     /// and write its output, 16 × 16 at a time through registers, against the plain loops, to the
     /// last bit and leaving every other scalar alone: pixel counts and channel counts below, at and
-    /// past a block, pixels laid out in rows with gaps between them (13 of every 16, as a row of
-    /// 4×4 tiles over a 13-wide map), with and without a per-channel offset (a negative zero stays
-    /// negative without one).
-    @Test(arguments: [(1, 1), (15, 16), (16, 16), (17, 33), (52, 384), (169, 42)])
+    /// past a block (the last block then overlaps the one before it), fewer than 16 channels
+    /// beside whole pixel blocks, pixels laid out in rows with gaps between them (13 of every 16,
+    /// as a row of 4×4 tiles over a 13-wide map), with and without a per-channel offset (a
+    /// negative zero stays negative without one).
+    @Test(arguments: [(1, 1), (15, 16), (16, 16), (17, 33), (40, 3), (52, 384), (169, 42)])
     func channelTransposesMatchThePlainLoopsExactly(count: Int, channels: Int) {
         let pixel = { (i: Int) in ((i / 13) * 16 + i % 13) * (channels + 2) }
         let (lastPixel, planeStride) = (pixel(count - 1) + channels, count + 3)

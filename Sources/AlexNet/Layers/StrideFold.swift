@@ -99,7 +99,7 @@ struct StrideFold: Sendable {
                         for X in 0..<We {
                             let x0 = S * X - g.P
                             if x0 >= 0 && x0 + S <= g.W {
-                                (row + X * Cf).update(from: line + x0, count: S)
+                                for q in 0..<S { row[X * Cf + q] = line[x0 + q] }   // inline: a call per S scalars cost more than the copy
                             } else {
                                 for q in 0..<S where x0 + q >= 0 && x0 + q < g.W { row[X * Cf + q] = line[x0 + q] }
                             }

@@ -6,8 +6,9 @@
 /// Both directions go 16 pixels × 16 channels at a time through registers: 16 loads of one
 /// layout, a 16 × 16 transpose, 16 stores of the other, every load and store 16 contiguous
 /// scalars. Element by element, one side of the copy strides a whole plane or a whole pixel
-/// per element, one cache line per scalar. Pixels and channels left over past the last whole
-/// block go one by one. Only copies, and in ``channelsToPlanes`` one addition per element, so
+/// per element, one cache line per scalar. Past the last whole block, the last block overlaps
+/// the one before it (see `inBlocks`); only with fewer than 16 pixels or channels in all do
+/// elements go one by one. Only copies, and in ``channelsToPlanes`` one addition per element, so
 /// the results equal those of the plain loops to the last bit.
 ///
 /// Pixel i's channels start at `pixel(i)` scalars past the channel-last base; in the planes,
@@ -19,11 +20,10 @@ func channelsToPlanes<Scalar: TensorScalar>(count: Int, channels: Int, _ base: U
                                             into planes: UnsafeMutablePointer<Scalar>, planeStride: Int,
                                             adding offsets: UnsafePointer<Scalar>? = nil) {
     inBlocks(count: count, channels: channels, pixel: pixel, block: { i0, at, c0 in
-        let offset = offsets.map { loadVector($0 + c0) } ?? .zero
-        var rows = InlineArray<16, SIMD16<Scalar>>(repeating: .zero)
-        for k in 0..<16 {
-            rows[k] = loadVector(base + (at[k] &+ c0))
-            if offsets != nil { rows[k] += offset }
+        var rows = InlineArray<16, SIMD16<Scalar>> { k in loadVector(base + (at[k] &+ c0)) }
+        if let offsets {
+            let offset = loadVector(offsets + c0)
+            for k in 0..<16 { rows[k] += offset }
         }
         transpose16(&rows)
         for c in 0..<16 { storeVector(rows[c], planes + ((c0 &+ c) &* planeStride &+ i0)) }
@@ -38,8 +38,7 @@ func channelsToPlanes<Scalar: TensorScalar>(count: Int, channels: Int, _ base: U
 func planesToChannels<Scalar: TensorScalar>(count: Int, channels: Int, _ planes: UnsafePointer<Scalar>, planeStride: Int,
                                             into base: UnsafeMutablePointer<Scalar>, pixel: (Int) -> Int) {
     inBlocks(count: count, channels: channels, pixel: pixel, block: { i0, at, c0 in
-        var rows = InlineArray<16, SIMD16<Scalar>>(repeating: .zero)
-        for c in 0..<16 { rows[c] = loadVector(planes + ((c0 &+ c) &* planeStride &+ i0)) }
+        var rows = InlineArray<16, SIMD16<Scalar>> { c in loadVector(planes + ((c0 &+ c) &* planeStride &+ i0)) }
         transpose16(&rows)
         for k in 0..<16 { storeVector(rows[k], base + (at[k] &+ c0)) }
     }, single: { i, p, c in
@@ -47,31 +46,48 @@ func planesToChannels<Scalar: TensorScalar>(count: Int, channels: Int, _ planes:
     })
 }
 
-/// The walk both directions share: `block(i0, at, c0)` for each whole block of 16 pixels from i0
-/// (at[k] = pixel(i0 + k)) and 16 channels from c0, then `single(i, pixel(i), c)` for each
-/// pixel and channel left over.
+/// The walk both directions share: `block(i0, at, c0)` for blocks of 16 pixels from i0
+/// (at[k] = pixel(i0 + k)) and 16 channels from c0, and `single(i, pixel(i), c)` one element at
+/// a time where there are fewer than 16 pixels or channels in all. Past the last whole block the
+/// next one starts at count − 16 (channels − 16), overlapping the one before: both moves only
+/// write, so an element moved twice ends as it was moved once, and the leftovers go through
+/// registers too instead of one scalar (or one scatter) at a time.
 @inline(__always)
 private func inBlocks(count: Int, channels: Int, pixel: (Int) -> Int,
-                      block: (_ i0: Int, _ at: InlineArray<16, Int>, _ c0: Int) -> Void,
+                      block: (_ i0: Int, _ at: UnsafePointer<Int>, _ c0: Int) -> Void,
                       single: (_ i: Int, _ p: Int, _ c: Int) -> Void) {
-    var i0 = 0
-    while i0 &+ 16 <= count {
-        var at = InlineArray<16, Int>(repeating: 0)
-        for k in 0..<16 { at[k] = pixel(i0 &+ k) }
-        var c0 = 0
-        while c0 &+ 16 <= channels {
-            block(i0, at, c0)
-            c0 &+= 16
+    guard count >= 16 else {
+        for i in 0..<count {
+            let p = pixel(i)
+            for c in 0..<channels { single(i, p, c) }
         }
-        for c in c0..<channels {
-            for k in 0..<16 { single(i0 &+ k, at[k], c) }
+        return
+    }
+    // The 16 offsets in memory, not a value handed to `block`: as a value they were copied to
+    // the stack again before every load that read one.
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: 16) { buffer in
+        let at = buffer.baseAddress!
+        forEachBlock(of: count) { i0 in
+            for k in 0..<16 { at[k] = pixel(i0 &+ k) }
+            if channels >= 16 {
+                forEachBlock(of: channels) { c0 in block(i0, at, c0) }
+            } else {
+                for c in 0..<channels { for k in 0..<16 { single(i0 &+ k, at[k], c) } }
+            }
         }
-        i0 &+= 16
     }
-    for i in i0..<count {
-        let p = pixel(i)
-        for c in 0..<channels { single(i, p, c) }
+}
+
+/// body(0), body(16), … for each whole block of 16 in 0..<count (count ≥ 16), then
+/// body(count − 16) if a part is left.
+@inline(__always)
+private func forEachBlock(of count: Int, _ body: (Int) -> Void) {
+    var start = 0
+    while start &+ 16 <= count {
+        body(start)
+        start &+= 16
     }
+    if start < count { body(count &- 16) }
 }
 
 /// rows[j][i] ← rows[i][j]: four rounds of splitting every pair of rows into their even and odd
