@@ -18,7 +18,8 @@ func winogradTilesBenchmark(_ options: Options) {
     print("3×3 convolution, \(options.threads) threads, median of \(options.steps)")
     print("map  batch  C → M      algorithm      forward ms  backward ms  GFLOP/s (fwd+bwd)")
     for (size, batch) in [(13, 128), (27, 32), (55, 8)] {
-        for (name, algorithm) in [("im2col", Convolution<Float>.Algorithm.im2col), ("F(2×2, 3×3)", .winograd2x2), ("F(4×4, 3×3)", .winograd4x4)] {
+        for (name, algorithm) in [("im2col", Convolution<Float>.Algorithm.im2col), ("F(2×2, 3×3)", .winograd2x2), ("F(4×4, 3×3)", .winograd4x4),
+                                  ("F(5×5, 3×3)", .winograd5x5)] {
             timeLayer(size: size, batch: batch, channels: (256, 256), kernelSize: 3, name: name, algorithm: algorithm, options)
         }
     }

@@ -21,8 +21,8 @@
 /// **Computation.** ``Im2colConvolution`` (im2col + one GEMM per group, the batch split over
 /// the workers) or, for stride 1 with 3×3 or 5×5 kernels and at least 16 input channels per
 /// group, ``WinogradConvolution``: F(2×2, K×K) (2.25× or 2.8× fewer multiplications), or
-/// F(4×4, 3×3) (4×) for 3×3 kernels on maps of 12 pixels or more and F(3×3, 5×5) (4.6×) for
-/// 5×5 kernels on maps of 24 or more. A strided convolution whose
+/// F(5×5, 3×3) (4.6×) or F(4×4, 3×3) (4×) for 3×3 kernels on maps of 12 pixels or more and
+/// F(3×3, 5×5) (4.6×) for 5×5 kernels on maps of 24 or more. A strided convolution whose
 /// kernel folds into 3×3 or 5×5 over its input's S² phases (``StrideFold``: conv1's 11×11 at
 /// stride 4 becomes 3×3 over 48 phase channels) takes the same path when the phases number at
 /// least 16 per group. All compute the same function, and the naive seven loops of
@@ -48,9 +48,10 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
 
     /// How the layer computes: im2col + GEMM, or Winograd's minimal filtering (at stride 1, or
     /// on the folded kernel K' = ⌈K/S⌉ of a strided layer) — `.winograd` with the tile that pays
-    /// for the map (``largeTilesPay(kernelSize:outputHeight:outputWidth:)``), or a tile chosen
-    /// outright: F(2×2, K'×K') for K' = 3 or 5, F(4×4, 3×3) for K' = 3, F(3×3, 5×5) for K' = 5.
-    public enum Algorithm: Sendable { case im2col, winograd, winograd2x2, winograd4x4, winograd3x3 }
+    /// for the map (``largeTilesPay(kernelSize:outputHeight:outputWidth:)``,
+    /// ``largeTile(kernelSize:stride:outputHeight:outputWidth:)``), or a tile chosen outright:
+    /// F(2×2, K'×K') for K' = 3 or 5, F(4×4, 3×3) and F(5×5, 3×3) for K' = 3, F(3×3, 5×5) for K' = 5.
+    public enum Algorithm: Sendable { case im2col, winograd, winograd2x2, winograd4x4, winograd5x5, winograd3x3 }
 
     /// `.winograd` by default where it applies (K' = 3 or 5, C/G·S² ≥ 16), else `.im2col`.
     /// All compute the same function; choosing a Winograd algorithm where it does not apply is a
@@ -60,6 +61,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
             precondition(algorithm == .im2col || Self.winogradApplies(kernelSize: kernelSize, stride: stride),
                          "convolution: Winograd needs a kernel of 3×3 or 5×5 at stride 1, or folding into one")
             precondition(algorithm != .winograd4x4 || winogradKernelSize == 3, "convolution: F(4×4, 3×3) needs a 3×3 kernel")
+            precondition(algorithm != .winograd5x5 || winogradKernelSize == 3, "convolution: F(5×5, 3×3) needs a 3×3 kernel")
             precondition(algorithm != .winograd3x3 || winogradKernelSize == 5, "convolution: F(3×3, 5×5) needs a 5×5 kernel")
         }
     }
@@ -67,13 +69,15 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     /// The kernel side the Winograd path convolves: K at stride 1, K' = ⌈K/S⌉ over the phases of a strided input.
     var winogradKernelSize: Int { StrideFold.foldedKernelSize(kernelSize: kernelSize, stride: stride) }
 
-    /// The Winograd paths made so far, by output tile (2 or 4), kept from pass to pass with their buffers.
+    /// The Winograd paths made so far, by output tile (2 to 5), kept from pass to pass with their buffers.
     private var winograds: [Int: WinogradConvolution<Scalar>] = [:]
     /// The path the last forward pass took, for its backward pass.
     private var lastWinograd: WinogradConvolution<Scalar>?
 
-    /// The larger tile where it pays: F(4×4, 3×3) for a 3×3 kernel on an output map of at least
-    /// 12 pixels each way, F(3×3, 5×5) for a 5×5 kernel on one of at least 24.
+    /// The larger tile where it pays: F(4×4, 3×3) or F(5×5, 3×3) (which of them:
+    /// ``largeTile(kernelSize:stride:outputHeight:outputWidth:)``) for a 3×3 kernel on an output
+    /// map of at least 12 pixels each way, F(3×3, 5×5) for a 5×5 kernel on one of at least 24.
+    /// The figures that follow compare F(4×4) with F(2×2), from before F(5×5) was added.
     /// `alexnet-bench --winograd-tiles` (256 → 256 channels, forward and backward, this book's
     /// 2-core machine) measured F(4×4, 3×3) 1.23–1.28× faster than F(2×2, 3×3) on 27×27 and
     /// 1.35–1.57× on 55×55. On 13×13 the last row and column of 4×4 tiles are three quarters
@@ -96,8 +100,25 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         }
     }
 
-    /// The output tile m of the larger tiles for a K'×K' kernel: 4 for 3×3, 3 for 5×5.
-    static func largeTile(kernelSize: Int) -> Int { kernelSize == 3 ? 4 : 3 }
+    /// The output tile m of the larger tiles for a K'×K' kernel on an Ho × Wo output map: 3 for
+    /// 5×5; for 3×3 at stride 1, 5 where F(5×5, 3×3) takes no more products for the map than
+    /// F(4×4, 3×3), ⌈Ho/5⌉·⌈Wo/5⌉·49 ≤ ⌈Ho/4⌉·⌈Wo/4⌉·36 (13, 27 and 55 do; 12 and 16 do not), else 4.
+    ///
+    /// On the paper's 13×13 conv3–conv5 F(5×5) has 9 tiles of 7×7 an image and channel pair
+    /// against F(4×4)'s 16 of 6×6, 441 products against 576. `alexnet-bench --winograd-tiles`
+    /// (256 → 256, forward and backward, 2 threads, Zen 4, OpenBLAS's Cooperlake kernel) measured
+    /// F(5×5) 1.44× F(4×4)'s rate on 13×13, 1.11× on 27×27 (1,764 products each: the tie goes to
+    /// F(5×5)) and 1.13× on 55×55; inside the paper net (`--net paper`, three alternating rounds)
+    /// conv3 1.19–1.35×, conv4 1.12–1.39×, conv5 1.14–1.41× faster. A strided layer folded to 3×3
+    /// (conv1: 48 phase channels, 55×55) keeps F(4×4): there F(5×5)'s chunks of two images (the
+    /// 128-tile floor over 121 tiles an image) took OpenBLAS off its small-matrix kernel and ran
+    /// slower, with one image it was no faster, and its error came to 9.9% of the rounding bound,
+    /// at the line the tests hold wide layers to (``WinogradTransform``).
+    static func largeTile(kernelSize: Int, stride: Int, outputHeight Ho: Int, outputWidth Wo: Int) -> Int {
+        guard kernelSize == 3 else { return 3 }
+        func products(_ m: Int) -> Int { ((Ho + m - 1) / m) * ((Wo + m - 1) / m) * (m + 2) * (m + 2) }
+        return stride == 1 && products(5) <= products(4) ? 5 : 4
+    }
 
     /// The Winograd path for geometry `g`, nil for im2col.
     private func winogradPath(for g: ConvolutionGeometry) -> WinogradConvolution<Scalar>? {
@@ -106,9 +127,10 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         case .im2col: return nil
         case .winograd2x2: tile = 2
         case .winograd4x4: tile = 4
+        case .winograd5x5: tile = 5
         case .winograd3x3: tile = 3
         case .winograd: tile = Self.largeTilesPay(kernelSize: winogradKernelSize, outputHeight: g.Ho, outputWidth: g.Wo)
-                              ? Self.largeTile(kernelSize: winogradKernelSize) : 2
+                              ? Self.largeTile(kernelSize: winogradKernelSize, stride: g.S, outputHeight: g.Ho, outputWidth: g.Wo) : 2
         }
         if let path = winograds[tile] { return path }
         let path = WinogradConvolution<Scalar>(kernelSize: winogradKernelSize, outputTile: tile)

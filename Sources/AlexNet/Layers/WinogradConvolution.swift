@@ -23,14 +23,16 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     /// Upper bound on a worker's V and products buffers, in scalars: images go through in chunks below it.
     var tileBufferLimit = 1 << 18
     /// The fewest tiles a chunk holds, the bound notwithstanding (while the worker has the images):
-    /// the rows of each position's GEMM. 128 for F(4×4, 3×3), none for the other tiles.
+    /// the rows of each position's GEMM. 128 for F(4×4, 3×3) and F(5×5, 3×3), none for the other tiles.
     ///
     /// On a 13×13 map F(4×4) has 16 tiles an image, and the bound, at the paper's widths,
     /// leaves one image a chunk: 36 GEMMs of 16 rows each, which keep OpenBLAS's kernel mostly
     /// idle. `alexnet-bench --winograd-tiles` (2 threads, Zen 4, OpenBLAS's Cooperlake kernel, three rounds, medians), the
     /// paper's conv3, conv4, conv5 on 13×13 at batch 128, F(4×4) with chunks of one image
     /// against eight (128 tiles): 259 → 346, 295 → 319, 281 → 296 GFLOP/s; inside the paper
-    /// net (`--net paper`, five alternating rounds) 1.24×, 1.13× and 1.07× F(2×2)'s. F(2×2) on the same
+    /// net (`--net paper`, five alternating rounds) 1.24×, 1.13× and 1.07× F(2×2)'s. F(5×5) has 9
+    /// tiles an image there: with no floor, 256 → 256 on 13×13 at batch 128 ran at 296–327
+    /// GFLOP/s, with 128 (15 images) 429–434, with 256 435–444 (two rounds). F(2×2) on the same
     /// layers (49 tiles an image) gained nothing from the same floor, and F(3×3, 5×5) on the
     /// paper's conv2 (81 tiles, 48 channels a group) lost by it, so they keep the bound alone.
     let minimumChunkTiles: Int
@@ -44,7 +46,7 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     /// F(m×m, K×K) with m = `outputTile`.
     init(kernelSize: Int, outputTile: Int = 2) {
         kernels = WinogradKernels(WinogradTransform(kernelSize: kernelSize, outputTile: outputTile))
-        minimumChunkTiles = kernelSize == 3 && outputTile == 4 ? 128 : 0
+        minimumChunkTiles = kernelSize == 3 && outputTile >= 4 ? 128 : 0
     }
 
     /// The output tile m.

@@ -6,8 +6,8 @@ import Foundation
 /// function, used by ``Convolution`` for stride 1 and 3×3 or 5×5 kernels, with im2col + GEMM
 /// and ``DirectConvolution`` as its tested twins.
 ///
-/// **The idea** (Lavin and Gray, 2016). Cut the output into m×m tiles (m = 2, or 4 for 3×3
-/// kernels). Tile t of input channel c is an n×n patch d (n = m + r − 1) of the padded input, and
+/// **The idea** (Lavin and Gray, 2016). Cut the output into m×m tiles (m = 2; or 4 or 5 for 3×3
+/// kernels, 3 for 5×5). Tile t of input channel c is an n×n patch d (n = m + r − 1) of the padded input, and
 /// for kernel g of an output and input c
 ///
 ///     y_tile = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A          (m×m outputs from n×n products)
@@ -15,10 +15,10 @@ import Foundation
 /// so that, summed over input channels, each of the n² positions ξ of the transformed tile is
 /// one matrix product over channels: P_ξ (T, M) = V_ξ (T, C) · U_ξ (C, M), with V = Bᵀ d B for
 /// every tile and U = G g Gᵀ for every kernel. A 5×5 convolution then takes 36 multiply-adds per
-/// four outputs instead of 100, a 3×3 one 16 instead of 36 with F(2×2, 3×3) and 36 per sixteen
-/// outputs instead of 144 with F(4×4, 3×3).
+/// four outputs instead of 100, a 3×3 one 16 instead of 36 with F(2×2, 3×3), 36 per sixteen
+/// outputs instead of 144 with F(4×4, 3×3) and 49 per 25 instead of 225 with F(5×5, 3×3).
 ///
-/// **The matrices** come from polynomial interpolation (Toom–Cook) at the points 0, ±1, (±2),
+/// **The matrices** come from polynomial interpolation (Toom–Cook) at the points 0, ±1, (±2, (½)),
 /// and ∞, built in ``WinogradTransform`` rather than typed in:
 ///
 ///     Aᵀ[i][j] = p_jⁱ (i < m),   G[j][k] = p_jᵏ / Π_{l≠j}(p_j − p_l),   Bᵀ[j] = coefficients of Π_{l≠j}(x − p_l)
@@ -42,6 +42,12 @@ import Foundation
 /// F(3×3, 5×5) adds the point ½ (constants up to 6 in Bᵀ and 0.71 in G): on the paper's conv2
 /// widths per group it measured 3.4e-6 of the largest output and 1.7% of the rounding bound, about
 /// what F(2×2, 5×5) gives on the same layer (3.6e-6, 1.5%); the same bound is stated and tested.
+/// F(5×5, 3×3) has the same seven points (n = 7 again) and Aᵀ's powers up to 2⁴ = 16: on the
+/// paper's conv3 and conv4 widths on their 13×13 maps it measured 1.2e-5 and 1.0e-5 of the largest
+/// output, 1.8% and 2.4% of the rounding bound (F(4×4, 3×3) on the same: 9.9e-6 and 7.3e-6, 1.4% and
+/// 1.9%); the same bound is stated and tested. On conv1's fold (48 phase channels, signed
+/// pixels) it came to 9.9% of the bound, against F(4×4)'s 9.2% — at the line, one reason conv1
+/// keeps F(4×4) (``Convolution/largeTile(kernelSize:stride:outputHeight:outputWidth:)``).
 
 /// The three matrices of F(m×m, r×r), from the interpolation points.
 struct WinogradTransform: Sendable {
@@ -50,10 +56,11 @@ struct WinogradTransform: Sendable {
     /// Aᵀ (m, n), G (n, r), Bᵀ (n, n), row-major, in Double.
     let AT: [Double], G: [Double], BT: [Double]
 
-    /// F(2×2, 3×3), F(2×2, 5×5), F(4×4, 3×3) or F(3×3, 5×5): n − 1 finite points 0, ±1 (, ±2 (, ½)), then ∞.
+    /// F(2×2, 3×3), F(2×2, 5×5), F(4×4, 3×3), F(3×3, 5×5) or F(5×5, 3×3): n − 1 finite points
+    /// 0, ±1 (, ±2 (, ½)), then ∞.
     init(kernelSize r: Int, outputTile m: Int = 2) {
-        precondition((m == 2 && (r == 3 || r == 5)) || (m == 4 && r == 3) || (m == 3 && r == 5),
-                     "Winograd: F(2×2, 3×3), F(2×2, 5×5), F(4×4, 3×3) or F(3×3, 5×5) only, got F(\(m)×\(m), \(r)×\(r))")
+        precondition((m == 2 && (r == 3 || r == 5)) || (m == 4 && r == 3) || (m == 3 && r == 5) || (m == 5 && r == 3),
+                     "Winograd: F(2×2, 3×3), F(2×2, 5×5), F(4×4, 3×3), F(3×3, 5×5) or F(5×5, 3×3) only, got F(\(m)×\(m), \(r)×\(r))")
         let n = m + r - 1
         let points: [Double] = switch n {
         case 4: [0, 1, -1]
