@@ -215,16 +215,6 @@ import TestSupport
         Case(N: 18, C: 4, M: 4, H: 13, W: 13, K: 3, S: 1, P: 1, G: 2, T: 2),  // 16 tiles an image: chunks of 8 images and a rest
     ]
 
-    /// With the bound at 1, chunks are as small as ``WinogradConvolution/minimumChunkTiles`` lets
-    /// them be: the whole of a small case, 8 images of the 18-image one.
-    @Test(arguments: largeTileCases, [1, 1 << 18])
-    func largeTileWinogradMatchesDirectConvolution(_ c: Case, tileBufferLimit: Int) {
-        expectMatchesDirectConvolution(c, seed: 26) { conv in
-            conv.algorithm = .winograd4x4
-            conv.winogradTileBufferLimit = tileBufferLimit
-        }
-    }
-
     /// F(5×5, 3×3): outputs that fill no tile, whole tiles, partial last tiles, groups, towers, a
     /// folded kernel, and chunks of the 128-tile floor and a rest.
     static let fiveTileCases: [Case] = winogradCases.filter { $0.K == 3 } + [
@@ -235,10 +225,13 @@ import TestSupport
         Case(N: 18, C: 4, M: 4, H: 13, W: 13, K: 3, S: 1, P: 1, G: 2, T: 2),  // 9 tiles an image: chunks of 15 images and a rest
     ]
 
-    @Test(arguments: fiveTileCases, [1, 1 << 18])
-    func fiveTileWinogradMatchesDirectConvolution(_ c: Case, tileBufferLimit: Int) {
-        expectMatchesDirectConvolution(c, seed: 31) { conv in
-            conv.algorithm = .winograd5x5
+    /// Each large 3×3 tile (its output side m) on its cases. With the bound at 1, chunks are as
+    /// small as ``WinogradConvolution/minimumChunkTiles`` lets them be: the whole of a small case,
+    /// 8 images (F(4×4)) or 15 (F(5×5)) of the 18-image one.
+    @Test(arguments: largeTileCases.map { (layer: $0, m: 4) } + fiveTileCases.map { (layer: $0, m: 5) }, [1, 1 << 18])
+    func largeTileWinogradMatchesDirectConvolution(_ tiled: (layer: Case, m: Int), tileBufferLimit: Int) {
+        expectMatchesDirectConvolution(tiled.layer, seed: 26) { conv in
+            conv.algorithm = tiled.m == 4 ? .winograd4x4 : .winograd5x5
             conv.winogradTileBufferLimit = tileBufferLimit
         }
     }
