@@ -106,7 +106,8 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     ///
     /// On the paper's 13×13 conv3–conv5 F(5×5) has 9 tiles of 7×7 an image and channel pair
     /// against F(4×4)'s 16 of 6×6, 441 products against 576. `alexnet-bench --winograd-tiles`
-    /// (256 → 256, forward and backward, 2 threads, Zen 4, OpenBLAS's Cooperlake kernel) measured
+    /// (256 → 256, forward and backward, 2 threads, Zen 4, OpenBLAS's Cooperlake kernel; one run,
+    /// medians of three passes) measured
     /// F(5×5) 1.44× F(4×4)'s rate on 13×13, 1.11× on 27×27 (1,764 products each: the tie goes to
     /// F(5×5)) and 1.13× on 55×55; inside the paper net (`--net paper`, three alternating rounds)
     /// conv3 1.19–1.35×, conv4 1.12–1.39×, conv5 1.14–1.41× faster. A strided layer folded to 3×3
