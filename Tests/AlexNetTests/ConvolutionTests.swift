@@ -325,18 +325,22 @@ import TestSupport
         #expect(abs(left - right) < 1e-12 * Double(n))
     }
 
-    /// conv1 of the paper in Float, as training runs it (F(4×4, 3×3) over 48 phase channels, on a map
-    /// where `.winograd` takes the large tiles): every output within a tenth of the rounding bound of
-    /// its 363-term direct sum and within 5e-5 of the largest output — the bound stated for F(4×4).
-    @Test func foldedFirstLayerInFloatStaysInsideTheStatedBound() {
+    /// conv1 of the paper in Float, as training runs it (48 phase channels, on maps where `.winograd`
+    /// takes the large tiles: F(4×4, 3×3) on 16×16 outputs, F(5×5, 3×3) on 25×25, as on the paper's
+    /// 55×55): every output within a fifth of the rounding bound of its 363-term direct sum and
+    /// within 1e-5 of the largest output — the bound stated for a folded layer (``WinogradTransform``).
+    @Test(arguments: [(71, 4), (107, 5)])
+    func foldedFirstLayerInFloatStaysInsideTheStatedBound(_ input: (size: Int, tile: Int)) {
         var g = RandomGenerator(seed: 63)
         let conv = Convolution<Float>(inputChannels: 3, outputChannels: 96, kernelSize: 11, stride: 4,
                                       biasValue: 0, generator: &g)
         #expect(conv.algorithm == .winograd && conv.winogradKernelSize == 3)
-        let x: Tensor<Float> = randomTensor([1, 3, 71, 71], seed: 64)                // 16×16 outputs
+        let outputs = Convolution<Float>.outputSize(inputSize: input.size, kernelSize: 11, stride: 4, padding: 0)
+        #expect(Convolution<Float>.largeTile(kernelSize: 3, outputHeight: outputs, outputWidth: outputs) == input.tile)
+        let x: Tensor<Float> = randomTensor([1, 3, input.size, input.size], seed: 64)
         let error = RoundingBound.convolution(conv.forward(x), input: x, weight: conv.weight.value, bias: conv.bias.value,
                                               stride: 4, padding: 0, groups: 1)
-        #expect(error.ofBound < 0.1 && error.ofLargest < 5e-5, "error \(error.ofBound) of the rounding bound, \(error.ofLargest) of the largest output")
+        #expect(error.ofBound < 0.2 && error.ofLargest < 1e-5, "error \(error.ofBound) of the rounding bound, \(error.ofLargest) of the largest output")
     }
 
     /// In Float the transforms round differently from a direct sum: the four-layer net's conv2
@@ -410,12 +414,11 @@ import TestSupport
         #expect(!Convolution<Float>.largeTilesPay(kernelSize: 3, outputHeight: 9, outputWidth: 9))
         #expect(Convolution<Float>.largeTilesPay(kernelSize: 5, outputHeight: 27, outputWidth: 27))
         #expect(!Convolution<Float>.largeTilesPay(kernelSize: 5, outputHeight: 23, outputWidth: 27))
-        // F(5×5, 3×3) where it takes no more products than F(4×4, 3×3), at stride 1 only.
+        // F(5×5, 3×3) where it takes no more products than F(4×4, 3×3), folded (conv1's 55×55) or not.
         for (size, tile) in [(13, 5), (27, 5), (55, 5), (15, 5), (12, 4), (16, 4)] {
-            #expect(Convolution<Float>.largeTile(kernelSize: 3, stride: 1, outputHeight: size, outputWidth: size) == tile, "\(size)")
+            #expect(Convolution<Float>.largeTile(kernelSize: 3, outputHeight: size, outputWidth: size) == tile, "\(size)")
         }
-        #expect(Convolution<Float>.largeTile(kernelSize: 3, stride: 4, outputHeight: 55, outputWidth: 55) == 4)
-        #expect(Convolution<Float>.largeTile(kernelSize: 5, stride: 1, outputHeight: 27, outputWidth: 27) == 3)
+        #expect(Convolution<Float>.largeTile(kernelSize: 5, outputHeight: 27, outputWidth: 27) == 3)
         for (K, size, tile) in [(3, 13, Convolution<Float>.Algorithm.winograd5x5), (3, 16, .winograd4x4), (3, 11, .winograd2x2),
                                 (5, 24, .winograd3x3), (5, 23, .winograd2x2)] {
             var g1 = RandomGenerator(seed: 71), g2 = RandomGenerator(seed: 71)
@@ -434,7 +437,8 @@ import TestSupport
     /// F(5×5, 3×3) at least 128 tiles while the worker has the images: on the paper's conv3
     /// (256 → 384, 13×13, 16 tiles an image, one image under the bound) eight images with F(4×4),
     /// fifteen with F(5×5) (9 tiles an image), fewer only when the worker has fewer; F(2×2) on the
-    /// same layer and F(4×4) on conv1's 55×55 (196 tiles) keep one.
+    /// same layer and F(4×4) on a 55×55 map (196 tiles) keep one. F(5×5) on 55×55 (121 tiles) takes
+    /// two at stride 1, but one on conv1's fold, which the floor leaves alone.
     @Test func largeTileChunksHoldEnoughTilesForTheirProducts() {
         let conv3 = ConvolutionGeometry(C: 256, Cg: 256, H: 13, W: 13, K: 3, S: 1, P: 1, Ho: 13, Wo: 13)
         let large = WinogradConvolution<Float>(kernelSize: 3, outputTile: 4)
@@ -446,6 +450,9 @@ import TestSupport
         #expect(five.chunkSize(five.tiling(conv3, outputs: 384, groups: 1), images: 64) == 15)
         let wide = ConvolutionGeometry(C: 48, Cg: 48, H: 55, W: 55, K: 3, S: 1, P: 1, Ho: 55, Wo: 55)
         #expect(large.chunkSize(large.tiling(wide, outputs: 96, groups: 1), images: 64) == 1)
+        #expect(five.chunkSize(five.tiling(wide, outputs: 96, groups: 1), images: 64) == 2)
+        let conv1 = ConvolutionGeometry(C: 3, Cg: 3, H: 227, W: 227, K: 11, S: 4, P: 0, Ho: 55, Wo: 55)
+        #expect(five.chunkSize(five.tiling(conv1, outputs: 96, groups: 1), images: 64) == 1)
         // Where the bound alone allows more (few channels), it still decides.
         let narrow = ConvolutionGeometry(C: 16, Cg: 16, H: 13, W: 13, K: 3, S: 1, P: 1, Ho: 13, Wo: 13)
         #expect(large.chunkSize(large.tiling(narrow, outputs: 16, groups: 1), images: 64) == (1 << 18) / (36 * 16 * 16))

@@ -49,7 +49,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     /// How the layer computes: im2col + GEMM, or Winograd's minimal filtering (at stride 1, or
     /// on the folded kernel K' = ⌈K/S⌉ of a strided layer) — `.winograd` with the tile that pays
     /// for the map (``largeTilesPay(kernelSize:outputHeight:outputWidth:)``,
-    /// ``largeTile(kernelSize:stride:outputHeight:outputWidth:)``), or a tile chosen outright:
+    /// ``largeTile(kernelSize:outputHeight:outputWidth:)``), or a tile chosen outright:
     /// F(2×2, K'×K') for K' = 3 or 5, F(4×4, 3×3) and F(5×5, 3×3) for K' = 3, F(3×3, 5×5) for K' = 5.
     public enum Algorithm: Sendable { case im2col, winograd, winograd2x2, winograd4x4, winograd5x5, winograd3x3 }
 
@@ -75,7 +75,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     private var lastWinograd: WinogradConvolution<Scalar>?
 
     /// The larger tile where it pays: F(4×4, 3×3) or F(5×5, 3×3) (which of them:
-    /// ``largeTile(kernelSize:stride:outputHeight:outputWidth:)``) for a 3×3 kernel on an output
+    /// ``largeTile(kernelSize:outputHeight:outputWidth:)``) for a 3×3 kernel on an output
     /// map of at least 12 pixels each way, F(3×3, 5×5) for a 5×5 kernel on one of at least 24.
     /// The figures that follow compare F(4×4) with F(2×2), from before F(5×5) was added.
     /// `alexnet-bench --winograd-tiles` (256 → 256 channels, forward and backward, this book's
@@ -101,8 +101,8 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     }
 
     /// The output tile m of the larger tiles for a K'×K' kernel on an Ho × Wo output map: 3 for
-    /// 5×5; for 3×3 at stride 1, 5 where F(5×5, 3×3) takes no more products for the map than
-    /// F(4×4, 3×3), ⌈Ho/5⌉·⌈Wo/5⌉·49 ≤ ⌈Ho/4⌉·⌈Wo/4⌉·36 (13, 27 and 55 do; 12 and 16 do not), else 4.
+    /// 5×5; for 3×3, at stride 1 or folded, 5 where F(5×5, 3×3) takes no more products for the map
+    /// than F(4×4, 3×3), ⌈Ho/5⌉·⌈Wo/5⌉·49 ≤ ⌈Ho/4⌉·⌈Wo/4⌉·36 (13, 27 and 55 do; 12 and 16 do not), else 4.
     ///
     /// On the paper's 13×13 conv3–conv5 F(5×5) has 9 tiles of 7×7 an image and channel pair
     /// against F(4×4)'s 16 of 6×6, 441 products against 576. `alexnet-bench --winograd-tiles`
@@ -110,15 +110,17 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
     /// medians of three passes) measured
     /// F(5×5) 1.44× F(4×4)'s rate on 13×13, 1.11× on 27×27 (1,764 products each: the tie goes to
     /// F(5×5)) and 1.13× on 55×55; inside the paper net (`--net paper`, three alternating rounds)
-    /// conv3 1.19–1.35×, conv4 1.12–1.39×, conv5 1.14–1.41× faster. A strided layer folded to 3×3
-    /// (conv1: 48 phase channels, 55×55) keeps F(4×4): there F(5×5)'s chunks of two images (the
-    /// 128-tile floor over 121 tiles an image) took OpenBLAS off its small-matrix kernel and ran
-    /// slower, with one image it was no faster, and its error came to 9.9% of the rounding bound,
-    /// at the line the tests hold wide layers to (``WinogradTransform``).
-    static func largeTile(kernelSize: Int, stride: Int, outputHeight Ho: Int, outputWidth Wo: Int) -> Int {
+    /// conv3 1.19–1.35×, conv4 1.12–1.39×, conv5 1.14–1.41× faster. conv1, folded to 3×3 over 48
+    /// phase channels on 55×55, has 121 tiles of 7×7 an image against 196 of 6×6 (5,929 products
+    /// an image and channel pair against 7,056), one image a chunk
+    /// (``WinogradConvolution/chunkSize(_:images:)``). conv1 alone at batch 128, forward and backward
+    /// without dx, the two tiles taking turns in one process (2 threads, Zen 4, OpenBLAS's Cooperlake
+    /// kernel; two runs of 15 rounds, medians of the rounds' ratios): forward 0.91–0.92×, backward
+    /// 0.88–0.90× F(4×4)'s time.
+    static func largeTile(kernelSize: Int, outputHeight Ho: Int, outputWidth Wo: Int) -> Int {
         guard kernelSize == 3 else { return 3 }
         func products(_ m: Int) -> Int { ((Ho + m - 1) / m) * ((Wo + m - 1) / m) * (m + 2) * (m + 2) }
-        return stride == 1 && products(5) <= products(4) ? 5 : 4
+        return products(5) <= products(4) ? 5 : 4
     }
 
     /// The Winograd path for geometry `g`, nil for im2col.
@@ -131,7 +133,7 @@ public final class Convolution<Scalar: TensorScalar>: Layer {
         case .winograd5x5: tile = 5
         case .winograd3x3: tile = 3
         case .winograd: tile = Self.largeTilesPay(kernelSize: winogradKernelSize, outputHeight: g.Ho, outputWidth: g.Wo)
-                              ? Self.largeTile(kernelSize: winogradKernelSize, stride: g.S, outputHeight: g.Ho, outputWidth: g.Wo) : 2
+                              ? Self.largeTile(kernelSize: winogradKernelSize, outputHeight: g.Ho, outputWidth: g.Wo) : 2
         }
         if let path = winograds[tile] { return path }
         let path = WinogradConvolution<Scalar>(kernelSize: winogradKernelSize, outputTile: tile)

@@ -12,9 +12,10 @@
 /// the convolution of x by w at stride S and padding P equals that of x' (C·S² channels) by w'
 /// (K'×K') at stride 1 and no padding, output for output: every original tap appears once, and
 /// the taps added to round K up to S·K' carry zero weights. For conv1, S = 4 and K' = 3: 48
-/// phase channels and a 3×3 kernel, which F(4×4, 3×3) computes with 36 multiplications per 16
-/// outputs and phase channel, where 11×11 taps over 3 channels cost 363 per output directly —
-/// about 3.4× fewer, the zero taps (144 against 121 per channel) included.
+/// phase channels and a 3×3 kernel, which F(5×5, 3×3) computes with 49 multiplications per 25
+/// outputs and phase channel (its 11 × 11 tiles cover the 55×55 map exactly), where 11×11 taps
+/// over 3 channels cost 363 per output directly — about 3.9× fewer, the zero taps (144 against
+/// 121 per channel) included.
 ///
 /// The backward pass is the same rewriting's adjoint: ∂L/∂w'[m][c·S² + p·S + q][a][b] lands on
 /// w[m][c][S·a + p][S·b + q] (the zero taps' gradients are dropped), and ∂L/∂x' on the pixel

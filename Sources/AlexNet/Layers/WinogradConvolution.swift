@@ -23,7 +23,8 @@ final class WinogradConvolution<Scalar: TensorScalar> {
     /// Upper bound on a worker's V and products buffers, in scalars: images go through in chunks below it.
     var tileBufferLimit = 1 << 18
     /// The fewest tiles a chunk holds, the bound notwithstanding (while the worker has the images):
-    /// the rows of each position's GEMM. 128 for F(4×4, 3×3) and F(5×5, 3×3), none for the other tiles.
+    /// the rows of each position's GEMM. 128 for F(4×4, 3×3) and F(5×5, 3×3) at stride 1, none for
+    /// the other tiles and for a folded layer (``chunkSize(_:images:)``).
     ///
     /// On a 13×13 map F(4×4) has 16 tiles an image, and the bound, at the paper's widths,
     /// leaves one image a chunk: 36 GEMMs of 16 rows each, which keep OpenBLAS's kernel mostly
@@ -59,10 +60,12 @@ final class WinogradConvolution<Scalar: TensorScalar> {
         return (runs, chunkSize(s, images: runs.map(\.count).max() ?? 1))
     }
 
-    /// Images in a chunk, for a worker with `images` images.
+    /// Images in a chunk, for a worker with `images` images. A folded layer's map is large (conv1:
+    /// 121 tiles of F(5×5) an image) and keeps the bound alone: with the floor's two images a chunk
+    /// (242-row GEMMs) OpenBLAS left its small-matrix kernel and conv1 ran slower.
     func chunkSize(_ s: WinogradTiling, images: Int) -> Int {
         let tiles = s.TH * s.TW, perImage = s.n * s.n * tiles * max(s.g.Cg, s.Mg)
-        let floor = (minimumChunkTiles + tiles - 1) / tiles
+        let floor = s.fold == nil ? (minimumChunkTiles + tiles - 1) / tiles : 1
         return max(1, min(images, max(floor, tileBufferLimit / perImage)))
     }
 

@@ -45,9 +45,12 @@ import Foundation
 /// F(5×5, 3×3) has the same seven points (n = 7 again) and Aᵀ's powers up to 2⁴ = 16: on the
 /// paper's conv3 and conv4 widths on their 13×13 maps it measured 1.2e-5 and 1.0e-5 of the largest
 /// output, 1.8% and 2.4% of the rounding bound (F(4×4, 3×3) on the same: 9.9e-6 and 7.3e-6, 1.4% and
-/// 1.9%); the same bound is stated and tested. On conv1's fold (48 phase channels, signed
-/// pixels) it came to 9.9% of the bound, against F(4×4)'s 9.2% — at the line, one reason conv1
-/// keeps F(4×4) (``Convolution/largeTile(kernelSize:stride:outputHeight:outputWidth:)``).
+/// 1.9%); the same bound is stated and tested. conv1's fold (48 phase channels of signed pixels,
+/// 363 terms a sum) is the exception: on the paper's 227×227 input, four seeds, F(5×5) came to
+/// 9.4–12.6% of the rounding bound and at most 6.4e-6 of the largest output, F(4×4) to 6.2–10.0%
+/// and 5.2e-6 (F(2×2) 0.5–0.7%, im2col 0.8%). A tenth of the bound, stated for F(4×4) on conv1
+/// before, held on the tests' small input but not always at full size; the bound stated and tested
+/// for a folded layer is a fifth of the rounding bound and 1e-5 of the largest output.
 
 /// The three matrices of F(m×m, r×r), from the interpolation points.
 struct WinogradTransform: Sendable {
