@@ -216,12 +216,13 @@ import TestSupport
     ]
 
     /// F(5×5, 3×3): outputs that fill no tile, whole tiles, partial last tiles, groups, towers, a
-    /// folded kernel, and chunks of the 128-tile floor and a rest.
+    /// folded kernel (whose chunks keep to the bound alone), and chunks of the 128-tile floor and a rest.
     static let fiveTileCases: [Case] = winogradCases.filter { $0.K == 3 } + [
         Case(N: 2, C: 3, M: 4, H: 13, W: 13, K: 3, S: 1, P: 1, G: 1, T: 1),   // conv3-like: 13 = 2·5 + 3
         Case(N: 1, C: 4, M: 2, H: 4, W: 3, K: 3, S: 1, P: 1, G: 2, T: 2),     // one partial tile
         Case(N: 3, C: 2, M: 2, H: 12, W: 7, K: 3, S: 1, P: 0, G: 1, T: 1),    // 10×5 outputs: whole tiles
-        Case(N: 2, C: 2, M: 3, H: 23, W: 23, K: 11, S: 4, P: 0, G: 1, T: 2),  // conv1's fold, forced
+        Case(N: 5, C: 2, M: 3, H: 47, W: 47, K: 11, S: 4, P: 0, G: 1, T: 2),  // conv1's fold, forced: 10×10 outputs,
+                                                                              // chunks of one image or of a worker's all
         Case(N: 18, C: 4, M: 4, H: 13, W: 13, K: 3, S: 1, P: 1, G: 2, T: 2),  // 9 tiles an image: chunks of 15 images and a rest
     ]
 
