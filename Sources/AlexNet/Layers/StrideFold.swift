@@ -80,13 +80,14 @@ struct StrideFold: Sendable {
 
     /// packed[b][Y][X][c·S² + p·S + q] = x[n0 + b][c0 + c][S·Y + p − P][S·X + q − P] for the
     /// group's channels c0 = group·Cg ..< c0 + Cg, zero outside the image; x is (N, C, H, W),
-    /// packed (B, He, We, Cg·S²): x' of the type's comment, channel-last.
+    /// packed (B, He, We, Cg·S²): x' of the type's comment, channel-last. Every element of packed
+    /// is written once, the zeros where the image is not (no clearing pass first: conv1's 57×57×48
+    /// block an image has one row of phases outside its 227×227 pixels).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func pack<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, images n0: Int, count B: Int, group: Int,
                                     He: Int, We: Int, into packed: UnsafeMutablePointer<Scalar>) {
         let (g, S) = (source, S), Cf = source.Cg * S * S
-        packed.update(repeating: 0, count: B * He * We * Cf)
         // For a row y of the input and a column X of x', the S phases q read the S pixels
         // S·X − P ..< S·X − P + S of row y, side by side: a run copied whole away from the edges.
         for b in 0..<B {
@@ -95,14 +96,18 @@ struct StrideFold: Sendable {
                 for Y in 0..<He {
                     for p in 0..<S {
                         let y = S * Y + p - g.P
-                        guard y >= 0 && y < g.H else { continue }
-                        let (line, row) = (plane + y * g.W, packed + (b * He + Y) * We * Cf + (c * S + p) * S)
+                        let row = packed + (b * He + Y) * We * Cf + (c * S + p) * S
+                        guard y >= 0 && y < g.H else {
+                            for X in 0..<We { for q in 0..<S { row[X * Cf + q] = 0 } }
+                            continue
+                        }
+                        let line = plane + y * g.W
                         for X in 0..<We {
                             let x0 = S * X - g.P
                             if x0 >= 0 && x0 + S <= g.W {
                                 for q in 0..<S { row[X * Cf + q] = line[x0 + q] }   // inline: a call per S scalars cost more than the copy
                             } else {
-                                for q in 0..<S where x0 + q >= 0 && x0 + q < g.W { row[X * Cf + q] = line[x0 + q] }
+                                for q in 0..<S { row[X * Cf + q] = x0 + q >= 0 && x0 + q < g.W ? line[x0 + q] : 0 }
                             }
                         }
                     }

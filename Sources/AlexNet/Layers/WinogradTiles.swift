@@ -175,9 +175,12 @@ struct WinogradKernels<Scalar: TensorScalar>: Sendable {
         let (rows, line) = (scratch, scratch + n * m * Mg)            // rows[ξy][ox], line[oy][x]
         for b in 0..<B {
             for ty in 0..<s.TH {
-                // line[oy][x][o] = dy[n0 + b][m0 + o][m·ty + oy][x], zero outside the image
-                line.update(repeating: 0, count: m * lineWidth * Mg)
-                planesToChannels(count: min(m, Ho - m * ty) * Wo, channels: Mg,
+                // line[oy][x][o] = dy[n0 + b][m0 + o][m·ty + oy][x], zero outside the image (only
+                // a row of tiles that passes the image's bottom or right edge has such pixels:
+                // none on conv1's and conv2's maps, which their tiles cover exactly)
+                let height = min(m, Ho - m * ty)                       // output rows inside the image
+                if height < m || lineWidth > Wo { line.update(repeating: 0, count: m * lineWidth * Mg) }
+                planesToChannels(count: height * Wo, channels: Mg,
                                  dy + ((n0 + b) * s.M + m0) * Ho * Wo + m * ty * Wo, planeStride: Ho * Wo,
                                  into: line, pixel: s.linePixel)
                 for tx in 0..<s.TW {
