@@ -5,8 +5,8 @@
 /// can get wrong — every transpose, sizes that fill no register block (1, 7, 13, 33), β = 1
 /// accumulation, and a product large enough (129 × 97 × 300, plain and with both transposes) for
 /// OpenBLAS's blocked and threaded path — and a convolution by each of the layer's algorithms
-/// (im2col, F(2×2, 3×3), F(4×4, 3×3), F(5×5, 3×3), F(3×3, 5×5) on a 5×5 kernel, and F(2×2) and
-/// F(4×4) on a stride-2 6×6 kernel folded over its input's phases by ``StrideFold``, as conv1 is) with
+/// (im2col, F(2×2, 3×3), F(4×4, 3×3), F(5×5, 3×3), F(3×3, 5×5) on a 5×5 kernel, and the three
+/// 3×3 tiles on a stride-2 6×6 kernel folded over its input's phases by ``StrideFold``, as conv1 is) with
 /// ``DirectConvolution`` in Double, each within the
 /// rounding bound of its sums (``RoundingBound``, the same measure the tests apply). A correct kernel
 /// stays inside (0.28–0.30 of the bound for Prescott, Zen, SkylakeX and Cooperlake on this
@@ -55,7 +55,7 @@ public struct BLASKernelCheck: Sendable, CustomStringConvertible {
             record(convolutionError(algorithm, ConvolutionCase(), &g), "convolution by \(algorithm)")
         }
         record(convolutionError(.winograd3x3, ConvolutionCase(kernel: 5, padding: 2), &g), "5×5 convolution by winograd3x3")
-        for algorithm in [Convolution<Float>.Algorithm.winograd2x2, .winograd4x4] {
+        for algorithm in [Convolution<Float>.Algorithm.winograd2x2, .winograd4x4, .winograd5x5] {
             record(convolutionError(algorithm, ConvolutionCase(inputChannels: 4, kernel: 6, stride: 2, padding: 1, size: 14), &g),
                    "6×6 stride-2 convolution folded into \(algorithm)")
         }
